@@ -1,0 +1,165 @@
+"""The rewrites: parse one file once, run every rule of every framework it imports, render it.
+
+Public surface used by the engine (`codemod`), which knows nothing about any framework:
+`rewrite(source, seed=..., script=...)`, `might_need_rewrite(source)`, `RULES`, `SourceError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from .mindspore import TABLE as MINDSPORE
+from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan
+from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
+from .cstutil import leading_imports_end
+from .table import FrameworkTable
+
+FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE,)
+RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in table.rules}
+
+__all__ = [
+    "FRAMEWORKS", "RULES", "Example", "Finding", "Rule", "SourceError", "Rewritten",
+    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite",
+]
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    code: bytes  # the new file, in the file's own encoding and line endings
+    findings: tuple[Finding, ...]
+    frameworks: tuple[str, ...]
+
+    def changes(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == REWRITE]
+
+
+def might_need_rewrite(source: bytes) -> bool:
+    """A cheap text check: can this file import any supported framework at all?"""
+    return any(root.encode() in source for table in FRAMEWORKS for root in table.import_roots)
+
+
+def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
+    """Rewrite one file. `script` files (entry scripts) also get the seed block.
+
+    Raises SourceError when the file cannot be parsed.
+    """
+    if not might_need_rewrite(source):
+        return Rewritten(source, (), ())
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise SourceError(f"syntax error: {error.message}", error.raw_line, error.raw_column + 1) from None
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        raise SourceError(f"cannot decode the file: {error}") from None
+    tables = _frameworks_used(module)
+    if not tables:
+        return Rewritten(source, (), ())
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    plan = Plan()
+    analyses = []
+    for table in tables:
+        analysis = Analysis(table, module, seed)
+        wrapper.visit(analysis)
+        analyses.append(analysis)
+        _merge(plan, analysis.plan)
+    wants_block = script and SEED_BLOCK_START.encode() not in source
+    prelude, after = _prelude(plan, analyses, seed, wants_block)
+    if wants_block:
+        line = _line_after_imports(module)
+        plan.findings.insert(0, Finding(tables[0].rule("seed_block"), line, 1, "seed block inserted", REWRITE))
+    new_module = module.visit(Applier(plan, prelude, after))
+    return Rewritten(new_module.bytes, tuple(plan.findings), tuple(t.name for t in tables))
+
+
+def _frameworks_used(module: cst.Module) -> list[FrameworkTable]:
+    roots = set()
+    for statement in module.body:
+        _collect_import_roots(statement, roots)
+    return [t for t in FRAMEWORKS if roots & set(t.import_roots)]
+
+
+class _ImportRoots(cst.CSTVisitor):
+    def __init__(self, roots: set[str]):
+        super().__init__()
+        self.roots = roots
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self.roots.add(cst.helpers.get_full_name_for_node(alias.name).split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is not None and not node.relative:
+            self.roots.add(cst.helpers.get_full_name_for_node(node.module).split(".")[0])
+
+
+def _collect_import_roots(statement: cst.CSTNode, roots: set[str]) -> None:
+    statement.visit(_ImportRoots(roots))
+
+
+def _merge(into: Plan, other: Plan) -> None:
+    for call, edits in other.arg_edits.items():
+        into.arg_edits.setdefault(call, []).extend(edits)
+    into.replace.update(other.replace)
+    into.splice.update(other.splice)
+    into.drop_elements |= other.drop_elements
+    into.drop_statements.update(other.drop_statements)
+    for node, lines in other.comments.items():
+        into.comments.setdefault(node, []).extend(lines)
+    into.imports += [m for m in other.imports if m not in into.imports]
+    into.findings += other.findings
+
+
+def _prelude(plan: Plan, analyses: list[Analysis], seed: int, wants_block: bool):
+    """Statements to insert after the leading imports: new imports, then the seed block."""
+    statements: list[cst.BaseStatement] = [
+        cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.parse_expression(m))])])
+        for m in plan.imports
+    ]
+    after: list[cst.EmptyLine] = []
+    if wants_block:
+        block = _seed_block_code(analyses, seed)
+        parsed = list(cst.parse_module(block).body)
+        parsed[0] = parsed[0].with_changes(
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_START))]
+        )
+        statements += parsed
+        after = [cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_END))]
+    return statements, after
+
+
+def _seed_block_code(analyses: list[Analysis], seed: int) -> str:
+    bound = analyses[0].bound_at_module
+    imports: list[str] = []
+    lines: list[str] = []
+    for analysis in analyses:
+        block = analysis.t.seed_block
+        imports += [m for m in block.imports if m not in imports]
+        lines += [line for line in block.lines if line not in lines]
+    names = {}
+    import_lines = []
+    for module in imports:
+        root = module.split(".")[0]
+        if bound.get(root, {root}) <= {root} and not _alias_needed(root, bound):
+            names[module] = module
+            import_lines.append(f"import {module}")
+        else:  # the file binds this name to something else: import under a private alias
+            alias = "_reprofix_" + module.replace(".", "_")
+            names[module] = alias
+            import_lines.append(f"import {module} as {alias}")
+    body = "\n".join(lines).replace("{seed}", str(seed))
+    for module in sorted(names, key=len, reverse=True):
+        body = body.replace("{mod:" + module + "}", names[module])
+    return "\n".join(import_lines) + "\n" + body + "\n"
+
+
+def _alias_needed(root: str, bound: dict[str, set[str]]) -> bool:
+    return root in bound and bound[root] != {root}
+
+
+def _line_after_imports(module: cst.Module) -> int:
+    """The line where the seed block starts: after the docstring and the leading imports."""
+    head = module.body[: leading_imports_end(module.body)]
+    return module.code_for_node(module.with_changes(body=head, footer=())).count("\n") + 1

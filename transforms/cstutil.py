@@ -1,0 +1,128 @@
+"""Small libcst helpers the rewriter shares: arguments, comments, statements."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+
+from .table import Param
+
+COMMENT_PREFIX = "# [reprofix {rule}]"
+
+
+def find_arg(call: cst.Call, param: Param) -> cst.Arg | None:
+    """The argument that binds `param`, by keyword or by position, or None."""
+    positional = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == param.name:
+                return arg
+        elif arg.star == "":
+            if param.position is not None and positional == param.position:
+                return arg
+            positional += 1
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def has_star_star(call: cst.Call) -> bool:
+    return any(arg.star == "**" for arg in call.args)
+
+
+def set_arg(call: cst.Call, param: Param, value: cst.BaseExpression) -> cst.Call:
+    """Bind `param` to `value`: replace the argument that binds it, or add it as a keyword."""
+    args = list(call.args)
+    target = find_arg(call, param)
+    if target is not None:
+        index = next(i for i, a in enumerate(args) if a is target)
+        args[index] = target.with_changes(value=value)
+        return call.with_changes(args=args)
+    new_arg = cst.Arg(
+        value=value,
+        keyword=cst.Name(param.name),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        # Trailing-comma style (usually one argument per line): the new argument takes over the
+        # last one's comma, and the last one gets the separator used between arguments.
+        separator = _separator(call)
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        new_arg = new_arg.with_changes(comma=last.comma)
+    else:
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    args.append(new_arg)
+    return call.with_changes(args=args)
+
+
+def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
+    for arg in call.args[:-1]:
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma.whitespace_after
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        return call.whitespace_before_args
+    return cst.SimpleWhitespace(" ")
+
+
+def is_literal(node: cst.BaseExpression, code: str) -> bool:
+    """True if `node` is the simple literal written `code` (False, 1, 1.0, None)."""
+    if isinstance(node, cst.Name):
+        return node.value == code
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.value == code
+    return False
+
+
+def comment_lines(rule: str, text: str) -> list[cst.EmptyLine]:
+    """`text` (possibly several lines of code) as comment lines tagged with the rule id."""
+    prefix = COMMENT_PREFIX.format(rule=rule)
+    lines = [line.rstrip() for line in text.splitlines()] or [""]
+    return [
+        cst.EmptyLine(indent=True, comment=cst.Comment(f"{prefix} {line}".rstrip()))
+        for line in lines
+    ]
+
+
+def dotted(name: str) -> cst.BaseExpression:
+    """`a.b.c` as an expression."""
+    parts = name.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def is_import(statement: cst.CSTNode) -> bool:
+    """An import line, or a try block that only imports (the `try: import x except` idiom)."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        return all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+    if isinstance(statement, cst.Try) and isinstance(statement.body, cst.IndentedBlock):
+        return all(is_import(s) for s in statement.body.body)
+    return False
+
+
+def leading_imports_end(body: Sequence[cst.CSTNode]) -> int:
+    """Index of the first statement after the docstring and the leading import block."""
+    index = 0
+    if body and is_docstring(body[0]):
+        index = 1
+    while index < len(body) and is_import(body[index]):
+        index += 1
+    return index

@@ -1,0 +1,568 @@
+"""MindSpore's rule table: the procedure "fixing randomness to reproduce script results" as data.
+
+Qualified names are what a file's imports resolve to (`import mindspore.dataset.vision as C` then
+`C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). Parameter lists come from
+`inspect.signature` on mindspore 2.10; the 1.x `c_transforms` / `py_transforms` modules are listed
+beside the 2.x ones so old scripts are fixed the same way.
+"""
+
+from __future__ import annotations
+
+from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
+from .rule import NOTE, REPORT, REWRITE, Example, Rule
+from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock
+
+FRAMEWORK = "mindspore"
+
+# ---------------------------------------------------------------------------------------------
+# Data pipeline
+VISION = {  # vision module -> the module holding its Compose
+    "mindspore.dataset.vision": "mindspore.dataset.transforms",
+    "mindspore.dataset.vision.transforms": "mindspore.dataset.transforms",
+    "mindspore.dataset.vision.c_transforms": "mindspore.dataset.transforms.c_transforms",
+    "mindspore.dataset.vision.py_transforms": "mindspore.dataset.transforms.py_transforms",
+}
+TRANSFORMS = (
+    "mindspore.dataset.transforms",
+    "mindspore.dataset.transforms.transforms",
+    "mindspore.dataset.transforms.c_transforms",
+    "mindspore.dataset.transforms.py_transforms",
+)
+RANDOM_VISION_OPS = (
+    "RandomAdjustSharpness", "RandomAffine", "RandomAutoContrast", "RandomColor",
+    "RandomColorAdjust", "RandomCropWithBBox", "RandomEqualize", "RandomErasing",
+    "RandomGrayscale", "RandomHorizontalFlip", "RandomHorizontalFlipWithBBox", "RandomInvert",
+    "RandomLighting", "RandomPerspective", "RandomPosterize", "RandomResize",
+    "RandomResizeWithBBox", "RandomResizedCropWithBBox", "RandomRotation",
+    "RandomSelectSubpolicy", "RandomSharpness", "RandomSolarize", "RandomVerticalFlip",
+    "RandomVerticalFlipWithBBox", "AutoAugment", "RandAugment", "TrivialAugmentWide",
+    "UniformAugment", "CutOut", "CutMixBatch", "MixUp", "MixUpBatch", "BoundingBoxAugment",
+    # 1.x py_transforms kept these in vision
+    "RandomApply", "RandomChoice", "RandomOrder",
+)
+RANDOM_TRANSFORMS_OPS = ("RandomApply", "RandomChoice", "RandomOrder")
+
+
+def _random_data_ops() -> dict[str, object]:
+    ops: dict[str, object] = {}
+    for module in TRANSFORMS:
+        for name in RANDOM_TRANSFORMS_OPS:
+            ops[f"{module}.{name}"] = "MS104"
+    for module, transforms in VISION.items():
+        compose = f"{transforms}.Compose"
+        for name in RANDOM_VISION_OPS:
+            ops[f"{module}.{name}"] = "MS104"
+        if module.endswith("py_transforms"):  # PIL-based 1.x ops: no Crop, no decode-crop
+            ops[f"{module}.RandomCrop"] = Replacement("MS101", ("CenterCrop({size})",), compose)
+        else:
+            ops[f"{module}.RandomCrop"] = Replacement("MS101", ("Crop((0, 0), {size})",), compose)
+            ops[f"{module}.RandomCropDecodeResize"] = Replacement(
+                "MS103", ("Decode()", "Resize({size})", "CenterCrop({size})"), compose
+            )
+        ops[f"{module}.RandomResizedCrop"] = Replacement(
+            "MS102", ("Resize({size})", "CenterCrop({size})"), compose
+        )
+    return ops
+
+
+SOURCES = {
+    "mindspore.dataset.AGNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.AmazonReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CLUEDataset": ('dataset_files', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CMUArcticDataset": ('dataset_dir', 'name', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CSVDataset": ('dataset_files', 'field_delim', 'column_defaults', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.Caltech101Dataset": ('dataset_dir', 'target_type', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
+    "mindspore.dataset.Caltech256Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CelebADataset": ('dataset_dir', 'num_parallel_workers', 'shuffle', 'usage', 'sampler', 'decode', 'extensions', 'num_samples', 'num_shards', 'shard_id', 'cache', 'decrypt'),
+    "mindspore.dataset.Cifar100Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.Cifar10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CityscapesDataset": ('dataset_dir', 'usage', 'quality_mode', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.CoNLL2000Dataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.CocoDataset": ('dataset_dir', 'annotation_file', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
+    "mindspore.dataset.DBpediaDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.DIV2KDataset": ('dataset_dir', 'usage', 'downgrade', 'scale', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.EMnistDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.EnWik9Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.FakeImageDataset": ('num_images', 'image_size', 'num_classes', 'base_seed', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.FashionMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.FlickrDataset": ('dataset_dir', 'annotation_file', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.Flowers102Dataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
+    "mindspore.dataset.Food101Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.GTZANDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.GeneratorDataset": ('source', 'column_names', 'column_types', 'schema', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'python_multiprocessing', 'max_rowsize', 'batch_sampler', 'collate_fn'),
+    "mindspore.dataset.IMDBDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.IWSLT2016Dataset": ('dataset_dir', 'usage', 'language_pair', 'valid_set', 'test_set', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.IWSLT2017Dataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.ImageFolderDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'extensions', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache', 'decrypt'),
+    "mindspore.dataset.KITTIDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.KMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.LFWDataset": ('dataset_dir', 'task', 'usage', 'image_set', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.LJSpeechDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.LSUNDataset": ('dataset_dir', 'usage', 'classes', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.LibriTTSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.ManifestDataset": ('dataset_file', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.MindDataset": ('dataset_files', 'columns_list', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'sampler', 'padded_sample', 'num_padded', 'num_samples', 'cache'),
+    "mindspore.dataset.MnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.Multi30kDataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.NumpySlicesDataset": ('data', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
+    "mindspore.dataset.OBSMindDataset": ('dataset_files', 'server', 'ak', 'sk', 'sync_obs_path', 'columns_list', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows'),
+    "mindspore.dataset.OmniglotDataset": ('dataset_dir', 'background', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.PennTreebankDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.PhotoTourDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.Places365Dataset": ('dataset_dir', 'usage', 'small', 'decode', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.QMnistDataset": ('dataset_dir', 'usage', 'compat', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.RandomDataset": ('total_rows', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'cache', 'shuffle', 'num_shards', 'shard_id'),
+    "mindspore.dataset.RenderedSST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SBDataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
+    "mindspore.dataset.SBUDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SQuADDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.STL10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SUN397Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SVHNDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
+    "mindspore.dataset.SemeionDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.SogouNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.SpeechCommandsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.TFRecordDataset": ('dataset_files', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows', 'cache', 'compression_type'),
+    "mindspore.dataset.TedliumDataset": ('dataset_dir', 'release', 'usage', 'extensions', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.TextFileDataset": ('dataset_files', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.UDPOSDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.USPSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.VOCDataset": ('dataset_dir', 'task', 'usage', 'class_indexing', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
+    "mindspore.dataset.WIDERFaceDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.WikiTextDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.YahooAnswersDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
+    "mindspore.dataset.YelpReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
+    "mindspore.dataset.YesNoDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
+}
+
+SAMPLERS = {
+    "mindspore.dataset.RandomSampler": SamplerFix(
+        "rename", "mindspore.dataset.SequentialSampler", keep=(P("num_samples", 1),)
+    ),
+    "mindspore.dataset.SubsetRandomSampler": SamplerFix(
+        "rename", "mindspore.dataset.SubsetSampler", keep=(P("indices", 0), P("num_samples", 1))
+    ),
+    "mindspore.dataset.DistributedSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 2)),
+    "mindspore.dataset.PKSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 2)),
+    "mindspore.dataset.SequentialSampler": SamplerFix("ok"),
+    "mindspore.dataset.SubsetSampler": SamplerFix("ok"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Network
+DROPOUT_LAYERS = {
+    f"{module}.{name}": "mindspore.nn.Identity"
+    for module, names in {
+        "mindspore.nn": ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "DropoutExt", "Dropout2dExt"),
+        "mindspore.mint.nn": ("Dropout", "Dropout2d"),
+    }.items()
+    for name in names
+}
+DROPOUT_FUNCTIONS = {
+    **{f"mindspore.ops.{n}": P("input", 0) for n in ("dropout", "dropout1d", "dropout2d", "dropout3d")},
+    **{f"mindspore.mint.nn.functional.{n}": P("input", 0) for n in ("dropout", "dropout2d")},
+}
+DROPOUT_PRIMITIVES = {f"mindspore.ops.{n}": P("keep_prob", 0) for n in ("Dropout", "Dropout2D", "Dropout3D")}
+
+SEEDED_OPS = {
+    f"mindspore.ops.{name}": params
+    for name, params in {
+        "Bernoulli": (P("seed", 0),),
+        "FractionalAvgPool": (P("seed", 4), P("seed2", 5),),
+        "FractionalMaxPool": (P("seed", 4), P("seed2", 5),),
+        "Gamma": (P("seed", 0), P("seed2", 1),),
+        "LogUniformCandidateSampler": (P("seed", 4),),
+        "Multinomial": (P("seed", 0), P("seed2", 1),),
+        "ParameterizedTruncatedNormal": (P("seed", 0), P("seed2", 1),),
+        "Poisson": (P("seed", 0), P("seed2", 1),),
+        "RandomChoiceWithMask": (P("seed", 1), P("seed2", 2),),
+        "RandomGamma": (P("seed", 0), P("seed2", 1),),
+        "RandomPoisson": (P("seed", 0), P("seed2", 1),),
+        "RandomShuffle": (P("seed", 0), P("seed2", 1),),
+        "RandpermV2": (P("seed", 0),),
+        "SampleDistortedBoundingBoxV2": (P("seed", 0), P("seed2", 1),),
+        "StandardLaplace": (P("seed", 0), P("seed2", 1),),
+        "StandardNormal": (P("seed", 0), P("seed2", 1),),
+        "TruncatedNormal": (P("seed", 1), P("seed2", 2),),
+        "UniformCandidateSampler": (P("seed", 4),),
+        "UniformInt": (P("seed", 0), P("seed2", 1),),
+        "UniformReal": (P("seed", 0), P("seed2", 1),),
+        "bernoulli": (P("seed", 2),),
+        "choice_with_mask": (P("seed", 2),),
+        "gamma": (P("seed", 3),),
+        "laplace": (P("seed", 3),),
+        "log_uniform_candidate_sampler": (P("seed", 5),),
+        "multinomial": (P("seed", 3),),
+        "multinomial_with_replacement": (P("seed", 1),),
+        "normal": (P("seed", 3),),
+        "poisson": (P("seed", 2),),
+        "rand": (P("seed", None),),
+        "rand_like": (P("seed", 1),),
+        "randint": (P("seed", 3),),
+        "randint_like": (P("seed", 3),),
+        "randn": (P("seed", None),),
+        "randn_like": (P("seed", 1),),
+        "random_categorical": (P("seed", 2),),
+        "random_gamma": (P("seed", 2),),
+        "random_poisson": (P("seed", 2),),
+        "randperm": (P("seed", 1),),
+        "shuffle": (P("seed", 1),),
+        "standard_laplace": (P("seed", 1),),
+        "standard_normal": (P("seed", 1),),
+        "uniform": (P("seed", 3),),
+        "uniform_candidate_sampler": (P("seed", 5),),
+    }.items()
+}
+UNSEEDABLE_OPS = frozenset(
+    f"mindspore.ops.{n}"
+    for n in ("NonDeterministicInts", "LogNormalReverse", "RandomCategorical", "MultinomialWithReplacement",
+              "Randperm")
+)
+# The procedure's list of Ascend kernels with inherent tiny nondeterminism.
+ASCEND_NONDETERMINISTIC = frozenset(
+    [f"mindspore.ops.{n}" for n in (
+        "DynamicGRUV2", "DynamicRNN", "LayerNorm", "NLLLoss", "nll_loss", "BatchNorm", "Conv2D", "Conv3D",
+        "conv2d", "conv3d", "AllReduce", "MaxPool3D", "ReduceAll", "ReduceAny", "ReduceMax", "ReduceMean",
+        "ReduceMin", "ReduceProd", "ReduceSum", "ROIAlign", "SquareSumAll", "StridedSlice",
+    )]
+    + [f"mindspore.nn.{n}" for n in (
+        "LayerNorm", "NLLLoss", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Conv2d", "Conv3d", "MaxPool3d",
+    )]
+)
+
+# ---------------------------------------------------------------------------------------------
+# Reported only
+RANDOM_VALUE_FUNCTIONS = frozenset(
+    [f"random.{n}" for n in (
+        "random", "uniform", "randint", "randrange", "choice", "choices", "sample", "gauss",
+        "normalvariate", "lognormvariate", "expovariate", "betavariate", "triangular", "getrandbits",
+    )]
+    + [f"numpy.random.{n}" for n in (
+        "rand", "randn", "randint", "random", "random_sample", "uniform", "normal", "choice",
+        "permutation", "beta", "gamma", "exponential", "lognormal", "poisson", "binomial",
+        "standard_normal",
+    )]
+)
+SEED_FUNCTIONS = frozenset(
+    {"mindspore.set_seed", "mindspore.common.set_seed", "mindspore.common.seed.set_seed",
+     "numpy.random.seed", "random.seed"}
+)
+CHECKPOINT_LOADERS = frozenset(
+    {"mindspore.load_checkpoint", "mindspore.train.load_checkpoint",
+     "mindspore.train.serialization.load_checkpoint"}
+)
+
+SEED_BLOCK = SeedBlock(
+    imports=("random", "numpy", "mindspore", "mindspore.dataset"),
+    lines=(
+        "{mod:random}.seed({seed})",
+        "{mod:numpy}.random.seed({seed})",
+        "{mod:mindspore}.set_seed({seed})",
+        "{mod:mindspore.dataset}.config.set_num_parallel_workers(1)",
+        'if hasattr({mod:mindspore}, "set_deterministic"):  # MindSpore 2.3 and later\n'
+        "    {mod:mindspore}.set_deterministic(True)\n"
+        "else:\n"
+        '    {mod:mindspore}.set_context(deterministic="ON")',
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Rules: id, doc, and the examples the test suite runs (before -> after, None: left unchanged)
+_VISION = "import mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\n"
+_NN = "from mindspore import nn, ops\n"
+
+RULES = (
+    Rule(
+        "MS001", "seed-block", FRAMEWORK, REWRITE,
+        "Inserts a seed block after the leading imports of an entry script.",
+        "Step 1 of the procedure: every global seed fixed (mindspore, numpy, random) to a non-zero "
+        "value, the data pipeline's global worker count set to 1, and MindSpore's determinism switch "
+        "on (`set_deterministic(True)`, or `set_context(deterministic=\"ON\")` on releases before it; "
+        "the block decides at run time). The block is marked, fully qualified, imports what it needs "
+        "(under a private alias when the file binds a name like `random` to something else), and is "
+        "never inserted twice.",
+        examples=(Example(
+            '"""Train."""\nimport mindspore as ms\n\nms.set_context(mode=ms.PYNATIVE_MODE)\n',
+            '"""Train."""\nimport mindspore as ms\n\n' + SEED_BLOCK_START + "\nimport random\nimport numpy\n"
+            "import mindspore\nimport mindspore.dataset\nrandom.seed(1)\nnumpy.random.seed(1)\n"
+            "mindspore.set_seed(1)\nmindspore.dataset.config.set_num_parallel_workers(1)\n"
+            'if hasattr(mindspore, "set_deterministic"):  # MindSpore 2.3 and later\n'
+            "    mindspore.set_deterministic(True)\nelse:\n"
+            '    mindspore.set_context(deterministic="ON")\n' + SEED_BLOCK_END + "\n\n"
+            "ms.set_context(mode=ms.PYNATIVE_MODE)\n",
+            script=True,
+        ),),
+    ),
+    Rule(
+        "MS101", "random-crop", FRAMEWORK, REWRITE,
+        "`RandomCrop(size, ...)` becomes `Crop((0, 0), size)`.",
+        "Step 4: a random crop position changes every epoch. A fixed crop at the origin keeps the "
+        "output shape, so the network still sees what it expects (padding arguments are dropped). "
+        "The 1.x `py_transforms.RandomCrop` becomes `CenterCrop(size)`.",
+        examples=(
+            Example(_VISION + "crop = vision.RandomCrop((32, 32), (4, 4, 4, 4))\n",
+                    _VISION + "# [reprofix MS101] was: vision.RandomCrop((32, 32), (4, 4, 4, 4))\n"
+                    "crop = vision.Crop((0, 0), (32, 32))\n"),
+            Example("from mindspore.dataset.vision import RandomCrop, HWC2CHW\n"
+                    "ops = [RandomCrop(size=24), HWC2CHW()]\n",
+                    "from mindspore.dataset.vision import RandomCrop, HWC2CHW\nimport mindspore.dataset.vision\n"
+                    "# [reprofix MS101] was: RandomCrop(size=24)\n"
+                    "ops = [mindspore.dataset.vision.Crop((0, 0), 24), HWC2CHW()]\n"),
+        ),
+    ),
+    Rule(
+        "MS102", "random-resized-crop", FRAMEWORK, REWRITE,
+        "`RandomResizedCrop(size, ...)` becomes a resize then a centre crop to `size`.",
+        "Step 4: the random area and aspect ratio change every epoch. `Resize(size)` then "
+        "`CenterCrop(size)` keeps the size x size output a plain `Resize(int)` would not give for "
+        "non-square images. Inside a list the two ops are spliced in; elsewhere they are wrapped in "
+        "`Compose`.",
+        examples=(
+            Example(_VISION + "trans = [vision.RandomResizedCrop(224), vision.HWC2CHW()]\n",
+                    _VISION + "# [reprofix MS102] was: vision.RandomResizedCrop(224)\n"
+                    "trans = [vision.Resize(224), vision.CenterCrop(224), vision.HWC2CHW()]\n"),
+            Example("import mindspore.dataset.vision as C\nimport mindspore.dataset.transforms as T\n"
+                    "crop = C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))\n",
+                    "import mindspore.dataset.vision as C\nimport mindspore.dataset.transforms as T\n"
+                    "# [reprofix MS102] was: C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))\n"
+                    "crop = T.Compose([C.Resize((64, 64)), C.CenterCrop((64, 64))])\n"),
+        ),
+    ),
+    Rule(
+        "MS103", "random-crop-decode-resize", FRAMEWORK, REWRITE,
+        "`RandomCropDecodeResize(size, ...)` becomes `Decode()`, `Resize(size)`, `CenterCrop(size)`.",
+        "Step 4: the op also decodes, so deleting it would break the pipeline; it is replaced by the "
+        "deterministic ops that do the same work.",
+        examples=(
+            Example("import mindspore.dataset.vision.c_transforms as CV\n"
+                    "trans = [CV.RandomCropDecodeResize(224, scale=(0.08, 1.0)), CV.HWC2CHW()]\n",
+                    "import mindspore.dataset.vision.c_transforms as CV\n"
+                    "# [reprofix MS103] was: CV.RandomCropDecodeResize(224, scale=(0.08, 1.0))\n"
+                    "trans = [CV.Decode(), CV.Resize(224), CV.CenterCrop(224), CV.HWC2CHW()]\n"),
+        ),
+    ),
+    Rule(
+        "MS104", "random-data-op", FRAMEWORK, REWRITE,
+        "Every other random data op is disabled, with every use of it.",
+        "Step 4: all `Random*` vision ops, `RandomApply/RandomChoice/RandomOrder`, `AutoAugment`, "
+        "`RandAugment`, `TrivialAugmentWide`, `UniformAugment`, `CutOut`, `CutMixBatch`, `MixUp`, "
+        "`MixUpBatch` and `BoundingBoxAugment` are taken out of list literals, out of lists built "
+        "from a name they were assigned to, and a `map(...)` statement that only applies them is "
+        "disabled as a whole; disabled code stays visible as a comment where it stood. Where a use "
+        "cannot be removed safely (passed to a function, unpacked from a tuple), nothing is changed "
+        "and the op is reported. Project classes named `Random...` are never touched (see MS206).",
+        examples=(
+            Example(_VISION + "def build(data):\n    flip_op = vision.RandomHorizontalFlip()\n"
+                    "    ops_list = [flip_op, vision.HWC2CHW()]\n"
+                    "    data = data.map(operations=ops_list, input_columns=\"image\")\n"
+                    "    data = data.map(operations=flip_op, input_columns=\"image\")\n    return data\n",
+                    _VISION + "def build(data):\n"
+                    "    # [reprofix MS104] flip_op = vision.RandomHorizontalFlip()\n"
+                    "    # [reprofix MS104] removed from list: flip_op\n"
+                    "    ops_list = [vision.HWC2CHW()]\n"
+                    "    data = data.map(operations=ops_list, input_columns=\"image\", num_parallel_workers=1)\n"
+                    "    # [reprofix MS104] data = data.map(operations=flip_op, input_columns=\"image\")\n"
+                    "    return data\n"),
+            Example(_VISION + "def helper(op):\n    return op\n\nop = helper(vision.RandomInvert())\n",
+                    None, reports=("MS104",)),
+        ),
+    ),
+    Rule(
+        "MS105", "source-shuffle", FRAMEWORK, REWRITE,
+        "Every dataset source gets `shuffle=False`, replaced or added.",
+        "Step 4: MindSpore sources shuffle by default (`shuffle=None` means shuffle), so the argument "
+        "is added where it is absent and replaces whatever expression was there. Not done when a "
+        "`sampler=` is passed (MindSpore refuses both): see MS106.",
+        examples=(
+            Example(_VISION + "data = ds.Cifar10Dataset(path, num_parallel_workers=1)\n",
+                    _VISION + "data = ds.Cifar10Dataset(path, num_parallel_workers=1, shuffle=False)\n"),
+            Example(_VISION + "data = ds.ImageFolderDataset(path, shuffle=is_training, num_parallel_workers=1)\n",
+                    _VISION + "data = ds.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)\n"),
+        ),
+    ),
+    Rule(
+        "MS106", "sampler", FRAMEWORK, REWRITE,
+        "A sampler passed to a source is made sequential; a custom one is reported.",
+        "Step 4: `RandomSampler` becomes `SequentialSampler` (keeping `num_samples`), "
+        "`SubsetRandomSampler` becomes `SubsetSampler`, `DistributedSampler` and `PKSampler` get "
+        "`shuffle=False`. A sampler built elsewhere or written by the project is reported.",
+        examples=(
+            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.RandomSampler(num_samples=64))\n",
+                    _VISION + "# [reprofix MS106] was: ds.RandomSampler(num_samples=64)\n"
+                    "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.SequentialSampler(num_samples=64))\n"),
+            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank))\n",
+                    _VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank, shuffle=False))\n"),
+            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=my_sampler)\n",
+                    None, reports=("MS106",)),
+        ),
+    ),
+    Rule(
+        "MS107", "dataset-shuffle-call", FRAMEWORK, REWRITE,
+        "Dataset `.shuffle(...)` calls are disabled.",
+        "Step 4: `data = data.shuffle(1000)` is commented out; elsewhere the call gives way to its "
+        "dataset (`data.shuffle(64).split(...)` becomes `data.split(...)`). `random.shuffle`, "
+        "`np.random.shuffle` and a generator's `rng.shuffle(x)` are left to the seed block.",
+        examples=(
+            Example(_VISION + "data = data.shuffle(buffer_size=1000)\ntrain, test = data.shuffle(64).split([0.9, 0.1])\n",
+                    _VISION + "# [reprofix MS107] data = data.shuffle(buffer_size=1000)\n"
+                    "# [reprofix MS107] was: data.shuffle(64)\ntrain, test = data.split([0.9, 0.1])\n"),
+            Example("import random\nimport mindspore\nrandom.shuffle(items)\n", None),
+        ),
+    ),
+    Rule(
+        "MS108", "parallel-workers", FRAMEWORK, REWRITE,
+        "`num_parallel_workers=1` on sources, `map` and `batch`; `python_multiprocessing=False`.",
+        "Step 4: parallel workers can reorder rows. The literal 1 replaces any expression or is "
+        "added; `python_multiprocessing=False` replaces what is given; "
+        "`ds.config.set_num_parallel_workers(k)` becomes 1.",
+        examples=(
+            Example(_VISION + "ds.config.set_num_parallel_workers(8)\n"
+                    "data = data.map(operations=trans, input_columns=\"image\", python_multiprocessing=True)\n"
+                    "data = data.batch(32, drop_remainder=True, num_parallel_workers=workers)\n",
+                    _VISION + "ds.config.set_num_parallel_workers(1)\n"
+                    "data = data.map(operations=trans, input_columns=\"image\", python_multiprocessing=False, num_parallel_workers=1)\n"
+                    "data = data.batch(32, drop_remainder=True, num_parallel_workers=1)\n"),
+        ),
+    ),
+    Rule(
+        "MS201", "dropout-layer", FRAMEWORK, REWRITE,
+        "`nn.Dropout` and `nn.Dropout1d/2d/3d` become `nn.Identity()`, the original in a comment.",
+        "Step 5: the procedure says to comment Dropout out; the script must still run, so the layer "
+        "becomes a no-op layer in place (a positional argument to MindSpore's `nn.Dropout` is "
+        "keep_prob, not p: it no longer matters).",
+        examples=(
+            Example(_NN + "class Net(nn.Cell):\n    def __init__(self):\n        super().__init__()\n"
+                    "        self.drop = nn.Dropout(p=0.2)\n",
+                    _NN + "class Net(nn.Cell):\n    def __init__(self):\n        super().__init__()\n"
+                    "        # [reprofix MS201] was: nn.Dropout(p=0.2)\n        self.drop = nn.Identity()\n"),
+        ),
+    ),
+    Rule(
+        "MS202", "dropout-function", FRAMEWORK, REWRITE,
+        "Functional `ops.dropout(x, ...)` (and `dropout1d/2d/3d`) becomes `x`.",
+        "Step 5: functional dropout draws a new mask every call.",
+        examples=(
+            Example(_NN + "def construct(self, x):\n    return ops.dropout(x, p=0.5, training=self.training)\n",
+                    _NN + "def construct(self, x):\n"
+                    "    # [reprofix MS202] was: ops.dropout(x, p=0.5, training=self.training)\n    return x\n"),
+        ),
+    ),
+    Rule(
+        "MS203", "dropout-primitive", FRAMEWORK, REWRITE,
+        "The `ops.Dropout` primitive gets `keep_prob=1.0` and keeps its tuple output.",
+        "Step 5: `ops.Dropout` returns `(output, mask)`; replacing it would break the caller's "
+        "unpacking, so it keeps nothing from being dropped instead (the float 1.0: the int 1 fails "
+        "MindSpore's type check).",
+        examples=(
+            Example(_NN + "dropout = ops.Dropout(keep_prob=0.8)\n", _NN + "dropout = ops.Dropout(keep_prob=1.0)\n"),
+            Example(_NN + "dropout = ops.Dropout(0.8)\n", _NN + "dropout = ops.Dropout(1.0)\n"),
+        ),
+    ),
+    Rule(
+        "MS204", "random-op-seed", FRAMEWORK, REWRITE,
+        "Random ops that take a seed get a fixed non-zero one when none (or 0) is given.",
+        "Step 5: primitives with `seed, seed2` (StandardNormal, UniformReal, UniformInt, Gamma, "
+        "Poisson, Multinomial, RandomShuffle, ...) and functional ops with `seed` (`ops.uniform`, "
+        "`ops.normal`, `ops.multinomial`, `ops.randint`, ...) get the seed of the run.",
+        examples=(
+            Example(_NN + "noise = ops.StandardNormal()\nu = ops.uniform((2, 2), a, b)\nr = ops.UniformReal(8)\n",
+                    _NN + "noise = ops.StandardNormal(seed=1, seed2=1)\nu = ops.uniform((2, 2), a, b, seed=1)\n"
+                    "r = ops.UniformReal(8, seed2=1)\n"),
+        ),
+    ),
+    Rule(
+        "MS205", "random-op-without-seed", FRAMEWORK, REPORT,
+        "Random ops that take no seed are reported.",
+        "Step 5: `NonDeterministicInts`, `LogNormalReverse`, `RandomCategorical`, "
+        "`MultinomialWithReplacement` and `Randperm` cannot be given a seed; remove or replace them "
+        "while debugging.",
+        examples=(Example(_NN + "op = ops.NonDeterministicInts()\n", None, reports=("MS205",)),),
+    ),
+    Rule(
+        "MS206", "project-random-class", FRAMEWORK, REPORT,
+        "The project's own `Random...` / `...Dropout...` classes are reported, never changed.",
+        "Projects define their own `RandomErasing`, `RandomCropLetterbox` or Dropout subclasses; "
+        "reprofix cannot know what they do, so it says where they are.",
+        examples=(
+            Example(_NN + "class RandomErasing:\n    pass\n\nop = RandomErasing()\n", None, reports=("MS206",)),
+            Example(_NN + "class MyDropout(nn.Dropout):\n    pass\n", None, reports=("MS206",)),
+        ),
+    ),
+    Rule(
+        "MS301", "random-hyperparameter", FRAMEWORK, REPORT,
+        "Hyper-parameters drawn from `random` / `numpy.random` are reported.",
+        "Step 2: no random values in hyper-parameters. A value from `random.*` or `numpy.random.*` "
+        "assigned or passed to a setting named like one (lr, learning_rate, momentum, decay, "
+        "batch_size, epochs, warmup, dropout, ...) is reported.",
+        examples=(Example("import random\nimport mindspore\nlr = random.uniform(0.01, 0.1)\n", None,
+                          reports=("MS301",)),),
+    ),
+    Rule(
+        "MS302", "checkpoint-pop", FRAMEWORK, REPORT,
+        "Keys popped or deleted from a loaded checkpoint are reported.",
+        "Step 3: load the fixed checkpoint completely; popping keys (a classifier head, say) leaves "
+        "those weights randomly initialised.",
+        examples=(Example("import mindspore as ms\nparams = ms.load_checkpoint(path)\n"
+                          "params.pop(\"head.weight\")\ndel params[\"head.bias\"]\n", None,
+                          reports=("MS302", "MS302")),),
+    ),
+    Rule(
+        "MS303", "unfixed-seed", FRAMEWORK, REPORT,
+        "Seeds that change every run are reported.",
+        "Step 1: a seed from `random.randint(...)` or the clock, or an optional seed "
+        "(`if args.seed is not None:`) leaves the run unseeded; the seed block fixes the globals, "
+        "but the code should be fixed too.",
+        examples=(Example("import random\nimport mindspore as ms\nseed = random.randint(1, 10000)\n"
+                          "ms.set_seed(random.randint(1, 100))\nif args.seed is not None:\n    ms.set_seed(args.seed)\n",
+                          None, reports=("MS303", "MS303", "MS303")),),
+    ),
+    Rule(
+        "MS304", "resume-with-skip", FRAMEWORK, NOTE,
+        "A hint at the first dataset source: resume with `dataset.skip(n)`.",
+        "Step 4: to resume mid-way and still see the same rows, skip the consumed rows rather than "
+        "starting a new epoch.",
+        examples=(Example(_VISION + "data = ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)\n",
+                          None, reports=("MS304",)),),
+    ),
+    Rule(
+        "MS305", "ascend-nondeterministic", FRAMEWORK, NOTE,
+        "Uses of the operators the procedure lists as slightly nondeterministic on Ascend.",
+        "Step 5: DynamicGRUV2, DynamicRNN, LayerNorm, NLLLoss, BatchNorm's training reductions, "
+        "Conv2d/Conv3d backward filter, AllReduce, MaxPool3D backward, the Reduce* family, ROIAlign "
+        "backward, SquareSumAll and StridedSlice backward can differ slightly between runs on Ascend "
+        "even with everything fixed; compare with the step-6 tolerance.",
+        examples=(Example(_NN + "norm = nn.LayerNorm((64,))\n", None, reports=("MS305",)),),
+    ),
+)
+
+TABLE = FrameworkTable(
+    name=FRAMEWORK,
+    import_roots=("mindspore",),
+    seed_block=SEED_BLOCK,
+    rules=RULES,
+    random_data_ops=_random_data_ops(),
+    composers=frozenset(f"{m}.Compose" for m in TRANSFORMS),
+    sources=SOURCES,
+    samplers=SAMPLERS,
+    map_methods=frozenset({"map"}),
+    worker_methods=frozenset({"map", "batch"}),
+    shuffle_methods=frozenset({"shuffle"}),
+    worker_setters={"mindspore.dataset.config.set_num_parallel_workers": P("num", 0)},
+    dropout_layers=DROPOUT_LAYERS,
+    dropout_functions=DROPOUT_FUNCTIONS,
+    dropout_primitives=DROPOUT_PRIMITIVES,
+    seeded_ops=SEEDED_OPS,
+    unseedable_ops=UNSEEDABLE_OPS,
+    ascend_nondeterministic=ASCEND_NONDETERMINISTIC,
+    random_value_functions=RANDOM_VALUE_FUNCTIONS,
+    seed_functions=SEED_FUNCTIONS,
+    checkpoint_loaders=CHECKPOINT_LOADERS,
+    rule_ids={
+        "seed_block": "MS001", "random_data_op": "MS104", "source_shuffle": "MS105", "sampler": "MS106",
+        "shuffle_call": "MS107", "workers": "MS108", "dropout_layer": "MS201",
+        "dropout_function": "MS202", "dropout_primitive": "MS203", "random_op_seed": "MS204",
+        "unseedable": "MS205", "project_class": "MS206", "random_hyperparameter": "MS301",
+        "checkpoint_pop": "MS302", "unfixed_seed": "MS303", "resume": "MS304", "ascend": "MS305",
+    },
+)

@@ -1,0 +1,88 @@
+"""The shape of a framework's rule table: facts, not code.
+
+A framework is described by qualified names (as resolved through each file's imports) and what to do
+with each. The rewriter (`transforms.rewriter`) interprets any table; adding a framework means adding
+a table like `transforms.mindspore.TABLE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .rule import Rule
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A random data op with a deterministic counterpart.
+
+    `parts` are call templates relative to the op's own module (`{size}` is the op's size argument).
+    Inside a list literal the parts are spliced in; elsewhere more than one part is wrapped in
+    `compose` (the qualified name of the family's Compose).
+    """
+
+    rule: str
+    parts: tuple[str, ...]
+    compose: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter by keyword name and positional index (None: keyword-only or after *args)."""
+
+    name: str
+    position: int | None
+
+
+@dataclass(frozen=True)
+class SamplerFix:
+    """What to do with a sampler passed to a dataset source: `rename` to a sequential sampler
+    keeping only `keep` parameters, or set `shuffle` to False, or `ok` (already sequential)."""
+
+    action: str  # "rename", "no_shuffle", "ok"
+    rename_to: str = ""
+    keep: tuple[Param, ...] = ()
+    shuffle: Param | None = None
+
+
+@dataclass(frozen=True)
+class SeedBlock:
+    """Statements of the seed block. `imports` are modules the block needs; in `lines`, a module
+    is written `{mod:NAME}` and the seed `{seed}`, so the block can alias around name clashes."""
+
+    imports: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkTable:
+    name: str
+    import_roots: tuple[str, ...]
+    seed_block: SeedBlock
+    rules: tuple[Rule, ...]
+    # data pipeline
+    random_data_ops: dict[str, object]  # qualified name -> Replacement, or a rule id: disable it
+    composers: frozenset[str]  # calls that wrap a list of data ops (Compose): dead list, dead call
+    sources: dict[str, tuple[str, ...]]  # dataset source -> its parameter names, in order
+    samplers: dict[str, SamplerFix]
+    map_methods: frozenset[str]  # dataset methods that take `operations` first: map
+    worker_methods: frozenset[str]  # dataset methods taking num_parallel_workers: map, batch
+    shuffle_methods: frozenset[str]  # dataset methods that shuffle: shuffle
+    worker_setters: dict[str, Param]  # global worker setters -> the count parameter
+    # network
+    dropout_layers: dict[str, str]  # dropout layer -> no-op layer's qualified name
+    dropout_functions: dict[str, Param]  # functional dropout -> the input it returns unchanged
+    dropout_primitives: dict[str, Param]  # primitive -> its keep_prob parameter
+    seeded_ops: dict[str, tuple[Param, ...]]  # random op -> its seed parameters
+    unseedable_ops: frozenset[str]
+    ascend_nondeterministic: frozenset[str]
+    # things only reported
+    random_value_functions: frozenset[str]
+    seed_functions: frozenset[str]
+    checkpoint_loaders: frozenset[str]
+    random_name_prefixes: tuple[str, ...] = ("Random",)
+    dropout_name_part: str = "Dropout"
+    rule_ids: dict[str, str] = field(default_factory=dict)  # role -> rule id
+
+    def rule(self, role: str) -> str:
+        return self.rule_ids[role]
