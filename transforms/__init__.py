@@ -162,4 +162,5 @@ def _alias_needed(root: str, bound: dict[str, set[str]]) -> bool:
 def _line_after_imports(module: cst.Module) -> int:
     """The line where the seed block starts: after the docstring and the leading imports."""
     head = module.body[: leading_imports_end(module.body)]
-    return module.code_for_node(module.with_changes(body=head, footer=())).count("\n") + 1
+    head_code = module.code_for_node(module.with_changes(body=head, footer=(), has_trailing_newline=True))
+    return head_code.count("\n") + 1

@@ -443,8 +443,10 @@ RULES = (
         "Functional `ops.dropout(x, ...)` (and `dropout1d/2d/3d`) becomes `x`.",
         "Step 5: functional dropout draws a new mask every call.",
         examples=(
-            Example(_NN + "def construct(self, x):\n    return ops.dropout(x, p=0.5, training=self.training)\n",
+            Example(_NN + "def construct(self, x):\n    x = ops.dropout(x, p=0.5, training=self.training)\n"
+                    "    return ops.dropout(x, p=0.5, training=self.training)\n",
                     _NN + "def construct(self, x):\n"
+                    "    # [reprofix MS202] x = ops.dropout(x, p=0.5, training=self.training)\n"
                     "    # [reprofix MS202] was: ops.dropout(x, p=0.5, training=self.training)\n    return x\n"),
         ),
     ),

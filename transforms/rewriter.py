@@ -84,6 +84,11 @@ class Analysis(cst.CSTVisitor):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
+    def holder(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The expression holding `node`: its parent, or the list of the element it is."""
+        parent = self.parent(node)
+        return self.parent(parent) if isinstance(parent, cst.Element) else parent
+
     def statement(self, node: cst.CSTNode) -> cst.CSTNode:
         current = node
         while not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -254,7 +259,7 @@ class Analysis(cst.CSTVisitor):
             dead, killed = self.propagate({c: n for c, n in roots.items() if c not in excluded})
             actions, stuck = {}, []
             for node in dead:
-                if self.parent(node) in dead:
+                if self.holder(node) in dead:
                     continue
                 action = self.context_action(node, dead, killed)
                 if action is None:
@@ -375,20 +380,23 @@ class Analysis(cst.CSTVisitor):
         self.plan.drop_statements[self.parent(small)] = rule
 
     def drop_method_call(self, call: cst.Call, rule: str, what: str) -> None:
-        """`x = x.shuffle(n)` is commented out; anywhere else the call gives way to its receiver."""
-        receiver = call.func.value
+        """`data.shuffle(64).split(...)` becomes `data.split(...)`."""
+        self.give_way(call, call.func.value, rule)
+
+    def give_way(self, call: cst.Call, value: cst.BaseExpression, rule: str) -> None:
+        """Replace `call` by `value`; where that would leave `x = x`, comment the statement out."""
         parent = self.parent(call)
         if (
             isinstance(parent, cst.Assign)
             and len(parent.targets) == 1
-            and isinstance(receiver, cst.Name)
+            and isinstance(value, cst.Name)
             and isinstance(parent.targets[0].target, cst.Name)
-            and parent.targets[0].target.value == receiver.value
+            and parent.targets[0].target.value == value.value
             and self.lone_small_statement(parent) is not None
         ):
             self.plan.drop_statements[self.parent(parent)] = rule
             return
-        self.plan.replace[call] = lambda updated: updated.func.value
+        self.plan.replace[call] = lambda updated, value=value: value
         self.comment(call, rule, f"was: {self.code(call)}")
 
     def plan_replacement(self, call: cst.Call, name: str, spec: Replacement) -> None:
@@ -549,8 +557,7 @@ class Analysis(cst.CSTVisitor):
         value = arg.value
         if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not value.lpar:
             value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])  # keep precedence
-        self.plan.replace[call] = lambda updated, value=value: value
-        self.comment(call, self.t.rule("dropout_function"), f"was: {self.code(call)}")
+        self.give_way(call, value, self.t.rule("dropout_function"))
         self.finding(self.t.rule("dropout_function"), call, f"{_short(name)}(x, ...) -> x")
 
     def plan_seed(self, call: cst.Call, name: str) -> None:

@@ -1,0 +1,55 @@
+"""How findings and diffs are shown to a person."""
+
+from __future__ import annotations
+
+import typer
+
+from transforms import NOTE, REPORT, REWRITE
+
+SECTIONS = (
+    (REWRITE, "Changed"),
+    (REPORT, "Needs you"),
+    (NOTE, "Notes"),
+)
+
+
+def render(files, *, color: bool = False) -> str:
+    """Each change with rule id and file:line:col, then what needs a human, then notes."""
+    lines = []
+    for kind, title in SECTIONS:
+        rows = [(f.path, finding) for f in files for finding in f.findings if finding.kind == kind]
+        if not rows:
+            continue
+        lines.append(typer.style(f"{title}:", bold=True) if color else f"{title}:")
+        for path, finding in rows:
+            where = f"{path}:{finding.line}:{finding.col}"
+            lines.append(f"  {where}  {finding.rule}  {finding.message}")
+    return "\n".join(lines)
+
+
+def summary(files, *, patch: str | None = None, dry_run: bool = False) -> str:
+    changed = [f for f in files if f.changed]
+    count = sum(1 for f in files for finding in f.findings if finding.kind == REWRITE)
+    needs = sum(1 for f in files for finding in f.findings if finding.kind == REPORT)
+    text = f"reprofix: {len(changed)} of {len(files)} file(s) {'would change' if dry_run else 'changed'}, {count} change(s), {needs} need you"
+    if dry_run:
+        return text + "; dry run, nothing written"
+    if patch:
+        return text + f"; patch: {patch} (undo: reprofix revert{'' if patch == 'reprofix.patch' else ' --patch ' + patch})"
+    return text + "; nothing to change"
+
+
+def colour_diff(patch: bytes) -> str:
+    out = []
+    for line in patch.decode("utf-8", "replace").splitlines(keepends=True):
+        if line.startswith(("+++", "---", "diff ")):
+            out.append(typer.style(line, bold=True))
+        elif line.startswith("@@"):
+            out.append(typer.style(line, fg="cyan"))
+        elif line.startswith("+"):
+            out.append(typer.style(line, fg="green"))
+        elif line.startswith("-"):
+            out.append(typer.style(line, fg="red"))
+        else:
+            out.append(line)
+    return "".join(out)

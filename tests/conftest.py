@@ -1,0 +1,34 @@
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+def require_framework(module: str) -> None:
+    """Frameworks are real in these tests: missing in CI is a failure, elsewhere a skip."""
+    if importlib.util.find_spec(module) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{module} is not installed, and CI must run the tests that need it")
+        pytest.skip(f"{module} is not installed")
+
+
+def run_reprofix(*args: str, cwd: Path, check_code: int | None = None) -> subprocess.CompletedProcess:
+    """The real command line, as a user runs it (`python -m codemod` is the same program)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
+    if check_code is not None:
+        assert result.returncode == check_code, (result.returncode, result.stdout, result.stderr)
+    return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return tmp_path
