@@ -133,6 +133,7 @@ def write_atomic(path: str, data: bytes) -> None:
 
 def write_applied(result: ApplyResult, patch_path: str) -> None:
     """The patch first (so the change can always be undone), then each file."""
+    os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
     write_atomic(patch_path, result.patch)
     for f in result.files:
         if f.changed:

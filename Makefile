@@ -1,0 +1,27 @@
+# The two commands a new user needs: `make demo` (the main job on the sample) and `make test`.
+# Both create .venv and install everything from the package registries on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test rules clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test,mindspore]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash samples/demo.sh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+rules: $(STAMP)
+	$(BIN)/python -m codemod.docs README.md
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
