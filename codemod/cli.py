@@ -59,8 +59,7 @@ def apply(
         typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
     cwd = Path.cwd()
     try:
-        patch_rel = engine.relative(patch, cwd) if not os.path.isabs(patch) else patch
-        result = engine.rewrite_files(files, seed=seed, cwd=cwd, patch_name="" if patch == DEFAULT_PATCH else patch_rel)
+        result = engine.rewrite_files(files, seed=seed, cwd=cwd, patch_name="" if patch == DEFAULT_PATCH else patch)
     except engine.UsageError as error:
         _fail(str(error), EXIT_USAGE)
     except PatchError as error:
@@ -70,8 +69,8 @@ def apply(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     changed = [f for f in result.files if f.changed]
     if dry_run:
-        if result.patch:
-            typer.echo(report.colour_diff(result.patch) if color else result.patch.decode("utf-8", "replace"), nl=False)
+        if result.diff:
+            typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
         typer.echo(report.render(result.files, color=color))
         typer.echo(report.summary(result.files, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)

@@ -41,7 +41,8 @@ class FileResult:
 class ApplyResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each, `path:line:col: message`
-    patch: bytes = b""
+    diff: bytes = b""  # the unified diff of every changed file
+    patch: bytes = b""  # the diff behind a short header: what is written to disk
 
 
 def relative(path: str, cwd: Path) -> str:
@@ -65,6 +66,8 @@ def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "
         if rel in seen:
             continue
         seen.add(rel)
+        if os.path.isdir(path):
+            raise UsageError(f"{path}: is a directory; name the Python files to rewrite")
         if not os.path.isfile(path):
             raise UsageError(f"{path}: no such file")
         try:
@@ -86,7 +89,8 @@ def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "
     changed = [f for f in result.files if f.changed]
     if changed:
         header = PATCH_HEADER % (f" --patch {patch_name}".encode() if patch_name else b"")
-        result.patch = header + b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+        result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+        result.patch = header + result.diff
         _check_patch(result.patch, changed)
     return result
 

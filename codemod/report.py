@@ -39,17 +39,17 @@ def summary(files, *, patch: str | None = None, dry_run: bool = False) -> str:
     return text + "; nothing to change"
 
 
-def colour_diff(patch: bytes) -> str:
+def colour_diff(diff: bytes) -> str:
     out = []
-    for line in patch.decode("utf-8", "replace").splitlines(keepends=True):
+    for line in diff.decode("utf-8", "replace").splitlines(keepends=True):
+        text, end = line.rstrip("\r\n"), line[len(line.rstrip("\r\n")) :]
         if line.startswith(("+++", "---", "diff ")):
-            out.append(typer.style(line, bold=True))
+            text = typer.style(text, bold=True)
         elif line.startswith("@@"):
-            out.append(typer.style(line, fg="cyan"))
+            text = typer.style(text, fg="cyan")
         elif line.startswith("+"):
-            out.append(typer.style(line, fg="green"))
+            text = typer.style(text, fg="green")
         elif line.startswith("-"):
-            out.append(typer.style(line, fg="red"))
-        else:
-            out.append(line)
+            text = typer.style(text, fg="red")
+        out.append(text + end)
     return "".join(out)

@@ -95,7 +95,7 @@ def test_user_class_named_like_an_op_is_reported_not_removed():
     )
     result = transforms.rewrite(source, seed=1, script=False)
     assert result.code == source
-    assert [f.rule for f in result.findings] == ["MS206"]
+    assert [(f.rule, f.line) for f in result.findings] == [("MS206", 5), ("MS206", 5)]
 
 
 def test_aliases_resolve_through_imports():
@@ -177,3 +177,24 @@ def test_lists_grown_in_steps():
         "    # [reprofix MS104] trans.append(V.RandomInvert())\n"
         "    return data.map(operations=trans, num_parallel_workers=1).batch(2, num_parallel_workers=1)\n"
     )
+
+
+def test_nested_rewrites_survive_their_parent_giving_way():
+    source = (
+        b"import mindspore.dataset as ds\nfrom mindspore import ops\n"
+        b"y = ops.dropout(ops.dropout(x, p=0.1) + 1, p=0.2)\n"
+        b"train = ds.MnistDataset(p).shuffle(4).batch(2)\n"
+    )
+    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    assert "\ny = (x + 1)\n" in code
+    assert "\ntrain = ds.MnistDataset(p, shuffle=False, num_parallel_workers=1).batch(2, num_parallel_workers=1)\n" in code
+
+
+def test_imported_project_classes_are_reported_but_generators_are_not():
+    source = (
+        b"import random\nimport numpy as np\nimport mindspore\nfrom src.aug import RandomErasing, Randomize\n"
+        b"rng = np.random.RandomState(0)\nr = random.Random(1)\nop = RandomErasing(0.5)\nz = Randomize()\n"
+    )
+    result = transforms.rewrite(source, seed=1, script=False)
+    assert result.code == source
+    assert [(f.rule, f.line) for f in result.findings] == [("MS206", 7)]

@@ -34,6 +34,7 @@ HYPERPARAMETER = re.compile(
     r"|warmup\w*|drop\w*|scale|alpha|gamma|weight_decay|loss_scale|clip\w*)($|_)",
     re.IGNORECASE,
 )
+RNG_MODULES = ("random", "numpy")  # their Random* names are generators, seeded by the seed block
 UNFIXED_SEED_SOURCES = frozenset({"time.time", "time.time_ns", "os.getpid", "os.urandom", "uuid.uuid4"})
 
 Replace = Callable[[cst.CSTNode], cst.CSTNode]
@@ -144,15 +145,19 @@ class Analysis(cst.CSTVisitor):
                     self.module_names.setdefault(name, local)
 
     def visit_Call(self, node: cst.Call) -> None:
-        name = self.qualname(node.func)
+        func = node.func
+        if isinstance(func, cst.Attribute) and not self.is_module(func.value):
+            self.method_calls.append(node)  # data.map(...), self.drop(x), ds.Mnist(p).shuffle(4)
+            return
+        name = self.qualname(func)
         if name is not None:
             self.calls.append((node, name))
-        elif isinstance(node.func, cst.Attribute):
-            self.method_calls.append(node)
-        else:
-            local = self.local_class_name(node.func)
-            if local is not None:
-                self.check_project_class(node, local)
+            if name.split(".")[0] not in self.t.import_roots + RNG_MODULES:
+                self.check_project_class(node, name)
+            return
+        local = self.local_class_name(func)
+        if local is not None:
+            self.check_project_class(node, local)
 
     def visit_List(self, node: cst.List) -> None:
         self.lists.append(node)
@@ -359,7 +364,7 @@ class Analysis(cst.CSTVisitor):
                 small = self.lone_small_statement(call)
                 return None if small is None else (lambda: self.drop_statement(small, rule))
             if method in self.t.map_methods and self.is_operations_arg(call, parent):
-                return lambda: self.drop_method_call(call, rule, "map")
+                return lambda: self.drop_method_call(call, rule)
         return None
 
     def is_operations_arg(self, call: cst.Call, arg: cst.Arg) -> bool:
@@ -379,12 +384,15 @@ class Analysis(cst.CSTVisitor):
     def drop_statement(self, small: cst.BaseSmallStatement, rule: str) -> None:
         self.plan.drop_statements[self.parent(small)] = rule
 
-    def drop_method_call(self, call: cst.Call, rule: str, what: str) -> None:
+    def drop_method_call(self, call: cst.Call, rule: str) -> None:
         """`data.shuffle(64).split(...)` becomes `data.split(...)`."""
-        self.give_way(call, call.func.value, rule)
+        self.give_way(call, lambda node: node.func.value, rule)
 
-    def give_way(self, call: cst.Call, value: cst.BaseExpression, rule: str) -> None:
-        """Replace `call` by `value`; where that would leave `x = x`, comment the statement out."""
+    def give_way(self, call: cst.Call, pick: Callable[[cst.Call], cst.BaseExpression], rule: str) -> None:
+        """Replace `call` by a part of it (`pick` finds the part, in the original at planning time
+        and in the rebuilt call later, so rewrites inside it are kept); where that would leave
+        `x = x`, comment the statement out instead."""
+        value = pick(call)
         parent = self.parent(call)
         if (
             isinstance(parent, cst.Assign)
@@ -396,7 +404,7 @@ class Analysis(cst.CSTVisitor):
         ):
             self.plan.drop_statements[self.parent(parent)] = rule
             return
-        self.plan.replace[call] = lambda updated, value=value: value
+        self.plan.replace[call] = pick
         self.comment(call, rule, f"was: {self.code(call)}")
 
     def plan_replacement(self, call: cst.Call, name: str, spec: Replacement) -> None:
@@ -512,8 +520,8 @@ class Analysis(cst.CSTVisitor):
         t = self.t
         func = call.func
         method = func.attr.value
-        if self.qualname(func.value) is not None or self.removed(call) or call in self.plan.replace:
-            return  # a module function (random.shuffle, np.random.shuffle), or already gone
+        if self.removed(call) or call in self.plan.replace:
+            return
         if method == "pop" and self.from_checkpoint(func.value):
             self.finding(
                 t.rule("checkpoint_pop"),
@@ -524,7 +532,7 @@ class Analysis(cst.CSTVisitor):
             return
         keywords = {a.keyword.value for a in call.args if a.keyword is not None}
         if method in t.shuffle_methods and call.args and not isinstance(self.parent(call), cst.Expr):
-            self.drop_method_call(call, t.rule("shuffle_call"), "shuffle")
+            self.drop_method_call(call, t.rule("shuffle_call"))
             self.finding(t.rule("shuffle_call"), call, f".{method}(...) disabled")
             return
         if method in t.worker_methods and (keywords & _DATASET_KEYWORDS or (method != "map" and call.args)):
@@ -533,6 +541,9 @@ class Analysis(cst.CSTVisitor):
             if self.edit_arg(call, Param("num_parallel_workers", None), "1"):
                 self.finding(t.rule("workers"), call, f".{method}(...): num_parallel_workers=1")
             self.multiprocessing_off(call, Param("python_multiprocessing", None), f".{method}(...)")
+
+    def is_module(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, (cst.Name, cst.Attribute)) and self.qualname(node) is not None
 
     def removed(self, node: cst.CSTNode) -> bool:
         return self.statement(node) in self.plan.drop_statements
@@ -550,14 +561,18 @@ class Analysis(cst.CSTVisitor):
         self.finding(self.t.rule("dropout_layer"), call, f"{_short(name)} -> {identity}()")
 
     def plan_dropout_function(self, call: cst.Call, name: str) -> None:
-        arg = cstutil.find_arg(call, self.t.dropout_functions[name])
-        if arg is None or cstutil.has_star_args(call):
+        param = self.t.dropout_functions[name]
+        if cstutil.find_arg(call, param) is None or cstutil.has_star_args(call):
             self.finding(self.t.rule("dropout_function"), call, f"remove {_short(name)} by hand", REPORT)
             return
-        value = arg.value
-        if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not value.lpar:
-            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])  # keep precedence
-        self.give_way(call, value, self.t.rule("dropout_function"))
+
+        def pick(node: cst.Call) -> cst.BaseExpression:
+            value = cstutil.find_arg(node, param).value
+            if isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) or value.lpar:
+                return value
+            return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])  # keep precedence
+
+        self.give_way(call, pick, self.t.rule("dropout_function"))
         self.finding(self.t.rule("dropout_function"), call, f"{_short(name)}(x, ...) -> x")
 
     def plan_seed(self, call: cst.Call, name: str) -> None:
@@ -575,11 +590,14 @@ class Analysis(cst.CSTVisitor):
     # reports only ----------------------------------------------------------------------------
     def check_project_class(self, call: cst.Call, local: str) -> None:
         short = local.rsplit(".", 1)[-1]
-        if short.startswith(self.t.random_name_prefixes) or self.t.dropout_name_part in short:
+        random_name = any(
+            short.startswith(p) and short[len(p) : len(p) + 1].isupper() for p in self.t.random_name_prefixes
+        )
+        if random_name or self.t.dropout_name_part in short:
             self.finding(
                 self.t.rule("project_class"),
                 call,
-                f"{short} is the project's own class, left alone: if it is random, make it "
+                f"{local} is not {self.t.name}'s, so it is left alone: if it is random, make it "
                 "deterministic while debugging",
                 REPORT,
             )
