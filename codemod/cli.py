@@ -29,6 +29,11 @@ def _fail(message: str, code: int = EXIT_FAILED) -> None:
     raise typer.Exit(code)
 
 
+def _echo_report(text: str) -> None:
+    if text:
+        typer.echo(text)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"reprofix {__version__}")
@@ -71,8 +76,8 @@ def apply(
     if dry_run:
         if result.diff:
             typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
-        typer.echo(report.render(result.files, color=color))
-        typer.echo(report.summary(result.files, dry_run=True))
+        _echo_report(report.render(result.files, color=color))
+        typer.echo(report.summary(result.files, errors=len(result.errors), dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
     if changed and os.path.exists(patch):
         _fail(
@@ -84,8 +89,8 @@ def apply(
             engine.write_applied(result, patch)
         except OSError as error:
             _fail(f"{error.filename or patch}: cannot write: {error.strerror}; run `reprofix revert` if the patch was written")
-    typer.echo(report.render(result.files, color=color))
-    typer.echo(report.summary(result.files, patch=patch if changed else None))
+    _echo_report(report.render(result.files, color=color))
+    typer.echo(report.summary(result.files, errors=len(result.errors), patch=patch if changed else None))
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
 
 

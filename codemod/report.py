@@ -27,11 +27,13 @@ def render(files, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def summary(files, *, patch: str | None = None, dry_run: bool = False) -> str:
+def summary(files, *, errors: int = 0, patch: str | None = None, dry_run: bool = False) -> str:
     changed = [f for f in files if f.changed]
     count = sum(1 for f in files for finding in f.findings if finding.kind == REWRITE)
     needs = sum(1 for f in files for finding in f.findings if finding.kind == REPORT)
     text = f"reprofix: {len(changed)} of {len(files)} file(s) {'would change' if dry_run else 'changed'}, {count} change(s), {needs} need you"
+    if errors:
+        text += f", {errors} file(s) could not be processed (see above)"
     if dry_run:
         return text + "; dry run, nothing written"
     if patch:

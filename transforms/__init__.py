@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from .mindspore import TABLE as MINDSPORE
-from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan
+from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
 from .cstutil import leading_imports_end
 from .table import FrameworkTable
@@ -51,8 +51,15 @@ def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        raise SourceError(f"syntax error: {error.message}", error.raw_line, error.raw_column + 1) from None
-    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        raise _syntax_error(source, error) from None
+    except UnicodeDecodeError as error:
+        line = source.count(b"\n", 0, error.start) + 1
+        col = error.start - (source.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(
+            f"not valid {error.encoding} (byte 0x{source[error.start]:02x}); declare the encoding with a "
+            "PEP 263 coding line or fix the file", line, col
+        ) from None
+    except (LookupError, SyntaxError) as error:
         raise SourceError(f"cannot decode the file: {error}") from None
     tables = _frameworks_used(module)
     if not tables:
@@ -74,10 +81,22 @@ def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
     return Rewritten(new_module.bytes, tuple(plan.findings), tuple(t.name for t in tables))
 
 
+def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> SourceError:
+    """Python's own message and position where it has one (it says "Missing parentheses in call to
+    'print'" for Python 2 code); libcst's otherwise."""
+    try:
+        compile(source, "<file>", "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return SourceError(f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset or 1)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    return SourceError(f"syntax error: {error.message}", error.editor_line, error.editor_column)
+
+
 def _frameworks_used(module: cst.Module) -> list[FrameworkTable]:
-    roots = set()
-    for statement in module.body:
-        _collect_import_roots(statement, roots)
+    roots: set[str] = set()
+    module.visit(_ImportRoots(roots))
     return [t for t in FRAMEWORKS if roots & set(t.import_roots)]
 
 
@@ -93,10 +112,6 @@ class _ImportRoots(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.module is not None and not node.relative:
             self.roots.add(cst.helpers.get_full_name_for_node(node.module).split(".")[0])
-
-
-def _collect_import_roots(statement: cst.CSTNode, roots: set[str]) -> None:
-    statement.visit(_ImportRoots(roots))
 
 
 def _merge(into: Plan, other: Plan) -> None:
@@ -142,7 +157,7 @@ def _seed_block_code(analyses: list[Analysis], seed: int) -> str:
     import_lines = []
     for module in imports:
         root = module.split(".")[0]
-        if bound.get(root, {root}) <= {root} and not _alias_needed(root, bound):
+        if name_is_free(root, bound):
             names[module] = module
             import_lines.append(f"import {module}")
         else:  # the file binds this name to something else: import under a private alias
@@ -153,10 +168,6 @@ def _seed_block_code(analyses: list[Analysis], seed: int) -> str:
     for module in sorted(names, key=len, reverse=True):
         body = body.replace("{mod:" + module + "}", names[module])
     return "\n".join(import_lines) + "\n" + body + "\n"
-
-
-def _alias_needed(root: str, bound: dict[str, set[str]]) -> bool:
-    return root in bound and bound[root] != {root}
 
 
 def _line_after_imports(module: cst.Module) -> int:

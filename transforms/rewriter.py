@@ -141,8 +141,7 @@ class Analysis(cst.CSTVisitor):
             self.bound_at_module.setdefault(assignment.name, set()).update(names)
         for local, names in self.bound_at_module.items():
             for name in names:
-                if name == local or name.endswith("." + local) or "." in name:
-                    self.module_names.setdefault(name, local)
+                self.module_names.setdefault(name, local)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -679,8 +678,7 @@ class Analysis(cst.CSTVisitor):
             return callee.value.deep_clone()
         if module in self.module_names:
             return cst.Name(self.module_names[module])
-        root = module.split(".")[0]
-        if self.bound_at_module.get(root, {root}) <= {root}:
+        if name_is_free(module.split(".")[0], self.bound_at_module):
             if module not in self.plan.imports:
                 self.plan.imports.append(module)
             return cstutil.dotted(module)
@@ -691,6 +689,11 @@ _DATASET_KEYWORDS = frozenset(
     {"operations", "input_columns", "output_columns", "num_parallel_workers", "python_multiprocessing",
      "batch_size", "drop_remainder", "per_batch_map", "pad_info"}
 )
+
+
+def name_is_free(root: str, bound_at_module: dict[str, set[str]]) -> bool:
+    """True if `import root...` would not rebind a module-level name to something else."""
+    return bound_at_module.get(root, {root}) == {root}
 
 
 def _short(name: str) -> str:
