@@ -81,6 +81,11 @@ def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "
             where = f"{rel}:{error.line}:{error.col}" if error.line else rel
             result.errors.append(f"{where}: {error.message}; file left unchanged")
             continue
+        except Exception as error:  # a bug of ours must not cost the other files
+            result.errors.append(
+                f"{rel}: internal error ({type(error).__name__}: {error}); file left unchanged, please report this"
+            )
+            continue
         problem = _check_generated(rewritten.code, rel)
         if problem:
             result.errors.append(problem)

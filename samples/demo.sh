@@ -10,7 +10,7 @@ cd "$work"
 export GLOG_v=3  # MindSpore: errors only
 
 losses() { python train.py --steps 2 2>/dev/null | grep "loss is"; }
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else say() { printf '\n== %s\n' "$*"; }; fi
 
 say "two runs of the original script: the losses differ"
 losses; losses
