@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
+from . import index
 from .mindspore import TABLE as MINDSPORE
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
@@ -61,22 +61,26 @@ def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
         ) from None
     except (LookupError, SyntaxError) as error:
         raise SourceError(f"cannot decode the file: {error}") from None
-    tables = _frameworks_used(module)
+    file_index = index.build(module)
+    tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
     if not tables:
         return Rewritten(source, (), ())
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    analyses = [Analysis(table, file_index, seed) for table in tables]
+    for analysis in analyses:
+        analysis.run()
+    pending = [node for analysis in analyses for _, node, _, _ in analysis.pending]
+    where = index.positions(module, pending) if pending else {}
     plan = Plan()
-    analyses = []
-    for table in tables:
-        analysis = Analysis(table, module, seed)
-        wrapper.visit(analysis)
-        analyses.append(analysis)
+    for analysis in analyses:
+        analysis.resolve_findings(where)
         _merge(plan, analysis.plan)
     wants_block = script and SEED_BLOCK_START.encode() not in source
-    prelude, after = _prelude(plan, analyses, seed, wants_block)
+    prelude, after = _prelude(plan, file_index, analyses, seed, wants_block)
     if wants_block:
         line = _line_after_imports(module)
         plan.findings.insert(0, Finding(tables[0].rule("seed_block"), line, 1, "seed block inserted", REWRITE))
+    if not (prelude or plan.arg_edits or plan.replace or plan.splice or plan.drop_elements or plan.drop_statements):
+        return Rewritten(source, tuple(plan.findings), tuple(t.name for t in tables))
     new_module = module.visit(Applier(plan, prelude, after))
     return Rewritten(new_module.bytes, tuple(plan.findings), tuple(t.name for t in tables))
 
@@ -94,26 +98,6 @@ def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> SourceError:
     return SourceError(f"syntax error: {error.message}", error.editor_line, error.editor_column)
 
 
-def _frameworks_used(module: cst.Module) -> list[FrameworkTable]:
-    roots: set[str] = set()
-    module.visit(_ImportRoots(roots))
-    return [t for t in FRAMEWORKS if roots & set(t.import_roots)]
-
-
-class _ImportRoots(cst.CSTVisitor):
-    def __init__(self, roots: set[str]):
-        super().__init__()
-        self.roots = roots
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            self.roots.add(cst.helpers.get_full_name_for_node(alias.name).split(".")[0])
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.module is not None and not node.relative:
-            self.roots.add(cst.helpers.get_full_name_for_node(node.module).split(".")[0])
-
-
 def _merge(into: Plan, other: Plan) -> None:
     for call, edits in other.arg_edits.items():
         into.arg_edits.setdefault(call, []).extend(edits)
@@ -127,7 +111,7 @@ def _merge(into: Plan, other: Plan) -> None:
     into.findings += other.findings
 
 
-def _prelude(plan: Plan, analyses: list[Analysis], seed: int, wants_block: bool):
+def _prelude(plan: Plan, file_index: index.FileIndex, analyses: list[Analysis], seed: int, wants_block: bool):
     """Statements to insert after the leading imports: new imports, then the seed block."""
     statements: list[cst.BaseStatement] = [
         cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.parse_expression(m))])])
@@ -135,7 +119,7 @@ def _prelude(plan: Plan, analyses: list[Analysis], seed: int, wants_block: bool)
     ]
     after: list[cst.EmptyLine] = []
     if wants_block:
-        block = _seed_block_code(analyses, seed)
+        block = _seed_block_code(file_index, analyses, seed)
         parsed = list(cst.parse_module(block).body)
         parsed[0] = parsed[0].with_changes(
             leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_START))]
@@ -145,8 +129,7 @@ def _prelude(plan: Plan, analyses: list[Analysis], seed: int, wants_block: bool)
     return statements, after
 
 
-def _seed_block_code(analyses: list[Analysis], seed: int) -> str:
-    bound = analyses[0].bound_at_module
+def _seed_block_code(file_index: index.FileIndex, analyses: list[Analysis], seed: int) -> str:
     imports: list[str] = []
     lines: list[str] = []
     for analysis in analyses:
@@ -157,7 +140,7 @@ def _seed_block_code(analyses: list[Analysis], seed: int) -> str:
     import_lines = []
     for module in imports:
         root = module.split(".")[0]
-        if name_is_free(root, bound):
+        if name_is_free(root, file_index):
             names[module] = module
             import_lines.append(f"import {module}")
         else:  # the file binds this name to something else: import under a private alias

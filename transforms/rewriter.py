@@ -1,7 +1,7 @@
 """One pass over one parsed file: find what a framework table knows, plan the rewrite, apply it.
 
-`Analysis` walks the tree once with libcst's metadata (qualified names through the file's imports,
-scopes, parents, positions) and turns what it finds into a `Plan` keyed by original nodes.
+`Analysis` reads the file's `FileIndex` (one walk: parents, import aliases, bindings, the nodes rules
+look at) and turns what it finds into a `Plan` keyed by original nodes.
 `Applier` then rebuilds the tree from the plan in a single transform. Nothing here names a framework:
 every fact comes from a `FrameworkTable`.
 """
@@ -13,15 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
-from libcst.metadata import (
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-    ScopeProvider,
-)
 
 from . import cstutil
+from .index import LOCAL, FileIndex, positions
 from .rule import NOTE, REPORT, REWRITE, Finding
 from .table import FrameworkTable, Param, Replacement
 
@@ -52,38 +46,65 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
 
 
-class Analysis(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider, ParentNodeProvider, ScopeProvider)
-
-    def __init__(self, table: FrameworkTable, module: cst.Module, seed: int):
-        super().__init__()
+class Analysis:
+    def __init__(self, table: FrameworkTable, index: FileIndex, seed: int):
         self.t = table
-        self.module = module
+        self.index = index
+        self.module = index.module
         self.seed = seed
         self.plan = Plan()
         self.calls: list[tuple[cst.Call, str]] = []
         self.method_calls: list[cst.Call] = []
-        self.lists: list[cst.List] = []
-        self.assigns: list[cst.Assign] = []
-        self.module_names: dict[str, str] = {}  # qualified module name -> local name at module level
-        self.bound_at_module: dict[str, set[str]] = {}  # local name -> its qualified names
+        self.lists = index.lists
+        self.assigns = index.assigns
         self.first_source: cst.Call | None = None
+        self.pending: list[tuple[str, cst.CSTNode, str, str]] = []  # findings before positions
+
+    def run(self) -> Plan:
+        for call in self.index.calls:
+            self.collect_call(call)
+        for node in self.index.classes:
+            self.check_class(node)
+        for node in self.index.comparisons:
+            self.check_comparison(node)
+        for node in self.index.dels:
+            self.check_del(node)
+        self.plan_data_ops()
+        for call, name in self.calls:
+            self.plan_call(call, name)
+        for call in self.method_calls:
+            self.plan_method(call)
+        return self.plan
+
+    def resolve_findings(self, where: dict[cst.CSTNode, tuple[int, int]]) -> None:
+        for rule, node, message, kind in self.pending:
+            line, col = where.get(node, (0, 0))
+            self.plan.findings.append(Finding(rule, line, col, message, kind))
+        self.plan.findings.sort(key=lambda f: (f.line, f.col, f.rule))
 
     # ---- metadata helpers -------------------------------------------------------------------
     def qualname(self, node: cst.CSTNode) -> str | None:
-        for q in self.get_metadata(QualifiedNameProvider, node, set()):
-            if q.source == QualifiedNameSource.IMPORT:
-                return q.name
-        return None
+        """The qualified name through the file's imports; None for names the file binds itself."""
+        head = node
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name):
+            return None
+        bound = self.index.binding_statements(head)
+        if bound and not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in bound):
+            return None
+        return self.index.qualname(node)
 
     def local_class_name(self, node: cst.CSTNode) -> str | None:
-        for q in self.get_metadata(QualifiedNameProvider, node, set()):
-            if q.source == QualifiedNameSource.LOCAL:
-                return q.name
+        """The name of a class or function the file defines itself."""
+        if isinstance(node, cst.Name):
+            bound = self.index.binding_statements(node)
+            if any(isinstance(b, (cst.ClassDef, cst.FunctionDef)) for b in bound):
+                return node.value
         return None
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.get_metadata(ParentNodeProvider, node, None)
+        return self.index.parents.get(node)
 
     def holder(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The expression holding `node`: its parent, or the list of the element it is."""
@@ -108,18 +129,13 @@ class Analysis(cst.CSTVisitor):
             return current
         return None
 
-    def where(self, node: cst.CSTNode) -> tuple[int, int]:
-        pos = self.get_metadata(PositionProvider, node)
-        return pos.start.line, pos.start.column + 1
-
     def code(self, node: cst.CSTNode) -> str:
         if isinstance(node, cst.SimpleStatementLine):
             node = node.with_changes(leading_lines=())
         return self.module.code_for_node(node).strip()
 
     def finding(self, rule: str, node: cst.CSTNode, message: str, kind: str = REWRITE) -> None:
-        line, col = self.where(node)
-        self.plan.findings.append(Finding(rule, line, col, message, kind))
+        self.pending.append((rule, node, message, kind))
 
     def comment(self, node: cst.CSTNode, rule: str, text: str) -> None:
         stmt = self.statement(node)
@@ -134,16 +150,7 @@ class Analysis(cst.CSTVisitor):
         return True
 
     # ---- collection -------------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
-        scope = self.get_metadata(ScopeProvider, node)
-        for assignment in scope.assignments:
-            names = {q.name for q in scope.get_qualified_names_for(assignment.name)}
-            self.bound_at_module.setdefault(assignment.name, set()).update(names)
-        for local, names in self.bound_at_module.items():
-            for name in names:
-                self.module_names.setdefault(name, local)
-
-    def visit_Call(self, node: cst.Call) -> None:
+    def collect_call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and not self.is_module(func.value):
             self.method_calls.append(node)  # data.map(...), self.drop(x), ds.Mnist(p).shuffle(4)
@@ -158,25 +165,19 @@ class Analysis(cst.CSTVisitor):
         if local is not None:
             self.check_project_class(node, local)
 
-    def visit_List(self, node: cst.List) -> None:
-        self.lists.append(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigns.append(node)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def check_class(self, node: cst.ClassDef) -> None:
         for base in node.bases:
             name = self.qualname(base.value)
             if name in self.t.dropout_layers or name in self.t.random_data_ops:
                 self.finding(
                     self.t.rule("project_class"),
-                    node,
+                    node.name,
                     f"class {node.name.value} subclasses {name}: reprofix leaves project classes alone; "
                     "make it a no-op while debugging",
                     REPORT,
                 )
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def check_comparison(self, node: cst.Comparison) -> None:
         # `if args.seed is not None:` with a default of None leaves the run unseeded.
         if (
             len(node.comparisons) == 1
@@ -192,7 +193,7 @@ class Analysis(cst.CSTVisitor):
                 REPORT,
             )
 
-    def visit_Del(self, node: cst.Del) -> None:
+    def check_del(self, node: cst.Del) -> None:
         target = node.target
         if isinstance(target, cst.Subscript) and self.from_checkpoint(target.value):
             self.finding(
@@ -203,14 +204,6 @@ class Analysis(cst.CSTVisitor):
             )
 
     # ---- planning ---------------------------------------------------------------------------
-    def leave_Module(self, original_node: cst.Module) -> None:
-        self.plan_data_ops()
-        for call, name in self.calls:
-            self.plan_call(call, name)
-        for call in self.method_calls:
-            self.plan_method(call)
-        self.plan.findings.sort(key=lambda f: (f.line, f.col, f.rule))
-
     def plan_call(self, call: cst.Call, name: str) -> None:
         t = self.t
         if call in self.plan.replace or self.removed(call):
@@ -277,8 +270,8 @@ class Analysis(cst.CSTVisitor):
                     self.finding(
                         self.t.random_data_ops[roots[root]],
                         root,
-                        f"{_short(roots[root])} is random but is used where reprofix cannot remove it "
-                        f"safely (line {self.where(node)[0]}): remove it by hand",
+                        f"{_short(roots[root])} is random, but one of its uses cannot be removed safely "
+                        f"(`{self.code(self.statement(node))}`): remove it by hand",
                         REPORT,
                     )
                 excluded |= dead[node]
@@ -326,15 +319,7 @@ class Analysis(cst.CSTVisitor):
             return None
         if self.lone_small_statement(assign) is None:
             return None
-        target = assign.targets[0].target
-        scope = self.get_metadata(ScopeProvider, target, None)
-        if scope is None:
-            return None
-        bindings = scope.assignments[target.value]
-        if len(bindings) != 1:
-            return None
-        (binding,) = bindings
-        return [ref.node for ref in binding.references]
+        return self.index.sole_binding_uses(assign.targets[0].target)
 
     def context_action(self, node, dead, killed):
         """How to take away a dead expression whose parent is alive, or None if it cannot be done."""
@@ -541,6 +526,13 @@ class Analysis(cst.CSTVisitor):
                 self.finding(t.rule("workers"), call, f".{method}(...): num_parallel_workers=1")
             self.multiprocessing_off(call, Param("python_multiprocessing", None), f".{method}(...)")
 
+    def module_level_name(self, module: str) -> str | None:
+        """A module-level name an import binds to `module`, if there is one."""
+        for local, target in self.index.aliases.items():
+            if target == module and self.index.bound_at_module(local) == {module}:
+                return local
+        return None
+
     def is_module(self, node: cst.CSTNode) -> bool:
         return isinstance(node, (cst.Name, cst.Attribute)) and self.qualname(node) is not None
 
@@ -649,22 +641,27 @@ class Analysis(cst.CSTVisitor):
         return None
 
     def draws_random(self, node: cst.CSTNode) -> bool:
-        finder = _CallFinder(self)
-        node.visit(finder)
-        return any(
-            n in self.t.random_value_functions or n in UNFIXED_SEED_SOURCES for n in finder.names
-        )
+        """True if `node` contains a call that draws a random or changing value."""
+        for call in self.index.calls:
+            if self.inside(call, node):
+                name = self.qualname(call.func)
+                if name in self.t.random_value_functions or name in UNFIXED_SEED_SOURCES:
+                    return True
+        return False
+
+    def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        while node is not None:
+            if node is ancestor:
+                return True
+            node = self.parent(node)
+        return False
 
     def from_checkpoint(self, node: cst.CSTNode) -> bool:
         """True if `node` is a name bound to a checkpoint loader's result in its scope."""
         if not isinstance(node, cst.Name):
             return False
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return False
-        for binding in scope.assignments[node.value]:
-            assign = self.parent(binding.node) if isinstance(binding.node, cst.Name) else None
-            holder = self.parent(assign) if isinstance(assign, cst.AssignTarget) else None
+        for binding in self.index.binding_statements(node):
+            holder = self.parent(binding) if isinstance(binding, cst.AssignTarget) else None
             if isinstance(holder, cst.Assign) and isinstance(holder.value, cst.Call):
                 if self.qualname(holder.value.func) in self.t.checkpoint_loaders:
                     return True
@@ -676,9 +673,10 @@ class Analysis(cst.CSTVisitor):
         or a new `import module` when its top-level name is free."""
         if isinstance(callee, cst.Attribute) and self.qualname(callee.value) == module:
             return callee.value.deep_clone()
-        if module in self.module_names:
-            return cst.Name(self.module_names[module])
-        if name_is_free(module.split(".")[0], self.bound_at_module):
+        local = self.module_level_name(module)
+        if local is not None:
+            return cst.Name(local)
+        if name_is_free(module.split(".")[0], self.index):
             if module not in self.plan.imports:
                 self.plan.imports.append(module)
             return cstutil.dotted(module)
@@ -691,9 +689,9 @@ _DATASET_KEYWORDS = frozenset(
 )
 
 
-def name_is_free(root: str, bound_at_module: dict[str, set[str]]) -> bool:
+def name_is_free(root: str, index: FileIndex) -> bool:
     """True if `import root...` would not rebind a module-level name to something else."""
-    return bound_at_module.get(root, {root}) == {root}
+    return index.bound_at_module(root) <= {root}
 
 
 def _short(name: str) -> str:
@@ -706,18 +704,6 @@ def _ends_with_seed(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Attribute):
         return "seed" in node.attr.value.lower()
     return False
-
-
-class _CallFinder(cst.CSTVisitor):
-    def __init__(self, analysis: Analysis):
-        super().__init__()
-        self.analysis = analysis
-        self.names: list[str] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = self.analysis.qualname(node.func)
-        if name:
-            self.names.append(name)
 
 
 class _Substitute(cst.CSTTransformer):

@@ -1,0 +1,266 @@
+"""One cheap walk over a parsed file: parents, import aliases, bindings, and the nodes rules look at.
+
+libcst's metadata providers (qualified names, scopes, positions) are exact but cost several times the
+parse itself; reprofix only needs a little of what they compute, so this walk gathers that little in
+one pass, without rebuilding nodes, and positions are computed afterwards for the few nodes a report
+names (`positions`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+# Fields that never hold anything a rule looks at: whitespace, punctuation, comments.
+_SKIPPED_FIELDS = {
+    "lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "header", "footer", "semicolon",
+    "trailing_whitespace", "operator", "lbracket", "rbracket", "lbrace", "rbrace", "equal", "star",
+    "dot", "colon", "newline", "indent", "keyword", "asynchronous", "default_indent", "default_newline",
+    "encoding", "has_trailing_newline", "value_token", "prefix", "quote",
+}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCOPES = (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
+LOCAL = "<local>"  # the qualified name of anything the file binds itself
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+        )
+    return names
+
+
+def full_name(node: cst.CSTNode) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+@dataclass
+class FileIndex:
+    module: cst.Module
+    parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
+    scope_of: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # for Names and scopes
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> qualified name (imports)
+    bindings: dict[tuple[cst.CSTNode, str], list[cst.CSTNode]] = field(default_factory=dict)
+    loads: dict[str, list[cst.Name]] = field(default_factory=dict)
+    import_roots: set[str] = field(default_factory=set)
+    calls: list[cst.Call] = field(default_factory=list)
+    lists: list[cst.List] = field(default_factory=list)
+    assigns: list[cst.Assign] = field(default_factory=list)
+    classes: list[cst.ClassDef] = field(default_factory=list)
+    comparisons: list[cst.Comparison] = field(default_factory=list)
+    dels: list[cst.Del] = field(default_factory=list)
+
+    # names ------------------------------------------------------------------------------------
+    def qualname(self, node: cst.CSTNode) -> str | None:
+        """The qualified name of a Name/Attribute chain through the file's imports, LOCAL-prefixed
+        for what the file defines itself, None for anything else."""
+        name = full_name(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return None
+        return f"{target}.{rest}" if rest else target
+
+    def bound_at_module(self, name: str) -> set[str]:
+        """What a module-level name is bound to: qualified module names, or LOCAL."""
+        result = set()
+        for target in self.bindings.get((self.module, name), ()):
+            result.add(self._binding_meaning(target, name))
+        return result
+
+    def _binding_meaning(self, target: cst.CSTNode, name: str) -> str:
+        if isinstance(target, (cst.Import, cst.ImportFrom)):
+            return self.aliases.get(name, LOCAL)
+        return LOCAL
+
+    def sole_binding_uses(self, target: cst.Name) -> list[cst.Name] | None:
+        """Every use of `target`'s name that reaches this binding, when it is the only binding of
+        the name in its scope; None otherwise."""
+        scope = self.scope_of[target]
+        if len(self.bindings.get((scope, target.value), ())) != 1:
+            return None
+        return [n for n in self.loads.get(target.value, ()) if self.resolve(n) is scope]
+
+    def resolve(self, name: cst.Name) -> cst.CSTNode | None:
+        """The scope whose binding a use of a name reaches (Python's rules, classes skipped)."""
+        scope = self.scope_of[name]
+        first = True
+        while scope is not None:
+            if (first or not isinstance(scope, cst.ClassDef)) and (scope, name.value) in self.bindings:
+                return scope
+            first = False
+            scope = self.scope_of.get(scope)
+        return None
+
+    def binding_statements(self, name: cst.Name) -> list[cst.CSTNode]:
+        scope = self.resolve(name)
+        return self.bindings.get((scope, name.value), []) if scope is not None else []
+
+
+def build(module: cst.Module) -> FileIndex:
+    index = FileIndex(module)
+    parents = index.parents
+    scope_of = index.scope_of
+    stores: set[cst.Name] = set()
+    stack: list[tuple[cst.CSTNode, cst.CSTNode]] = [(module, module)]
+    while stack:
+        node, scope = stack.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            scope_of[node] = scope
+            if node in stores:
+                index.bindings.setdefault((scope, node.value), []).append(parents[node])
+            else:
+                index.loads.setdefault(node.value, []).append(node)
+            continue
+        if kind is cst.Call:
+            index.calls.append(node)
+        elif kind is cst.Attribute:
+            # only the leftmost part of a chain is a use of a name
+            parents[node.value] = node
+            stack.append((node.value, scope))
+            continue
+        elif kind in (cst.Import, cst.ImportFrom):
+            _record_import(index, node, scope)
+            continue
+        elif kind is cst.Assign:
+            index.assigns.append(node)
+            for target in node.targets:
+                stores.update(_stored_names(target.target))
+        elif kind in (cst.AugAssign, cst.AnnAssign):
+            stores.update(_stored_names(node.target))
+        elif kind is cst.For or kind is cst.CompFor:
+            stores.update(_stored_names(node.target))
+        elif kind is cst.AsName:
+            stores.update(_stored_names(node.name))
+        elif kind is cst.NamedExpr:
+            stores.update(_stored_names(node.target))
+        elif kind is cst.List:
+            index.lists.append(node)
+        elif kind is cst.Comparison:
+            index.comparisons.append(node)
+        elif kind is cst.Del:
+            index.dels.append(node)
+        elif kind is cst.Param:
+            stores.add(node.name)
+        elif kind in (cst.FunctionDef, cst.ClassDef):
+            if kind is cst.ClassDef:
+                index.classes.append(node)
+            index.bindings.setdefault((scope, node.name.value), []).append(node)
+            scope_of[node] = scope
+            inner = node
+            for name in _fields(kind):
+                if name == "name":
+                    continue
+                value = getattr(node, name)
+                # decorators, bases and defaults belong to the outer scope
+                child_scope = scope if name in ("decorators", "bases", "keywords", "returns") else inner
+                _push(stack, parents, node, value, child_scope)
+            continue
+        elif kind is cst.Lambda:
+            scope_of[node] = scope
+            scope = node
+        for name in _fields(kind):
+            _push(stack, parents, node, getattr(node, name), scope)
+    return index
+
+
+def _push(stack, parents, node, value, scope) -> None:
+    if isinstance(value, cst.CSTNode):
+        parents[value] = node
+        stack.append((value, scope))
+    elif type(value) is tuple:
+        for child in reversed(value):
+            if isinstance(child, cst.CSTNode):
+                parents[child] = node
+                stack.append((child, scope))
+
+
+def _stored_names(target: cst.CSTNode) -> list[cst.Name]:
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names = []
+        for element in target.elements:
+            value = element.value
+            names += _stored_names(value)
+        return names
+    if isinstance(target, cst.StarredElement):
+        return _stored_names(target.value)
+    return []
+
+
+def _record_import(index: FileIndex, node: cst.CSTNode, scope: cst.CSTNode) -> None:
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            name = full_name(alias.name)
+            index.import_roots.add(name.split(".")[0])
+            if alias.asname is not None:
+                local = alias.asname.name.value
+                index.aliases[local] = name
+            else:
+                local = name.split(".")[0]
+                index.aliases.setdefault(local, local)
+            index.bindings.setdefault((scope, local), []).append(node)
+        return
+    module = full_name(node.module) if node.module is not None else ""
+    if node.relative:
+        module = "." * len(node.relative) + (module or "")
+    elif module:
+        index.import_roots.add(module.split(".")[0])
+    if isinstance(node.names, cst.ImportStar):
+        return
+    for alias in node.names:
+        name = alias.name.value
+        local = alias.asname.name.value if alias.asname is not None else name
+        index.aliases[local] = f"{module}.{name}" if not module.endswith(".") else f"{module}{name}"
+        index.bindings.setdefault((scope, local), []).append(node)
+
+
+@dataclass
+class _MarkingState(CodegenState):
+    targets: frozenset = frozenset()
+    marks: dict = field(default_factory=dict)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node in self.targets:
+            self.marks[node] = len(self.tokens)
+
+
+def positions(module: cst.Module, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
+    """1-based (line, column) where each node's code starts: one render of the module that only
+    marks the nodes asked for."""
+    state = _MarkingState(
+        default_indent=module.default_indent, default_newline=module.default_newline, targets=frozenset(nodes)
+    )
+    module._codegen(state)
+    result = {}
+    line, column_start, done = 1, 0, 0  # column_start: text offset where the current line begins
+    offset = 0
+    for node, index in sorted(state.marks.items(), key=lambda item: item[1]):
+        chunk = "".join(state.tokens[done:index])
+        newlines = chunk.count("\n")
+        if newlines:
+            line += newlines
+            column_start = offset + chunk.rindex("\n") + 1
+        offset += len(chunk)
+        done = index
+        result[node] = (line, offset - column_start + 1)
+    return result
