@@ -76,7 +76,7 @@ def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "
             result.errors.append(f"{rel}: cannot read: {error.strerror}")
             continue
         try:
-            rewritten = transforms.rewrite(original, seed=seed, script=True)
+            rewritten = transforms.rewrite(original, transforms.Options(seed=seed), script=True)
         except transforms.SourceError as error:
             where = f"{rel}:{error.line}:{error.col}" if error.line else rel
             result.errors.append(f"{where}: {error.message}; file left unchanged")

@@ -17,7 +17,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_rule_example(rule, example):
-    result = transforms.rewrite(example.before.encode(), seed=1, script=example.script)
+    result = transforms.rewrite(example.before.encode(), script=example.script)
     expected = example.before if example.after is None else example.after
     assert result.code.decode() == expected
     reported = [f.rule for f in result.findings if f.kind != REWRITE]
@@ -29,8 +29,8 @@ def test_rule_example(rule, example):
 
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_rewrite_is_idempotent(rule, example):
-    once = transforms.rewrite(example.before.encode(), seed=1, script=example.script).code
-    twice = transforms.rewrite(once, seed=1, script=example.script)
+    once = transforms.rewrite(example.before.encode(), script=example.script).code
+    twice = transforms.rewrite(once, script=example.script)
     assert twice.code == once
     assert not twice.changes()
 
@@ -54,14 +54,14 @@ def test_readme_rule_table_is_generated_from_the_rules():
 
 def test_seed_is_used_everywhere():
     source = b"import mindspore\nfrom mindspore import ops\nnoise = ops.StandardNormal()\n"
-    code = transforms.rewrite(source, seed=1234, script=True).code.decode()
+    code = transforms.rewrite(source, transforms.Options(seed=1234), script=True).code.decode()
     assert "mindspore.set_seed(1234)" in code and "numpy.random.seed(1234)" in code
     assert "random.seed(1234)" in code and "StandardNormal(seed=1234, seed2=1234)" in code
 
 
 def test_seed_block_aliases_around_a_clashing_name():
     source = b"from numpy import random\nimport mindspore\nx = random.rand(3)\n"
-    code = transforms.rewrite(source, seed=1, script=True).code.decode()
+    code = transforms.rewrite(source, script=True).code.decode()
     assert "import random as _reprofix_random" in code
     assert "_reprofix_random.seed(1)" in code
     assert "\nrandom.seed(" not in code
@@ -69,20 +69,20 @@ def test_seed_block_aliases_around_a_clashing_name():
 
 def test_seed_block_goes_after_docstring_future_and_imports():
     source = b'"""Doc."""\nfrom __future__ import annotations\nimport os\nimport mindspore\n\nprint(os.name)\n'
-    code = transforms.rewrite(source, seed=1, script=True).code.decode()
+    code = transforms.rewrite(source, script=True).code.decode()
     head, block = code.split(transforms.rewriter.SEED_BLOCK_START)
     assert head.startswith('"""Doc."""\nfrom __future__ import annotations\nimport os\nimport mindspore\n')
     assert block.index(transforms.rewriter.SEED_BLOCK_END) < block.index("print(os.name)")
 
 
 def test_non_script_gets_no_seed_block():
-    code = transforms.rewrite(b"import mindspore\n", seed=1, script=False).code
+    code = transforms.rewrite(b"import mindspore\n", script=False).code
     assert code == b"import mindspore\n"
 
 
 def test_file_without_framework_is_untouched():
     source = b"import random\nrandom.shuffle(x)\nclass RandomCrop: pass\n"
-    result = transforms.rewrite(source, seed=1, script=True)
+    result = transforms.rewrite(source, script=True)
     assert result.code == source and not result.findings
 
 
@@ -93,7 +93,7 @@ def test_user_class_named_like_an_op_is_reported_not_removed():
         b"class RandomErasing:\n    pass\n"
         b"ops = [RandomErasing(), RandomCrop(24)]\n"
     )
-    result = transforms.rewrite(source, seed=1, script=False)
+    result = transforms.rewrite(source, script=False)
     assert result.code == source
     assert [(f.rule, f.line) for f in result.findings] == [("MS206", 5), ("MS206", 5)]
 
@@ -105,13 +105,13 @@ def test_aliases_resolve_through_imports():
         b"from mindspore.dataset.vision import RandomHorizontalFlip as Flip\n"
         b"ops = [ds.vision.RandomVerticalFlip(), C.RandomApply([ds.vision.Invert()]), Flip(), C.TypeCast(1)]\n"
     )
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert code.splitlines()[-1] == "ops = [C.TypeCast(1)]"
 
 
 def test_positional_keep_prob_and_p_are_not_confused():
     source = b"from mindspore import nn\ncells = nn.SequentialCell([nn.Dense(4, 4), nn.Dropout(0.9), nn.ReLU()])\n"
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert "nn.SequentialCell([nn.Dense(4, 4), nn.Identity(), nn.ReLU()])" in code
     assert "# [reprofix MS201] was: nn.Dropout(0.9)" in code
 
@@ -125,7 +125,7 @@ def test_a_list_that_loses_every_op_takes_its_map_with_it():
         b"        data = data.map(aug, input_columns='image')\n"
         b"    return data\n"
     )
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     compile(code, "x", "exec")
     assert "        pass\n" in code  # the if block kept a statement
     assert "# [reprofix MS104]         data = data.map(aug, input_columns='image')" not in code
@@ -134,7 +134,7 @@ def test_a_list_that_loses_every_op_takes_its_map_with_it():
 
 def test_sampler_excludes_shuffle():
     source = b"import mindspore.dataset as ds\nd = ds.Cifar10Dataset(p, sampler=ds.PKSampler(4))\n"
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert "shuffle=False" in code and "PKSampler(4, shuffle=False)" in code
     assert "Cifar10Dataset(p, sampler=ds.PKSampler(4, shuffle=False), num_parallel_workers=1)" in code
 
@@ -147,13 +147,13 @@ def test_multiline_call_keeps_its_layout():
         b"    num_parallel_workers=8,\n"
         b")\n"
     )
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert code.endswith("data = ds.MnistDataset(\n    path,\n    num_parallel_workers=1,\n    shuffle=False,\n)\n")
 
 
 def test_syntax_error_has_a_position():
     with pytest.raises(transforms.SourceError) as info:
-        transforms.rewrite(b"import mindspore\nprint 'py2'\n", seed=1)
+        transforms.rewrite(b"import mindspore\nprint 'py2'\n")
     assert info.value.line == 2 and info.value.col >= 1
 
 
@@ -166,7 +166,7 @@ def test_lists_grown_in_steps():
         b"    trans.append(V.RandomInvert())\n"
         b"    return data.map(operations=trans).batch(2)\n"
     )
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert code == (
         "import mindspore.dataset.vision as V\n"
         "def g(data):\n"
@@ -185,7 +185,7 @@ def test_nested_rewrites_survive_their_parent_giving_way():
         b"y = ops.dropout(ops.dropout(x, p=0.1) + 1, p=0.2)\n"
         b"train = ds.MnistDataset(p).shuffle(4).batch(2)\n"
     )
-    code = transforms.rewrite(source, seed=1, script=False).code.decode()
+    code = transforms.rewrite(source, script=False).code.decode()
     assert "\ny = (x + 1)\n" in code
     assert "\ntrain = ds.MnistDataset(p, shuffle=False, num_parallel_workers=1).batch(2, num_parallel_workers=1)\n" in code
 
@@ -195,6 +195,6 @@ def test_imported_project_classes_are_reported_but_generators_are_not():
         b"import random\nimport numpy as np\nimport mindspore\nfrom src.aug import RandomErasing, Randomize\n"
         b"rng = np.random.RandomState(0)\nr = random.Random(1)\nop = RandomErasing(0.5)\nz = Randomize()\n"
     )
-    result = transforms.rewrite(source, seed=1, script=False)
+    result = transforms.rewrite(source, script=False)
     assert result.code == source
     assert [(f.rule, f.line) for f in result.findings] == [("MS206", 7)]

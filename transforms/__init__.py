@@ -1,7 +1,8 @@
 """The rewrites: parse one file once, run every rule of every framework it imports, render it.
 
 Public surface used by the engine (`codemod`), which knows nothing about any framework:
-`rewrite(source, seed=..., script=...)`, `might_need_rewrite(source)`, `RULES`, `SourceError`.
+`rewrite(source, options, script=...)`, `Options`, `might_need_rewrite(source)`, `RULES`,
+`SourceError`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,26 @@ from . import index
 from .mindspore import TABLE as MINDSPORE
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
-from .cstutil import leading_imports_end
+from .cstutil import COMMENT_MARK, leading_imports_end
 from .table import FrameworkTable
 
 FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE,)
 RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in table.rules}
 
 __all__ = [
-    "FRAMEWORKS", "RULES", "Example", "Finding", "Rule", "SourceError", "Rewritten",
-    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite",
+    "FRAMEWORKS", "RULES", "Example", "Finding", "Options", "Rule", "SourceError", "Rewritten",
+    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "MARKERS",
 ]
+MARKERS = (SEED_BLOCK_START, COMMENT_MARK)  # text that only a reprofix rewrite leaves in a file
+
+
+@dataclass(frozen=True)
+class Options:
+    seed: int = 1
+    disabled: frozenset[str] = frozenset()  # rule ids to skip
+    dropout_classes: tuple[str, ...] = ()  # the project's own dropout layers: made no-ops
+    random_data_ops: tuple[str, ...] = ()  # the project's own random data ops: disabled
+    project_modules: frozenset[str] = frozenset()  # top-level names of the project's own modules
 
 
 @dataclass(frozen=True)
@@ -41,11 +52,12 @@ def might_need_rewrite(source: bytes) -> bool:
     return any(root.encode() in source for table in FRAMEWORKS for root in table.import_roots)
 
 
-def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
+def rewrite(source: bytes, options: Options = Options(), *, script: bool = True) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block.
 
     Raises SourceError when the file cannot be parsed.
     """
+    seed = options.seed
     if not might_need_rewrite(source):
         return Rewritten(source, (), ())
     try:
@@ -65,7 +77,7 @@ def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
     if not tables:
         return Rewritten(source, (), ())
-    analyses = [Analysis(table, file_index, seed) for table in tables]
+    analyses = [Analysis(table, file_index, options) for table in tables]
     for analysis in analyses:
         analysis.run()
     pending = [node for analysis in analyses for _, node, _, _ in analysis.pending]
@@ -74,7 +86,7 @@ def rewrite(source: bytes, *, seed: int = 1, script: bool = True) -> Rewritten:
     for analysis in analyses:
         analysis.resolve_findings(where)
         _merge(plan, analysis.plan)
-    wants_block = script and SEED_BLOCK_START.encode() not in source
+    wants_block = script and SEED_BLOCK_START.encode() not in source and tables[0].rule("seed_block") not in options.disabled
     prelude, after = _prelude(plan, file_index, analyses, seed, wants_block)
     if wants_block:
         line = _line_after_imports(module)

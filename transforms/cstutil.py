@@ -8,7 +8,8 @@ import libcst as cst
 
 from .table import Param
 
-COMMENT_PREFIX = "# [reprofix {rule}]"
+COMMENT_MARK = "# [reprofix "
+COMMENT_PREFIX = COMMENT_MARK + "{rule}]"
 
 
 def find_arg(call: cst.Call, param: Param) -> cst.Arg | None:

@@ -492,6 +492,16 @@ RULES = (
         ),
     ),
     Rule(
+        "MS207", "library-augmentation", FRAMEWORK, REPORT,
+        "A library call asked to build randomness is reported with the argument to change.",
+        "reprofix never edits installed libraries; where one builds the augmentations or the "
+        "shuffled loader (`create_transforms(..., is_training=True)`, `create_loader(..., "
+        "shuffle=True, mixup=0.2)`), the call site is reported with the value to pass instead.",
+        examples=(Example("import mindspore\nfrom mindcv.data import create_transforms\n"
+                          "trans = create_transforms(\"imagenet\", is_training=True, auto_augment=\"randaug\")\n",
+                          None, reports=("MS207", "MS207")),),
+    ),
+    Rule(
         "MS301", "random-hyperparameter", FRAMEWORK, REPORT,
         "Hyper-parameters drawn from `random` / `numpy.random` are reported.",
         "Step 2: no random values in hyper-parameters. A value from `random.*` or `numpy.random.*` "
@@ -560,11 +570,15 @@ TABLE = FrameworkTable(
     random_value_functions=RANDOM_VALUE_FUNCTIONS,
     seed_functions=SEED_FUNCTIONS,
     checkpoint_loaders=CHECKPOINT_LOADERS,
+    augmentation_keywords={
+        "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
+        "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",
+    },
     rule_ids={
         "seed_block": "MS001", "random_data_op": "MS104", "source_shuffle": "MS105", "sampler": "MS106",
         "shuffle_call": "MS107", "workers": "MS108", "dropout_layer": "MS201",
         "dropout_function": "MS202", "dropout_primitive": "MS203", "random_op_seed": "MS204",
-        "unseedable": "MS205", "project_class": "MS206", "random_hyperparameter": "MS301",
+        "unseedable": "MS205", "project_class": "MS206", "library_augmentation": "MS207", "random_hyperparameter": "MS301",
         "checkpoint_pop": "MS302", "unfixed_seed": "MS303", "resume": "MS304", "ascend": "MS305",
     },
 )

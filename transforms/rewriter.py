@@ -47,11 +47,12 @@ class Plan:
 
 
 class Analysis:
-    def __init__(self, table: FrameworkTable, index: FileIndex, seed: int):
+    def __init__(self, table: FrameworkTable, index: FileIndex, options):
         self.t = table
         self.index = index
         self.module = index.module
-        self.seed = seed
+        self.options = options
+        self.seed = options.seed
         self.plan = Plan()
         self.calls: list[tuple[cst.Call, str]] = []
         self.method_calls: list[cst.Call] = []
@@ -76,8 +77,18 @@ class Analysis:
             self.plan_method(call)
         return self.plan
 
+    def enabled(self, rule: str) -> bool:
+        return rule not in self.options.disabled
+
+    def configured(self, name: str, entries: tuple[str, ...]) -> bool:
+        """Does a name match one of the project's own classes named in the configuration?"""
+        name = name.lstrip(".")
+        return any(name == e or name.endswith("." + e) or e.endswith("." + name) for e in entries)
+
     def resolve_findings(self, where: dict[cst.CSTNode, tuple[int, int]]) -> None:
         for rule, node, message, kind in self.pending:
+            if not self.enabled(rule):
+                continue
             line, col = where.get(node, (0, 0))
             self.plan.findings.append(Finding(rule, line, col, message, kind))
         self.plan.findings.sort(key=lambda f: (f.line, f.col, f.rule))
@@ -155,15 +166,13 @@ class Analysis:
         if isinstance(func, cst.Attribute) and not self.is_module(func.value):
             self.method_calls.append(node)  # data.map(...), self.drop(x), ds.Mnist(p).shuffle(4)
             return
-        name = self.qualname(func)
-        if name is not None:
-            self.calls.append((node, name))
-            if name.split(".")[0] not in self.t.import_roots + RNG_MODULES:
-                self.check_project_class(node, name)
+        name = self.qualname(func) or self.local_class_name(func)
+        if name is None:
             return
-        local = self.local_class_name(func)
-        if local is not None:
-            self.check_project_class(node, local)
+        self.calls.append((node, name))
+        if name.split(".")[0] not in self.t.import_roots + RNG_MODULES:
+            self.check_project_class(node, name)
+            self.check_library_augmentation(node, name)
 
     def check_class(self, node: cst.ClassDef) -> None:
         for base in node.bases:
@@ -210,15 +219,18 @@ class Analysis:
             return
         if name in t.sources:
             self.plan_source(call, name)
-        elif name in t.dropout_layers:
-            self.plan_dropout_layer(call, name)
+        elif name in t.dropout_layers or self.configured(name, self.options.dropout_classes):
+            if self.enabled(t.rule("dropout_layer")):
+                self.plan_dropout_layer(call, name)
         elif name in t.dropout_functions:
-            self.plan_dropout_function(call, name)
+            if self.enabled(t.rule("dropout_function")):
+                self.plan_dropout_function(call, name)
         elif name in t.dropout_primitives:
-            if self.edit_arg(call, t.dropout_primitives[name], "1.0"):
+            if self.enabled(t.rule("dropout_primitive")) and self.edit_arg(call, t.dropout_primitives[name], "1.0"):
                 self.finding(t.rule("dropout_primitive"), call, f"{_short(name)}: keep_prob=1.0")
         elif name in t.seeded_ops:
-            self.plan_seed(call, name)
+            if self.enabled(t.rule("random_op_seed")):
+                self.plan_seed(call, name)
         elif name in t.unseedable_ops:
             self.finding(
                 t.rule("unseedable"),
@@ -227,7 +239,7 @@ class Analysis:
                 REPORT,
             )
         elif name in t.worker_setters:
-            if self.edit_arg(call, t.worker_setters[name], "1"):
+            if self.enabled(t.rule("workers")) and self.edit_arg(call, t.worker_setters[name], "1"):
                 self.finding(t.rule("workers"), call, f"{_short(name)}(1)")
         elif name in t.seed_functions:
             self.check_seed_call(call, name)
@@ -245,11 +257,13 @@ class Analysis:
     # data ops: replaced, or disabled together with every use of them ----------------------------
     def plan_data_ops(self) -> None:
         roots: dict[cst.Call, str] = {}
+        disable = self.t.rule("random_data_op")
         for call, name in self.calls:
             spec = self.t.random_data_ops.get(name)
             if isinstance(spec, Replacement):
-                self.plan_replacement(call, name, spec)
-            elif isinstance(spec, str):
+                if self.enabled(spec.rule):
+                    self.plan_replacement(call, name, spec)
+            elif (isinstance(spec, str) or self.configured(name, self.options.random_data_ops)) and self.enabled(disable):
                 roots[call] = name
         excluded: set[cst.Call] = set()
         while True:
@@ -268,7 +282,7 @@ class Analysis:
             for node in stuck:
                 for root in dead[node] - excluded:
                     self.finding(
-                        self.t.random_data_ops[roots[root]],
+                        disable,
                         root,
                         f"{_short(roots[root])} is random, but one of its uses cannot be removed safely "
                         f"(`{self.code(self.statement(node))}`): remove it by hand",
@@ -277,7 +291,7 @@ class Analysis:
                 excluded |= dead[node]
         for root, name in roots.items():
             if root not in excluded:
-                self.finding(self.t.random_data_ops[name], root, f"{_short(name)} disabled")
+                self.finding(disable, root, f"{_short(name)} disabled")
         for assign, rule in killed.items():
             self.plan.drop_statements[self.statement(assign)] = rule
         for node, action in actions.items():
@@ -458,9 +472,13 @@ class Analysis:
             return
         sampler = cstutil.find_arg(call, param("sampler")) if "sampler" in params else None
         if sampler is not None and not cstutil.is_literal(sampler.value, "None"):
-            self.plan_sampler(call, short, sampler.value)
-        elif "shuffle" in params and self.edit_arg(call, param("shuffle"), "False"):
-            self.finding(t.rule("source_shuffle"), call, f"{short}: shuffle=False")
+            if self.enabled(t.rule("sampler")):
+                self.plan_sampler(call, short, sampler.value)
+        elif "shuffle" in params and self.enabled(t.rule("source_shuffle")):
+            if self.edit_arg(call, param("shuffle"), "False"):
+                self.finding(t.rule("source_shuffle"), call, f"{short}: shuffle=False")
+        if not self.enabled(t.rule("workers")):
+            return
         if "num_parallel_workers" in params and self.edit_arg(call, param("num_parallel_workers"), "1"):
             self.finding(t.rule("workers"), call, f"{short}: num_parallel_workers=1")
         self.multiprocessing_off(call, param("python_multiprocessing"), short)
@@ -516,11 +534,13 @@ class Analysis:
             return
         keywords = {a.keyword.value for a in call.args if a.keyword is not None}
         if method in t.shuffle_methods and call.args and not isinstance(self.parent(call), cst.Expr):
+            if not self.enabled(t.rule("shuffle_call")):
+                return
             self.drop_method_call(call, t.rule("shuffle_call"))
             self.finding(t.rule("shuffle_call"), call, f".{method}(...) disabled")
             return
         if method in t.worker_methods and (keywords & _DATASET_KEYWORDS or (method != "map" and call.args)):
-            if cstutil.has_star_star(call):
+            if cstutil.has_star_star(call) or not self.enabled(t.rule("workers")):
                 return
             if self.edit_arg(call, Param("num_parallel_workers", None), "1"):
                 self.finding(t.rule("workers"), call, f".{method}(...): num_parallel_workers=1")
@@ -541,7 +561,8 @@ class Analysis:
 
     # network ---------------------------------------------------------------------------------
     def plan_dropout_layer(self, call: cst.Call, name: str) -> None:
-        module, identity = self.t.dropout_layers[name].rsplit(".", 1)
+        target = self.t.dropout_layers.get(name) or next(iter(self.t.dropout_layers.values()))
+        module, identity = target.rsplit(".", 1)
         ref = self.module_ref(module, call.func)
         if ref is None:
             self.finding(self.t.rule("dropout_layer"), call, f"replace {_short(name)} by hand", REPORT)
@@ -580,6 +601,8 @@ class Analysis:
 
     # reports only ----------------------------------------------------------------------------
     def check_project_class(self, call: cst.Call, local: str) -> None:
+        if self.configured(local, self.options.dropout_classes + self.options.random_data_ops):
+            return
         short = local.rsplit(".", 1)[-1]
         random_name = any(
             short.startswith(p) and short[len(p) : len(p) + 1].isupper() for p in self.t.random_name_prefixes
@@ -592,6 +615,24 @@ class Analysis:
                 "deterministic while debugging",
                 REPORT,
             )
+
+    def check_library_augmentation(self, call: cst.Call, name: str) -> None:
+        """A library function asked to build randomness (`create_transforms(is_training=True)`)."""
+        root = name.split(".")[0]
+        if name.startswith(".") or root in self.options.project_modules or self.local_class_name(call.func):
+            return
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            wanted = self.t.augmentation_keywords.get(arg.keyword.value)
+            if wanted is not None and not cstutil.is_literal(arg.value, wanted):
+                self.finding(
+                    self.t.rule("library_augmentation"),
+                    arg,
+                    f"{name}(..., {arg.keyword.value}={self.code(arg.value)}) builds randomness inside a "
+                    f"library reprofix does not edit: pass {arg.keyword.value}={wanted} while debugging",
+                    REPORT,
+                )
 
     def check_seed_call(self, call: cst.Call, name: str) -> None:
         if call.args and self.draws_random(call.args[0].value):

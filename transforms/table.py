@@ -80,6 +80,7 @@ class FrameworkTable:
     random_value_functions: frozenset[str]
     seed_functions: frozenset[str]
     checkpoint_loaders: frozenset[str]
+    augmentation_keywords: dict[str, str] = field(default_factory=dict)  # library kwarg -> fixed value
     random_name_prefixes: tuple[str, ...] = ("Random",)
     dropout_name_part: str = "Dropout"
     rule_ids: dict[str, str] = field(default_factory=dict)  # role -> rule id
