@@ -23,15 +23,17 @@ app = typer.Typer(
 DEFAULT_PATCH = "reprofix.patch"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts, or folders to rewrite whole.")
+ENTRY = typer.Option(None, "--entry", metavar="FILE", help="Also an entry script (gets the seed block). Repeatable.")
+EXCLUDE = typer.Option(None, "--exclude", metavar="GLOB", help="Skip matching files and folders (gitignore syntax). Repeatable.")
+DISABLE = typer.Option(None, "--disable", metavar="RULE", help="A rule id not to apply or report. Repeatable.")
+JOBS = typer.Option(None, "-j", "--jobs", min=1, help="Parallel processes (default: the number of cores).")
+NO_FOLLOW = typer.Option(False, "--no-follow", help="Do not follow the project-local imports of the files named.")
+
 
 def _fail(message: str, code: int = EXIT_FAILED) -> None:
     typer.echo(f"reprofix: {message}", err=True)
     raise typer.Exit(code)
-
-
-def _echo_report(text: str) -> None:
-    if text:
-        typer.echo(text)
 
 
 def _version(value: bool) -> None:
@@ -47,37 +49,103 @@ def main_options(
     """Make a training script reproducible, show the exact change, and take it back out."""
 
 
-@app.command()
-def apply(
-    files: List[str] = typer.Argument(..., metavar="FILE...", help="Training scripts to rewrite."),
-    seed: int = typer.Option(1, "--seed", help="Seed for every generator (the procedure asks for non-zero)."),
-    patch: str = typer.Option(DEFAULT_PATCH, "--patch", help="Where to write the patch that undoes the change."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the diff and the report; write nothing."),
-) -> None:
-    """Rewrite FILEs in place for reproducibility and write one patch describing every change."""
-    from . import engine, report
+def _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
+    """Load the configuration, check the options, and process the files: (result, config)."""
+    from . import config as configlib
+    from . import engine
     from .patch import PatchError
+    import transforms
 
+    cwd = Path.cwd()
+    known = set(engine.all_rules())
+    start = Path(os.path.commonpath([os.path.abspath(p) for p in paths]))
+    try:
+        config = configlib.load(start if start.is_dir() else start.parent, known)
+    except configlib.ConfigError as error:
+        _fail(str(error), EXIT_USAGE)
+    unknown = sorted(set(disable or []) - known)
+    if unknown:
+        _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
+    seed = seed if seed is not None else (config.seed if config.seed is not None else 1)
     if not 0 <= seed < 2**32:
         _fail(f"--seed {seed}: must be between 0 and 4294967295", EXIT_USAGE)
     if seed == 0:
         typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
-    cwd = Path.cwd()
+    root = config.path.parent if config.path else cwd
+    options = transforms.Options(
+        seed=seed,
+        disabled=frozenset(config.disable) | frozenset(disable or []),
+        dropout_classes=tuple(config.dropout_classes),
+        random_data_ops=tuple(config.random_data_ops),
+    )
+    request = engine.Request(
+        paths=list(paths),
+        options=options,
+        entries=[str(root / e) for e in config.entry] + list(entry or []),
+        excludes=list(config.exclude) + list(exclude or []),
+        jobs=jobs or os.cpu_count() or 1,
+        follow=not no_follow,
+    )
+    progress = _Progress() if sys.stderr.isatty() else None
     try:
-        result = engine.rewrite_files(files, seed=seed, cwd=cwd, patch_name="" if patch == DEFAULT_PATCH else patch)
+        result = engine.Runner(request, cwd, progress).run(patch_name)
     except engine.UsageError as error:
         _fail(str(error), EXIT_USAGE)
     except PatchError as error:
         _fail(f"internal error building the patch: {error}")
+    finally:
+        if progress is not None:
+            progress.done()
     for line in result.errors:
         typer.echo(f"reprofix: {line}", err=True)
+    for line in result.notes:
+        typer.echo(f"reprofix: note: {line}", err=True)
+    return result, config
+
+
+class _Progress:
+    """A file counter on the terminal once there are many files."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        if self.count >= 50 and self.count % 25 == 0:
+            sys.stderr.write(f"\rreprofix: {self.count} files processed")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.count >= 50:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+@app.command()
+def apply(
+    paths: List[str] = PATHS,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for every generator (default 1; the procedure asks for non-zero)."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="Where to write the patch that undoes the change (default reprofix.patch)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the diff and the report; write nothing."),
+    entry: Optional[List[str]] = ENTRY,
+    exclude: Optional[List[str]] = EXCLUDE,
+    disable: Optional[List[str]] = DISABLE,
+    jobs: Optional[int] = JOBS,
+    no_follow: bool = NO_FOLLOW,
+) -> None:
+    """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
+    patch describing every change."""
+    from . import engine, report
+
+    result, config = _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch or "")
+    patch = patch or config.patch or DEFAULT_PATCH
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     changed = [f for f in result.files if f.changed]
     if dry_run:
         if result.diff:
             typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
-        _echo_report(report.render(result.files, color=color))
-        typer.echo(report.summary(result.files, errors=len(result.errors), dry_run=True))
+        _echo(report.render(result, color=color))
+        typer.echo(report.summary(result, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
     if changed and os.path.exists(patch):
         _fail(
@@ -89,19 +157,58 @@ def apply(
             engine.write_applied(result, patch)
         except OSError as error:
             _fail(f"{error.filename or patch}: cannot write: {error.strerror}; run `reprofix revert` if the patch was written")
-    _echo_report(report.render(result.files, color=color))
-    typer.echo(report.summary(result.files, errors=len(result.errors), patch=patch if changed else None))
+    _echo(report.render(result, color=color))
+    typer.echo(report.summary(result, patch=patch if changed else None))
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
 
 
 @app.command()
+def scan(
+    paths: List[str] = PATHS,
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    leftovers: bool = typer.Option(False, "--leftovers", help="Only look for reprofix changes left in the code."),
+    entry: Optional[List[str]] = ENTRY,
+    exclude: Optional[List[str]] = EXCLUDE,
+    disable: Optional[List[str]] = DISABLE,
+    jobs: Optional[int] = JOBS,
+    no_follow: bool = NO_FOLLOW,
+) -> None:
+    """Report every randomness source, fixable or not; write nothing. Exit 1 when `apply` would change
+    something (with --leftovers: when reprofix changes are still in the code)."""
+    from . import engine, report
+
+    result, _ = _run(paths, entry, exclude, disable, jobs, no_follow, None)
+    if leftovers:
+        keep = {engine.LEFTOVER_RULE.id}
+        result.files = [
+            engine.FileResult(f.path, f.original, f.original, tuple(x for x in f.findings if x.rule in keep), f.entry)
+            for f in result.files
+        ]
+        found = any(f.findings for f in result.files)
+    else:
+        found = any(f.changed for f in result.files)
+    if as_json:
+        typer.echo(report.to_json(result))
+    else:
+        _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
+        typer.echo(report.scan_summary(result, leftovers=leftovers))
+    raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
+
+
+@app.command()
 def revert(
-    patch: str = typer.Option(DEFAULT_PATCH, "--patch", help="The patch `reprofix apply` wrote."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default reprofix.patch)."),
 ) -> None:
     """Restore the files a patch changed, byte for byte, then remove the patch."""
+    from . import config as configlib
     from . import engine
     from .patch import PatchError
 
+    if patch is None:
+        try:
+            patch = configlib.load(Path.cwd(), set(engine.all_rules())).patch or DEFAULT_PATCH
+        except configlib.ConfigError as error:
+            _fail(str(error), EXIT_USAGE)
     try:
         result = engine.revert(patch, Path.cwd())
     except PatchError as error:
@@ -113,7 +220,13 @@ def revert(
     typer.echo(f"reprofix: {len(result.restored)} file(s) restored; removed {patch}")
 
 
+def _echo(text: str) -> None:
+    if text:
+        typer.echo(text)
+
+
 def main() -> None:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))  # deeply nested expressions in real code
     try:
         app()
     except KeyboardInterrupt:

@@ -14,10 +14,10 @@ FIX = {"rewrite": "rewrites", "report": "reports", "note": "notes"}
 
 
 def rule_table() -> str:
-    import transforms
+    from .engine import all_rules
 
     lines = [BEGIN, "", "| id | name | apply | what it does | why |", "| --- | --- | --- | --- | --- |"]
-    for rule in transforms.RULES.values():
+    for rule in all_rules().values():
         why = rule.why.replace("|", "\\|")
         lines.append(f"| `{rule.id}` | {rule.name} | {FIX[rule.fix]} | {rule.summary} | {why} |")
     lines += ["", END]

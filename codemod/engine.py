@@ -12,7 +12,9 @@ from pathlib import Path
 import libcst as cst
 
 import transforms
+from transforms.rule import NOTE, REPORT, Example, Finding, Rule
 
+from . import discover
 from . import patch as patchlib
 
 PATCH_HEADER = (
@@ -25,24 +27,62 @@ class UsageError(Exception):
     """Bad input from the command line (exit 2)."""
 
 
+SYS_PATH_RULE = Rule(
+    "RP001", "sys-path-import", "any", REPORT,
+    "Changes to `sys.path` are reported: imports that rely on them are not followed.",
+    "reprofix follows a script's imports the way Python resolves them from the script's folder and "
+    "the project root; a folder added to `sys.path` at run time is not guessed. Name the files "
+    "found through it on the command line (or pass their folder).",
+    examples=(Example('import sys\nimport mindspore\nsys.path.append("../common")\n', None, reports=("RP001",)),),
+)
+LEFTOVER_RULE = Rule(
+    "RP002", "reprofix-leftover", "any", NOTE,
+    "A file already holds changes `reprofix apply` made.",
+    "The seed block's markers and the `# [reprofix ...]` comments show the file was rewritten and "
+    "not reverted; `reprofix scan --leftovers` fails on them, to keep them out of commits.",
+    examples=(Example("import mindspore\n" + transforms.MARKERS[1] + "MS201] was: nn.Dropout(0.5)\n", None,
+                      reports=("RP002",)),),
+)
+RULES = (SYS_PATH_RULE, LEFTOVER_RULE)
+
+
+def all_rules() -> dict[str, Rule]:
+    return {**transforms.RULES, **{rule.id: rule for rule in RULES}}
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str  # relative to the working directory, with / separators
     original: bytes
     new: bytes
-    findings: tuple[transforms.Finding, ...]
+    findings: tuple[Finding, ...]
+    entry: bool = False
+    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    error: str | None = None
 
     @property
     def changed(self) -> bool:
         return self.new != self.original
 
 
+@dataclass(frozen=True)
+class Task:
+    path: str  # as the user or the import resolution gave it
+    rel: str
+    entry: str  # "yes", "no", or "auto": an entry script if it has a __main__ guard
+
+
 @dataclass
 class ApplyResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each, `path:line:col: message`
+    notes: list[str] = field(default_factory=list)  # one line each, about the selection itself
     diff: bytes = b""  # the unified diff of every changed file
     patch: bytes = b""  # the diff behind a short header: what is written to disk
+
+    @property
+    def entries(self) -> list[str]:
+        return [f.path for f in self.files if f.entry]
 
 
 def relative(path: str, cwd: Path) -> str:
@@ -57,47 +97,209 @@ def relative(path: str, cwd: Path) -> str:
     return rel.as_posix()
 
 
+def rewrite_source(original: bytes, options: transforms.Options, *, script: bool):
+    """One file's rewrite plus the engine's own findings: (new code, findings, frameworks used).
+    Raises transforms.SourceError."""
+    rewritten = transforms.rewrite(original, options, script=script)
+    findings = list(rewritten.findings)
+    if SYS_PATH_RULE.id not in options.disabled:
+        for line, col in discover.sys_path_changes(original):
+            findings.append(Finding(SYS_PATH_RULE.id, line, col,
+                                    "sys.path is changed here: imports found through it are not followed; "
+                                    "name those files on the command line", REPORT))
+    marked = [i for i, line in enumerate(original.splitlines(), 1)
+              if any(m.encode() in line for m in transforms.MARKERS)]
+    if marked and LEFTOVER_RULE.id not in options.disabled:
+        findings.append(Finding(LEFTOVER_RULE.id, marked[0], 1,
+                                f"reprofix changes are in this file ({len(marked)} marked line(s)); "
+                                "`reprofix revert` takes them out", NOTE))
+    findings.sort(key=lambda f: (f.line, f.col, f.rule))
+    return rewritten.code, tuple(findings), rewritten.frameworks
+
+
+def process(task: Task, options: transforms.Options) -> FileResult:
+    """Read, rewrite and check one file; never raises. Runs in worker processes."""
+    try:
+        original = Path(task.path).read_bytes()
+    except OSError as error:
+        return FileResult(task.rel, b"", b"", (), error=f"{task.rel}: cannot read: {error.strerror}")
+    entry = task.entry == "yes" or (task.entry == "auto" and discover.has_main_guard(original))
+    imports = tuple(discover.imports(original))
+    try:
+        new, findings, frameworks = rewrite_source(original, options, script=entry)
+    except transforms.SourceError as error:
+        where = f"{task.rel}:{error.line}:{error.col}" if error.line else task.rel
+        return FileResult(task.rel, original, original, (), entry, imports,
+                          f"{where}: {error.message}; file left unchanged")
+    except RecursionError:
+        return FileResult(task.rel, original, original, (), entry, imports,
+                          f"{task.rel}: nested too deeply to rewrite; file left unchanged")
+    except Exception as error:  # a bug of ours must not cost the other files
+        return FileResult(task.rel, original, original, (), entry, imports,
+                          f"{task.rel}: internal error ({type(error).__name__}: {error}); "
+                          "file left unchanged, please report this")
+    problem = _check_generated(new, task.rel) if new != original else None
+    if problem:
+        return FileResult(task.rel, original, original, (), entry, imports, problem)
+    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports)
+
+
+def _process_all(item: tuple[Task, transforms.Options]) -> FileResult:
+    return process(*item)
+
+
+@dataclass
+class Request:
+    paths: list[str]
+    options: transforms.Options = transforms.Options()
+    entries: list[str] = field(default_factory=list)  # files that get the seed block in a directory
+    excludes: list[str] = field(default_factory=list)
+    jobs: int = 1
+    follow: bool = True  # follow the project-local imports of the files named
+
+
+class Runner:
+    """Select the files, process them (in parallel when it pays), follow imports, build the patch."""
+
+    def __init__(self, request: Request, cwd: Path, progress=None):
+        self.request = request
+        self.cwd = cwd
+        self.progress = progress
+        self.pool = None
+        self.seen: set[str] = set()
+        self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
+
+    def run(self, patch_name: str = "") -> ApplyResult:
+        result = ApplyResult()
+        level = self.select(result)
+        options = self.request.options
+        options = transforms.Options(
+            options.seed, options.disabled, options.dropout_classes, options.random_data_ops,
+            frozenset(self.project_modules()),
+        )
+        try:
+            while level:
+                processed = self.map(level, options)
+                for file_result in processed:
+                    if file_result.error:
+                        result.errors.append(file_result.error)
+                    else:
+                        result.files.append(file_result)
+                level = self.follow(level, processed, result) if self.request.follow else []
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+        result.files.sort(key=lambda f: f.path)
+        result.errors.sort()
+        changed = [f for f in result.files if f.changed]
+        if changed:
+            header = PATCH_HEADER % (f" --patch {patch_name}".encode() if patch_name else b"")
+            result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+            result.patch = header + result.diff
+            _check_patch(result.patch, changed)
+        return result
+
+    def select(self, result: ApplyResult) -> list[Task]:
+        request, cwd = self.request, self.cwd
+        entries = {relative(e, cwd) for e in request.entries}
+        tasks: list[Task] = []
+        for path in request.paths:
+            if os.path.isdir(path):
+                top = Path(os.path.abspath(path))
+                relative(path, cwd)
+                for file in discover.python_files(top, request.excludes, cwd):
+                    rel = file.relative_to(cwd).as_posix()
+                    tasks.append(Task(str(file), rel, "yes" if rel in entries else "auto"))
+            elif os.path.isfile(path):
+                rel = relative(path, cwd)
+                tasks.append(Task(path, rel, "yes"))
+            else:
+                raise UsageError(f"{path}: no such file or directory")
+        named = {task.rel for task in tasks}
+        for entry in request.entries:
+            if not os.path.isfile(entry):
+                raise UsageError(f"--entry {entry}: no such file")
+            if relative(entry, cwd) not in named:
+                tasks.append(Task(entry, relative(entry, cwd), "yes"))
+        unique = []
+        for task in tasks:
+            if task.rel not in self.seen:
+                self.seen.add(task.rel)
+                unique.append(task)
+                here = Path(os.path.abspath(task.path))
+                root = discover.project_root(here)
+                self.context[task.rel] = ([here.parent, root], root)
+        return unique
+
+    def project_modules(self) -> set[str]:
+        names = set()
+        for search, _ in self.context.values():
+            for folder in search:
+                try:
+                    for entry in os.scandir(folder):
+                        if entry.name.endswith(".py"):
+                            names.add(entry.name[:-3])
+                        elif entry.is_dir() and not entry.name.startswith("."):
+                            names.add(entry.name)
+                except OSError:
+                    continue
+        return names
+
+    def map(self, tasks: list[Task], options: transforms.Options) -> list[FileResult]:
+        items = [(task, options) for task in tasks]
+        jobs = self.request.jobs
+        if jobs <= 1 or len(tasks) < 4:
+            results = []
+            for item in items:
+                results.append(_process_all(item))
+                self.tick()
+            return results
+        if self.pool is None:
+            import concurrent.futures
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup)
+        results = []
+        for file_result in self.pool.map(_process_all, items, chunksize=max(1, len(items) // (jobs * 8))):
+            results.append(file_result)
+            self.tick()
+        return results
+
+    def tick(self) -> None:
+        if self.progress is not None:
+            self.progress()
+
+    def follow(self, level: list[Task], processed: list[FileResult], result: ApplyResult) -> list[Task]:
+        """The project-local modules the files just processed import, not seen before."""
+        found: list[Task] = []
+        for task, file_result in zip(level, processed):
+            search, root = self.context[task.rel]
+            for module, names in file_result.imports:
+                for path in discover.resolve(Path(os.path.abspath(task.path)), module, names, search, root):
+                    try:
+                        rel = path.resolve().relative_to(self.cwd.resolve()).as_posix()
+                    except ValueError:
+                        note = f"{path}: imported by {task.rel} but outside the current directory; not rewritten"
+                        if note not in result.notes:
+                            result.notes.append(note)
+                        continue
+                    if rel not in self.seen:
+                        self.seen.add(rel)
+                        self.context[rel] = (search, root)
+                        found.append(Task(str(path), rel, "no"))
+        return sorted(found, key=lambda t: t.rel)
+
+
+def _worker_setup() -> None:
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+
+
 def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "") -> ApplyResult:
-    """Rewrite every file in memory; nothing is written. Each file is parsed once."""
-    result = ApplyResult()
-    seen = set()
-    for path in paths:
-        rel = relative(path, cwd)
-        if rel in seen:
-            continue
-        seen.add(rel)
-        if os.path.isdir(path):
-            raise UsageError(f"{path}: is a directory; name the Python files to rewrite")
-        if not os.path.isfile(path):
-            raise UsageError(f"{path}: no such file")
-        try:
-            original = Path(path).read_bytes()
-        except OSError as error:
-            result.errors.append(f"{rel}: cannot read: {error.strerror}")
-            continue
-        try:
-            rewritten = transforms.rewrite(original, transforms.Options(seed=seed), script=True)
-        except transforms.SourceError as error:
-            where = f"{rel}:{error.line}:{error.col}" if error.line else rel
-            result.errors.append(f"{where}: {error.message}; file left unchanged")
-            continue
-        except Exception as error:  # a bug of ours must not cost the other files
-            result.errors.append(
-                f"{rel}: internal error ({type(error).__name__}: {error}); file left unchanged, please report this"
-            )
-            continue
-        problem = _check_generated(rewritten.code, rel)
-        if problem:
-            result.errors.append(problem)
-            continue
-        result.files.append(FileResult(rel, original, rewritten.code, rewritten.findings))
-    changed = [f for f in result.files if f.changed]
-    if changed:
-        header = PATCH_HEADER % (f" --patch {patch_name}".encode() if patch_name else b"")
-        result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
-        result.patch = header + result.diff
-        _check_patch(result.patch, changed)
-    return result
+    """Rewrite the named files and the project modules they import, in memory."""
+    return Runner(Request(paths, transforms.Options(seed=seed)), cwd).run(patch_name)
 
 
 def _check_generated(code: bytes, rel: str) -> str | None:

@@ -1,44 +1,110 @@
-"""How findings and diffs are shown to a person."""
+"""How findings and diffs are shown to a person, or to a machine (`--json`)."""
 
 from __future__ import annotations
+
+import json
 
 import typer
 
 from transforms import NOTE, REPORT, REWRITE
 
-SECTIONS = (
-    (REWRITE, "Changed"),
-    (REPORT, "Needs you"),
-    (NOTE, "Notes"),
-)
+from . import __version__
+
+SECTIONS = {
+    REWRITE: ("Changed", "Apply fixes"),
+    REPORT: ("Needs you", "Needs you"),
+    NOTE: ("Notes", "Notes"),
+}
 
 
-def render(files, *, color: bool = False) -> str:
-    """Each change with rule id and file:line:col, then what needs a human, then notes."""
+def render(result, *, color: bool = False, scan: bool = False) -> str:
+    """Entry scripts, then each change with rule id and file:line:col, then what needs a human,
+    then notes."""
     lines = []
-    for kind, title in SECTIONS:
-        rows = [(f.path, finding) for f in files for finding in f.findings if finding.kind == kind]
+    entries = result.entries
+    if entries:
+        lines.append(_title("Entry scripts (seed block):", color) + " " + ", ".join(entries))
+    for kind, titles in SECTIONS.items():
+        rows = [(f.path, finding) for f in result.files for finding in f.findings if finding.kind == kind]
         if not rows:
             continue
-        lines.append(typer.style(f"{title}:", bold=True) if color else f"{title}:")
+        lines.append(_title((titles[1] if scan else titles[0]) + ":", color))
         for path, finding in rows:
-            where = f"{path}:{finding.line}:{finding.col}"
-            lines.append(f"  {where}  {finding.rule}  {finding.message}")
+            lines.append(f"  {path}:{finding.line}:{finding.col}  {finding.rule}  {finding.message}")
     return "\n".join(lines)
 
 
-def summary(files, *, errors: int = 0, patch: str | None = None, dry_run: bool = False) -> str:
-    changed = [f for f in files if f.changed]
-    count = sum(1 for f in files for finding in f.findings if finding.kind == REWRITE)
-    needs = sum(1 for f in files for finding in f.findings if finding.kind == REPORT)
-    text = f"reprofix: {len(changed)} of {len(files)} file(s) {'would change' if dry_run else 'changed'}, {count} change(s), {needs} need you"
-    if errors:
-        text += f", {errors} file(s) could not be processed (see above)"
+def _title(text: str, color: bool) -> str:
+    return typer.style(text, bold=True) if color else text
+
+
+def _counts(result):
+    changed = [f for f in result.files if f.changed]
+    count = sum(1 for f in result.files for finding in f.findings if finding.kind == REWRITE)
+    needs = sum(1 for f in result.files for finding in f.findings if finding.kind == REPORT)
+    return changed, count, needs
+
+
+def summary(result, *, patch: str | None = None, dry_run: bool = False) -> str:
+    changed, count, needs = _counts(result)
+    files = result.files
+    text = (
+        f"reprofix: {len(changed)} of {len(files)} file(s) {'would change' if dry_run else 'changed'}, "
+        f"{count} change(s), {needs} need you"
+    )
+    if result.errors:
+        text += f", {len(result.errors)} file(s) could not be processed (see above)"
     if dry_run:
         return text + "; dry run, nothing written"
     if patch:
-        return text + f"; patch: {patch} (undo: reprofix revert{'' if patch == 'reprofix.patch' else ' --patch ' + patch})"
+        undo = "reprofix revert" + ("" if patch == "reprofix.patch" else f" --patch {patch}")
+        return text + f"; patch: {patch} (undo: {undo})"
     return text + "; nothing to change"
+
+
+def scan_summary(result, *, leftovers: bool = False) -> str:
+    if leftovers:
+        marked = [f.path for f in result.files if f.findings]
+        return f"reprofix scan: {len(result.files)} file(s), reprofix changes left in {len(marked)}"
+    changed, count, needs = _counts(result)
+    text = (
+        f"reprofix scan: {len(result.files)} file(s), {count} source(s) `reprofix apply` would fix "
+        f"in {len(changed)} file(s), {needs} need you"
+    )
+    if result.errors:
+        text += f", {len(result.errors)} file(s) could not be processed (see above)"
+    return text
+
+
+def to_json(result) -> str:
+    from .engine import all_rules
+
+    rules = all_rules()
+    findings = [
+        {
+            "path": f.path,
+            "line": finding.line,
+            "col": finding.col,
+            "rule": finding.rule,
+            "name": rules[finding.rule].name,
+            "kind": finding.kind,
+            "fixed_by_apply": finding.kind == REWRITE,
+            "message": finding.message,
+        }
+        for f in result.files
+        for finding in f.findings
+    ]
+    return json.dumps(
+        {
+            "reprofix": __version__,
+            "files": [f.path for f in result.files],
+            "entry_scripts": result.entries,
+            "would_change": [f.path for f in result.files if f.changed],
+            "findings": findings,
+            "errors": result.errors,
+        },
+        indent=2,
+    )
 
 
 def colour_diff(diff: bytes) -> str:

@@ -74,7 +74,7 @@ def test_syntax_error_is_one_line_and_other_files_still_change(tmp_path: Path):
 
 def test_usage_errors_exit_2_with_one_line(tmp_path: Path):
     result = run_reprofix("apply", "missing.py", cwd=tmp_path, check_code=2)
-    assert result.stderr.strip() == "reprofix: missing.py: no such file"
+    assert result.stderr.strip() == "reprofix: missing.py: no such file or directory"
     result = run_reprofix("apply", "--seed", "-1", "x.py", cwd=tmp_path, check_code=2)
     assert "Traceback" not in result.stderr
     outside = tmp_path.parent / f"{tmp_path.name}-outside.py"

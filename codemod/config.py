@@ -1,0 +1,85 @@
+"""`[tool.reprofix]` in pyproject.toml. Command-line options override it; unknown keys are errors."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older Pythons only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line naming the file."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    seed: int | None = None
+    exclude: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    dropout_classes: list[str] = field(default_factory=list)
+    random_data_ops: list[str] = field(default_factory=list)
+    entry: list[str] = field(default_factory=list)
+    patch: str | None = None
+
+
+# key in pyproject.toml -> (attribute, type, what it is)
+KEYS = {
+    "seed": ("seed", int, "the seed (default 1)"),
+    "exclude": ("exclude", list, "gitignore-style globs of files and folders to skip"),
+    "disable": ("disable", list, "rule ids not to apply or report"),
+    "dropout-classes": ("dropout_classes", list, "the project's own dropout layers, made no-ops"),
+    "random-data-ops": ("random_data_ops", list, "the project's own random data ops, disabled"),
+    "entry": ("entry", list, "entry scripts that get the seed block"),
+    "patch": ("patch", str, "where the patch is written (default reprofix.patch)"),
+}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (the first one found, as black and ruff do)."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(start: Path, known_rules: set[str]) -> Config:
+    path = find_pyproject(start)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    section = data.get("tool", {}).get("reprofix")
+    if section is None:
+        return Config(path=path)
+    where = f"{path}: [tool.reprofix]"
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where} must be a table")
+    config = Config(path=path)
+    for key, value in section.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}; known keys: {', '.join(KEYS)}")
+        attribute, kind, _ = KEYS[key]
+        if kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {key} must be a list of strings")
+        elif kind is int:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
+                raise ConfigError(f"{where}: {key} must be a whole number from 0 to 4294967295")
+        elif not isinstance(value, kind):
+            raise ConfigError(f"{where}: {key} must be a string")
+        setattr(config, attribute, value)
+    unknown = sorted(set(config.disable) - known_rules)
+    if unknown:
+        raise ConfigError(f"{where}: disable names unknown rule id(s) {', '.join(unknown)}")
+    return config

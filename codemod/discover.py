@@ -1,0 +1,185 @@
+"""Which files to rewrite: directories walked with the usual exclusions, and the project-local modules
+an entry script imports, resolved the way Python would resolve them.
+
+Nothing here parses Python: imports and `__main__` guards are found with a text scan, so following a
+project costs no parse beyond the one each file gets anyway.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pathspec
+
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+SKIPPED_DIRS = frozenset(
+    {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}
+)
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+(?P<plain>[^\n#;]+))",
+    re.MULTILINE,
+)
+_MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
+_SYS_PATH = re.compile(rb"\bsys\.path\.(?:append|insert|extend)\b|\bsys\.path[ \t]*(?:\+=|=)")
+
+
+def project_root(path: Path) -> Path:
+    """The nearest folder holding pyproject.toml, setup.py, setup.cfg or .git; else the file's folder."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return start
+
+
+def has_main_guard(source: bytes) -> bool:
+    return _MAIN_GUARD.search(source) is not None
+
+
+def sys_path_changes(source: bytes) -> list[tuple[int, int]]:
+    """1-based (line, column) of each place the file changes sys.path."""
+    return [_position(source, m.start()) for m in _SYS_PATH.finditer(source)]
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    line = source.count(b"\n", 0, offset) + 1
+    return line, offset - (source.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
+    `import a.b as x, c` gives ('a.b', ()) and ('c', ())."""
+    found = []
+    for match in _IMPORT.finditer(source):
+        if match.group("module") is not None:
+            names = match.group("names").decode("latin-1").strip("() \t\r\n")
+            parts = [n.split(" as ")[0].strip() for n in re.split(r"[,\s]*,[\s]*", names)]
+            found.append((match.group("module").decode("latin-1"), tuple(p for p in parts if p.isidentifier())))
+        else:
+            for part in match.group("plain").decode("latin-1").split(","):
+                name = part.split(" as ")[0].strip()
+                if name and all(p.isidentifier() for p in name.split(".")):
+                    found.append((name, ()))
+    return found
+
+
+def resolve(importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:
+    """The project files an import executes: packages' `__init__.py` on the way, the module, and
+    submodules named in a from-import. Only files under `root`; installed libraries never match."""
+    level = len(module) - len(module.lstrip("."))
+    dotted = module[level:]
+    if level:
+        base = importer.parent
+        for _ in range(level - 1):
+            base = base.parent
+        bases = [base]
+    else:
+        bases = search
+    for base in bases:
+        found = _find(base, dotted.split(".") if dotted else [], names)
+        if found is not None:
+            return [f for f in found if _inside(f, root)]
+    return []
+
+
+def _find(base: Path, parts: list[str], names: tuple[str, ...]) -> list[Path] | None:
+    found: list[Path] = []
+    folder = base
+    for i, part in enumerate(parts):
+        package = folder / part
+        if (package / "__init__.py").is_file():
+            found.append(package / "__init__.py")
+            folder = package
+        elif i == len(parts) - 1 and (folder / f"{part}.py").is_file():
+            return found + [folder / f"{part}.py"]
+        elif package.is_dir():
+            folder = package  # a namespace package
+        else:
+            return None
+    for name in names:  # `from package import module`
+        if (folder / f"{name}.py").is_file():
+            found.append(folder / f"{name}.py")
+        elif (folder / name / "__init__.py").is_file():
+            found.append(folder / name / "__init__.py")
+    return found if (found or parts) else None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class Ignore:
+    """`.gitignore` files met on the way down, plus `--exclude` globs (gitignore syntax)."""
+
+    def __init__(self, top: Path, excludes: list[str], cwd: Path):
+        self.cwd = cwd
+        self.excludes = pathspec.GitIgnoreSpec.from_lines(excludes)
+        self.specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        above = [top]
+        for folder in top.parents:  # .gitignore files from the repository's top down to `top`
+            if (above[-1] / ".git").exists():
+                break
+            above.append(folder)
+        if not (above[-1] / ".git").exists():
+            above = [top]
+        for folder in reversed(above):
+            self._load(folder)
+
+    def _load(self, folder: Path) -> None:
+        gitignore = folder / ".gitignore"
+        if gitignore.is_file():
+            try:
+                lines = gitignore.read_text(errors="replace").splitlines()
+            except OSError:
+                return
+            self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for folder, spec in self.specs:
+            try:
+                rel = path.relative_to(folder).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        try:
+            rel = path.relative_to(self.cwd).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return self.excludes.match_file(rel + ("/" if is_dir else ""))
+
+
+def python_files(top: Path, excludes: list[str], cwd: Path) -> list[Path]:
+    """Every .py file under `top`, skipping hidden folders, virtual environments, build folders,
+    what .gitignore ignores and what `excludes` names; sorted."""
+    ignore = Ignore(top, excludes, cwd)
+    result = []
+    for folder, dirs, files in os.walk(top):
+        here = Path(folder)
+        if here != top:
+            ignore._load(here)
+        kept = []
+        for name in sorted(dirs):
+            path = here / name
+            if (
+                name.startswith(".")
+                or name in SKIPPED_DIRS
+                or name.endswith(".egg-info")
+                or (path / "pyvenv.cfg").exists()
+                or ignore.ignored(path, True)
+            ):
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = here / name
+            if name.endswith(".py") and not ignore.ignored(path, False):
+                result.append(path)
+    return sorted(result)
