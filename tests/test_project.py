@@ -1,0 +1,193 @@
+"""Whole projects: import following, directories, scan, configuration, and parallel runs."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, run_reprofix
+
+MS = "import mindspore\nfrom mindspore import nn\n"
+DROPOUT = "layer = nn.Dropout(p=0.5)\n"
+
+
+def write(root: Path, files: dict) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def scan_json(*args, cwd: Path) -> dict:
+    result = run_reprofix("scan", "--json", *args, cwd=cwd)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    write(root, {
+        "pyproject.toml": "[project]\nname = 'proj'\n",
+        "train.py": MS + "import pkg.sub.mod\nfrom pkg import other\nfrom helpers import helper\n"
+                    "import sys\nsys.path.append('extra')\nimport hidden\nimport numpy\n" + DROPOUT,
+        "pkg/__init__.py": "",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/mod.py": MS + "from ..rel import x\nfrom . import sibling\n" + DROPOUT,
+        "pkg/rel.py": MS + DROPOUT,
+        "pkg/sub/sibling.py": MS + DROPOUT,
+        "pkg/other.py": MS + DROPOUT,
+        "pkg/unused.py": MS + DROPOUT,
+        "helpers.py": "import os\nhelper = os.sep\n",
+        "extra/hidden.py": MS + DROPOUT,
+    })
+    write(tmp_path, {"outside.py": MS + DROPOUT})
+    return root
+
+
+def test_entry_script_pulls_in_its_project_imports(project: Path):
+    report = scan_json("train.py", cwd=project)
+    assert report["files"] == [
+        "helpers.py", "pkg/__init__.py", "pkg/other.py", "pkg/rel.py", "pkg/sub/__init__.py",
+        "pkg/sub/mod.py", "pkg/sub/sibling.py", "train.py",
+    ]
+    assert report["entry_scripts"] == ["train.py"]
+    rules = {(f["path"], f["rule"]) for f in report["findings"]}
+    assert ("train.py", "RP001") in rules  # sys.path trick reported, its import not guessed
+    assert ("pkg/sub/sibling.py", "MS201") in rules
+
+
+def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path):
+    before = {p: p.read_bytes() for p in project.rglob("*.py")}
+    outside = (project.parent / "outside.py").read_bytes()
+    result = run_reprofix("apply", "train.py", cwd=project, check_code=0)
+    assert "Entry scripts (seed block): train.py" in result.stdout
+    assert "mindspore.set_seed(1)" in (project / "train.py").read_text()
+    for name in ("pkg/rel.py", "pkg/sub/mod.py", "pkg/other.py"):
+        text = (project / name).read_text()
+        assert "nn.Identity()" in text and "set_seed" not in text  # seed block only in the entry
+    assert (project / "pkg/unused.py").read_bytes() == before[project / "pkg/unused.py"]
+    assert (project / "extra/hidden.py").read_bytes() == before[project / "extra/hidden.py"]
+    assert (project.parent / "outside.py").read_bytes() == outside
+    run_reprofix("revert", cwd=project, check_code=0)
+    assert {p: p.read_bytes() for p in project.rglob("*.py")} == before
+
+
+def test_imports_outside_the_current_directory_are_not_rewritten(project: Path):
+    write(project, {"app/run.py": MS + "from pkg import other\nif __name__ == '__main__':\n    pass\n"})
+    report = scan_json("run.py", cwd=project / "app")
+    assert report["files"] == ["run.py"]
+
+
+def test_no_follow_keeps_to_the_named_files(project: Path):
+    assert scan_json("--no-follow", "train.py", cwd=project)["files"] == ["train.py"]
+
+
+def test_directories_skip_what_they_should(tmp_path: Path):
+    write(tmp_path, {
+        ".gitignore": "ignored.py\ngenerated/\n",
+        "main.py": MS + DROPOUT + "if __name__ == '__main__':\n    pass\n",
+        "lib.py": MS + DROPOUT,
+        "ignored.py": MS + DROPOUT,
+        "generated/g.py": MS + DROPOUT,
+        "gen/x.py": MS + DROPOUT,
+        ".hidden/h.py": MS + DROPOUT,
+        "venv/pyvenv.cfg": "",
+        "venv/lib/v.py": MS + DROPOUT,
+        "myenv/pyvenv.cfg": "",
+        "myenv/v.py": MS + DROPOUT,
+        "build/b.py": MS + DROPOUT,
+        "tool.egg-info/e.py": MS + DROPOUT,
+        "sub/script.py": MS + DROPOUT + "if __name__ == \"__main__\":\n    pass\n",
+        "sub/plain.py": "print('no framework')\nif __name__ == '__main__':\n    pass\n",
+    })
+    report = scan_json(".", "--exclude", "gen/", cwd=tmp_path)
+    assert report["files"] == ["lib.py", "main.py", "sub/plain.py", "sub/script.py"]
+    assert report["entry_scripts"] == ["main.py", "sub/script.py"]
+    report = scan_json(".", "--exclude", "gen/", "--entry", "lib.py", cwd=tmp_path)
+    assert report["entry_scripts"] == ["lib.py", "main.py", "sub/script.py"]
+
+
+def test_scan_reports_and_exits_as_documented(tmp_path: Path):
+    write(tmp_path, {"train.py": MS + DROPOUT + "lr = __import__('random').random()\n", "clean.py": MS})
+    result = run_reprofix("scan", "--json", "train.py", cwd=tmp_path, check_code=1)
+    data = json.loads(result.stdout)
+    assert data["would_change"] == ["train.py"]
+    (finding,) = [f for f in data["findings"] if f["rule"] == "MS201"]
+    assert finding == {
+        "path": "train.py", "line": 3, "col": 9, "rule": "MS201", "name": "dropout-layer",
+        "kind": "rewrite", "fixed_by_apply": True, "message": "Dropout -> Identity()",
+    }
+    assert (tmp_path / "train.py").read_text() == MS + DROPOUT + "lr = __import__('random').random()\n"
+    run_reprofix("scan", "--no-follow", "--entry", "clean.py", "clean.py", cwd=tmp_path, check_code=1)  # seed block
+    write(tmp_path, {"clean/lib.py": "import mindspore\nx = 1\n"})  # a folder: no entry script
+    human = run_reprofix("scan", "clean", cwd=tmp_path, check_code=0)
+    assert "0 source(s) `reprofix apply` would fix" in human.stdout
+    run_reprofix("scan", "--leftovers", "train.py", cwd=tmp_path, check_code=0)
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    result = run_reprofix("scan", "--leftovers", "train.py", cwd=tmp_path, check_code=1)
+    assert "train.py:4:1  RP002" in result.stdout
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    run_reprofix("scan", "--leftovers", "train.py", cwd=tmp_path, check_code=0)
+
+
+@pytest.mark.parametrize("config, message", [
+    ("[tool.reprofix]\nsed = 3\n", "unknown key 'sed'"),
+    ("[tool.reprofix]\nseed = 'one'\n", "seed must be a whole number"),
+    ("[tool.reprofix]\ndisable = ['MS999']\n", "unknown rule id(s) MS999"),
+    ("[tool.reprofix]\nexclude = 'build'\n", "exclude must be a list of strings"),
+    ("[tool.reprofix\n", "not valid TOML"),
+])
+def test_configuration_errors_are_one_line_and_exit_2(tmp_path: Path, config: str, message: str):
+    write(tmp_path, {"pyproject.toml": config, "train.py": MS + DROPOUT})
+    for command in (["apply", "train.py"], ["scan", "train.py"]):
+        result = run_reprofix(*command, cwd=tmp_path, check_code=2)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "train.py").read_text() == MS + DROPOUT
+
+
+def test_configuration_is_used_and_the_command_line_wins(tmp_path: Path):
+    write(tmp_path, {
+        "pyproject.toml": "[tool.reprofix]\nseed = 42\ndisable = ['MS201']\n"
+                          "dropout-classes = ['layers.DropPath']\npatch = 'out/changes.patch'\n",
+        "layers.py": "class DropPath:\n    pass\n",
+        "train.py": MS + "from layers import DropPath\n" + DROPOUT + "path = DropPath(0.1)\n"
+                    "noise = __import__('mindspore').ops.StandardNormal()\n",
+    })
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    text = (tmp_path / "train.py").read_text()
+    assert "mindspore.set_seed(42)" in text
+    assert "nn.Dropout(p=0.5)" in text  # MS201 disabled
+    assert (tmp_path / "out" / "changes.patch").exists()
+    run_reprofix("revert", cwd=tmp_path, check_code=0)  # the configured patch path
+    run_reprofix("apply", "--seed", "7", "train.py", cwd=tmp_path, check_code=0)
+    assert "mindspore.set_seed(7)" in (tmp_path / "train.py").read_text()
+
+
+def test_configured_dropout_class_becomes_a_no_op(tmp_path: Path):
+    write(tmp_path, {
+        "pyproject.toml": "[tool.reprofix]\ndropout-classes = ['DropPath']\nrandom-data-ops = ['aug.RandomBlur']\n",
+        "train.py": MS + "import mindspore.dataset.vision as V\nfrom aug import RandomBlur\n"
+                    "class DropPath(nn.Cell):\n    pass\n"
+                    "path = DropPath(0.1)\nops = [RandomBlur(3), V.HWC2CHW()]\n",
+    })
+    run_reprofix("apply", "--no-follow", "train.py", cwd=tmp_path, check_code=0)
+    text = (tmp_path / "train.py").read_text()
+    assert "path = nn.Identity()" in text and "ops = [V.HWC2CHW()]" in text
+
+
+def test_parallel_runs_give_identical_output(tmp_path: Path):
+    for copy in ("a", "b"):
+        tree = tmp_path / copy
+        for i in range(12):
+            shutil.copy(SAMPLES / "mindspore_train.py", tree / f"m{i:02d}.py") if tree.exists() else (
+                tree.mkdir(), shutil.copy(SAMPLES / "mindspore_train.py", tree / f"m{i:02d}.py"))
+        shutil.copytree(SAMPLES / "mindspore_project", tree / "project")
+        (tree / "broken.py").write_text("import mindspore\nprint 'x'\n")
+    one = run_reprofix("apply", "--dry-run", "-j1", ".", cwd=tmp_path / "a", check_code=1)
+    two = run_reprofix("apply", "--dry-run", "-j2", ".", cwd=tmp_path / "b", check_code=1)
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    run_reprofix("apply", "-j1", ".", cwd=tmp_path / "a", check_code=1)
+    run_reprofix("apply", "-j2", ".", cwd=tmp_path / "b", check_code=1)
+    assert (tmp_path / "a" / "reprofix.patch").read_bytes() == (tmp_path / "b" / "reprofix.patch").read_bytes()
