@@ -184,7 +184,7 @@ def test_parallel_runs_give_identical_output(tmp_path: Path):
             shutil.copy(SAMPLES / "mindspore_train.py", tree / f"m{i:02d}.py") if tree.exists() else (
                 tree.mkdir(), shutil.copy(SAMPLES / "mindspore_train.py", tree / f"m{i:02d}.py"))
         shutil.copytree(SAMPLES / "mindspore_project", tree / "project")
-        (tree / "broken.py").write_text("import mindspore\nprint 'x'\n")
+        (tree / "broken.py").write_text("import mindspore\nd = nn.Dropout(0.5)\nprint 'x'\n")
     one = run_reprofix("apply", "--dry-run", "-j1", ".", cwd=tmp_path / "a", check_code=1)
     two = run_reprofix("apply", "--dry-run", "-j2", ".", cwd=tmp_path / "b", check_code=1)
     assert one.stdout == two.stdout and one.stderr == two.stderr

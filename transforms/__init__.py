@@ -7,6 +7,8 @@ Public surface used by the engine (`codemod`), which knows nothing about any fra
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -23,7 +25,7 @@ RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in tabl
 
 __all__ = [
     "FRAMEWORKS", "RULES", "Example", "Finding", "Options", "Rule", "SourceError", "Rewritten",
-    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "MARKERS",
+    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "imports_a_framework", "MARKERS",
 ]
 MARKERS = (SEED_BLOCK_START, COMMENT_MARK)  # text that only a reprofix rewrite leaves in a file
 
@@ -47,9 +49,39 @@ class Rewritten:
         return [f for f in self.findings if f.kind == REWRITE]
 
 
-def might_need_rewrite(source: bytes) -> bool:
+def imports_a_framework(source: bytes) -> bool:
     """A cheap text check: can this file import any supported framework at all?"""
     return any(root.encode() in source for table in FRAMEWORKS for root in table.import_roots)
+
+
+def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
+    """A cheap text check, before any parse: can a rule fire in this file? An entry script that
+    imports a framework always can (the seed block); any other file only if it mentions a name,
+    keyword or method some rule reacts to."""
+    if not imports_a_framework(source):
+        return False
+    return script or _trigger(options.dropout_classes + options.random_data_ops).search(source) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _trigger(extra: tuple[str, ...]) -> re.Pattern:
+    names = set().union(*(t.trigger_names() for t in FRAMEWORKS)) | {e.rsplit(".", 1)[-1] for e in extra}
+    keywords = set().union(*(t.trigger_keywords() for t in FRAMEWORKS))
+    methods = set().union(*(t.trigger_methods() for t in FRAMEWORKS)) | {"pop"}
+    prefixes = {p for t in FRAMEWORKS for p in t.random_name_prefixes}
+    parts = {t.dropout_name_part for t in FRAMEWORKS}
+
+    def alternatives(words) -> bytes:
+        return b"|".join(re.escape(w.encode()) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+    return re.compile(
+        rb"(?<!def )\b(?:" + alternatives(names) + rb")\s*(?:\(|as\s)"  # called, or imported under an alias
+        + rb"|\b(?:" + alternatives(keywords) + rb")\s*="
+        + rb"|\.(?:" + alternatives(methods) + rb")\s*\("
+        + rb"|\b(?:" + alternatives(prefixes) + rb")[A-Z]\w*"
+        + rb"|" + alternatives(parts)
+        + rb"|seed\w*\s+is\s+not\s+None"
+    )
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True) -> Rewritten:
@@ -58,7 +90,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
     Raises SourceError when the file cannot be parsed.
     """
     seed = options.seed
-    if not might_need_rewrite(source):
+    if not might_need_rewrite(source, options, script=script):
         return Rewritten(source, (), ())
     try:
         module = cst.parse_module(source)

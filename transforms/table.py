@@ -87,3 +87,22 @@ class FrameworkTable:
 
     def rule(self, role: str) -> str:
         return self.rule_ids[role]
+
+    def trigger_names(self) -> set[str]:
+        """The last part of every name a rule of this table reacts to: a file mentioning none of
+        them (and no keyword or method below) cannot need anything but a seed block."""
+        names: set[str] = set()
+        for facts in (
+            self.random_data_ops, self.composers, self.sources, self.samplers, self.worker_setters,
+            self.dropout_layers, self.dropout_functions, self.dropout_primitives, self.seeded_ops,
+            self.unseedable_ops, self.ascend_nondeterministic, self.random_value_functions,
+            self.seed_functions, self.checkpoint_loaders,
+        ):
+            names |= {name.rsplit(".", 1)[-1] for name in facts}
+        return names
+
+    def trigger_keywords(self) -> set[str]:
+        return set(self.augmentation_keywords) | {"num_parallel_workers", "python_multiprocessing", "sampler"}
+
+    def trigger_methods(self) -> set[str]:
+        return set(self.map_methods | self.worker_methods | self.shuffle_methods)
