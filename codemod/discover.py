@@ -13,14 +13,11 @@ from pathlib import Path
 
 import pathspec
 
+from transforms import textscan
+
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}
-)
-_IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
-    rb"|import[ \t]+(?P<plain>[^\n#;]+))",
-    re.MULTILINE,
 )
 _MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
 _SYS_PATH = re.compile(rb"\bsys\.path\.(?:append|insert|extend)\b|\bsys\.path[ \t]*(?:\+=|=)")
@@ -49,21 +46,7 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
     return line, offset - (source.rfind(b"\n", 0, offset) + 1) + 1
 
 
-def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
-    """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
-    `import a.b as x, c` gives ('a.b', ()) and ('c', ())."""
-    found = []
-    for match in _IMPORT.finditer(source):
-        if match.group("module") is not None:
-            names = match.group("names").decode("latin-1").strip("() \t\r\n")
-            parts = [n.split(" as ")[0].strip() for n in re.split(r"[,\s]*,[\s]*", names)]
-            found.append((match.group("module").decode("latin-1"), tuple(p for p in parts if p.isidentifier())))
-        else:
-            for part in match.group("plain").decode("latin-1").split(","):
-                name = part.split(" as ")[0].strip()
-                if name and all(p.isidentifier() for p in name.split(".")):
-                    found.append((name, ()))
-    return found
+imports = textscan.imports
 
 
 def resolve(importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from . import index
+from . import index, textscan
 from .mindspore import TABLE as MINDSPORE
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
@@ -56,30 +56,47 @@ def imports_a_framework(source: bytes) -> bool:
 
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
     """A cheap text check, before any parse: can a rule fire in this file? An entry script that
-    imports a framework always can (the seed block); any other file only if it mentions a name,
-    keyword or method some rule reacts to."""
+    imports a framework always can (the seed block); any other file only if its code (strings and
+    comments aside) calls a name some rule reacts to that its imports can reach, or uses a keyword
+    or method some rule reacts to."""
     if not imports_a_framework(source):
         return False
-    return script or _trigger(options.dropout_classes + options.random_data_ops).search(source) is not None
+    if script:
+        return True
+    code = textscan.code_only(source)
+    if _generic_trigger(options.dropout_classes + options.random_data_ops).search(code):
+        return True
+    reachable = set().union(*(_REACHABLE.get(name, ()) for name in textscan.bound_names(source)))
+    return bool(reachable) and any(m.group(1).decode() in reachable for m in textscan.CALLED.finditer(code))
+
+
+def _reachable_names() -> dict[str, set[str]]:
+    """Every prefix of every qualified name a table knows -> the last parts of the names under it."""
+    reachable: dict[str, set[str]] = {}
+    for table in FRAMEWORKS:
+        for name in table.trigger_names():
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                reachable.setdefault(".".join(parts[:i]), set()).add(parts[-1])
+    return reachable
 
 
 @functools.lru_cache(maxsize=8)
-def _trigger(extra: tuple[str, ...]) -> re.Pattern:
-    names = set().union(*(t.trigger_names() for t in FRAMEWORKS)) | {e.rsplit(".", 1)[-1] for e in extra}
+def _generic_trigger(extra: tuple[str, ...]) -> re.Pattern:
+    """What needs no import to matter: dataset methods, library keywords, project class names."""
     keywords = set().union(*(t.trigger_keywords() for t in FRAMEWORKS))
-    methods = set().union(*(t.trigger_methods() for t in FRAMEWORKS)) | {"pop"}
+    methods = set().union(*(t.trigger_methods() for t in FRAMEWORKS))
     prefixes = {p for t in FRAMEWORKS for p in t.random_name_prefixes}
-    parts = {t.dropout_name_part for t in FRAMEWORKS}
+    words = {t.dropout_name_part for t in FRAMEWORKS} | {e.rsplit(".", 1)[-1] for e in extra}
 
-    def alternatives(words) -> bytes:
-        return b"|".join(re.escape(w.encode()) for w in sorted(words, key=lambda w: (-len(w), w)))
+    def alternatives(items) -> bytes:
+        return b"|".join(re.escape(w.encode()) for w in sorted(items, key=lambda w: (-len(w), w)))
 
     return re.compile(
-        rb"(?<!def )\b(?:" + alternatives(names) + rb")\s*(?:\(|as\s)"  # called, or imported under an alias
-        + rb"|\b(?:" + alternatives(keywords) + rb")\s*="
+        rb"\b(?:" + alternatives(keywords) + rb")\s*="
         + rb"|\.(?:" + alternatives(methods) + rb")\s*\("
         + rb"|\b(?:" + alternatives(prefixes) + rb")[A-Z]\w*"
-        + rb"|" + alternatives(parts)
+        + rb"|" + alternatives(words)
         + rb"|seed\w*\s+is\s+not\s+None"
     )
 
@@ -202,3 +219,6 @@ def _line_after_imports(module: cst.Module) -> int:
     head = module.body[: leading_imports_end(module.body)]
     head_code = module.code_for_node(module.with_changes(body=head, footer=(), has_trailing_newline=True))
     return head_code.count("\n") + 1
+
+
+_REACHABLE = _reachable_names()

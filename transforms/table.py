@@ -89,8 +89,8 @@ class FrameworkTable:
         return self.rule_ids[role]
 
     def trigger_names(self) -> set[str]:
-        """The last part of every name a rule of this table reacts to: a file mentioning none of
-        them (and no keyword or method below) cannot need anything but a seed block."""
+        """Every qualified name a rule of this table reacts to: a file whose imports reach none of
+        them that it calls (and that uses no keyword or method below) needs nothing but a seed block."""
         names: set[str] = set()
         for facts in (
             self.random_data_ops, self.composers, self.sources, self.samplers, self.worker_setters,
@@ -98,7 +98,7 @@ class FrameworkTable:
             self.unseedable_ops, self.ascend_nondeterministic, self.random_value_functions,
             self.seed_functions, self.checkpoint_loaders,
         ):
-            names |= {name.rsplit(".", 1)[-1] for name in facts}
+            names |= set(facts)
         return names
 
     def trigger_keywords(self) -> set[str]:

@@ -1,0 +1,60 @@
+"""Text scans that stand in for a parse where a parse would be wasted: the code of a file without its
+strings and comments, and the names its imports bind. Used to decide which files are worth parsing
+(and, by the engine, which project modules an entry script imports)."""
+
+from __future__ import annotations
+
+import re
+
+_STRINGS_AND_COMMENTS = re.compile(
+    rb"#[^\n]*"
+    rb'|"""(?:\\.|[^\\])*?"""'
+    rb"|'''(?:\\.|[^\\])*?'''"
+    rb'|"(?:\\.|[^"\\\n])*"'
+    rb"|'(?:\\.|[^'\\\n])*'",
+    re.DOTALL,
+)
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+(?P<plain>[^\n#;]+))",
+    re.MULTILINE,
+)
+CALLED = re.compile(rb"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*(?:\(|as\s)")
+
+
+def code_only(source: bytes) -> bytes:
+    """The source with every string literal and comment removed (a lexer's view, by regex: the
+    leftmost match wins, as in a tokenizer, so quotes inside strings and comments do not confuse it)."""
+    return _STRINGS_AND_COMMENTS.sub(b"", source)
+
+
+def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
+    `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names."""
+    found = []
+    for match in _IMPORT.finditer(source):
+        if match.group("module") is not None:
+            names = match.group("names").decode("latin-1").strip("() \t\r\n")
+            parts = [n.split(" as ")[0].strip() for n in re.split(r"\s*,\s*", names)]
+            found.append((match.group("module").decode("latin-1"), tuple(p for p in parts if p.isidentifier())))
+        else:
+            for part in match.group("plain").decode("latin-1").split(","):
+                name = part.split(" as ")[0].strip()
+                if name and all(p.isidentifier() for p in name.split(".")):
+                    found.append((name, ()))
+    return found
+
+
+def bound_names(source: bytes) -> set[str]:
+    """Qualified names the file's absolute imports make reachable: `import a.b` reaches `a` (and so
+    everything under it), `from a.b import c` reaches `a.b.c`, a star import all of `a.b`."""
+    bound = set()
+    for module, names in imports(source):
+        if module.startswith(".") or not module:
+            continue
+        if names:
+            bound.update(f"{module}.{name}" for name in names)
+        else:
+            bound.add(module.split(".")[0])
+            bound.add(module)
+    return bound
