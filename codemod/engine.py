@@ -107,8 +107,10 @@ def rewrite_source(original: bytes, options: transforms.Options, *, script: bool
             findings.append(Finding(SYS_PATH_RULE.id, line, col,
                                     "sys.path is changed here: imports found through it are not followed; "
                                     "name those files on the command line", REPORT))
-    marked = [i for i, line in enumerate(original.splitlines(), 1)
-              if any(m.encode() in line for m in transforms.MARKERS)]
+    marked = []
+    if any(m.encode() in original for m in transforms.MARKERS):
+        marked = [i for i, line in enumerate(original.splitlines(), 1)
+                  if any(m.encode() in line for m in transforms.MARKERS)]
     if marked and LEFTOVER_RULE.id not in options.disabled:
         findings.append(Finding(LEFTOVER_RULE.id, marked[0], 1,
                                 f"reprofix changes are in this file ({len(marked)} marked line(s)); "
@@ -138,9 +140,11 @@ def process(task: Task, options: transforms.Options) -> FileResult:
         return FileResult(task.rel, original, original, (), entry, imports,
                           f"{task.rel}: internal error ({type(error).__name__}: {error}); "
                           "file left unchanged, please report this")
-    problem = _check_generated(new, task.rel) if new != original else None
+    if new == original:  # nothing to carry back but the findings
+        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), imports)
+    problem = _check_generated(new, task.rel)
     if problem:
-        return FileResult(task.rel, original, original, (), entry, imports, problem)
+        return FileResult(task.rel, b"", b"", (), entry, imports, problem)
     return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports)
 
 
@@ -233,16 +237,17 @@ class Runner:
 
     def project_modules(self) -> set[str]:
         names = set()
-        for search, _ in self.context.values():
-            for folder in search:
-                try:
-                    for entry in os.scandir(folder):
-                        if entry.name.endswith(".py"):
-                            names.add(entry.name[:-3])
-                        elif entry.is_dir() and not entry.name.startswith("."):
-                            names.add(entry.name)
-                except OSError:
-                    continue
+        folders = {folder for search, _ in self.context.values() for folder in search}
+        for folder in sorted(folders):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    names.add(entry.name[:-3])
+                elif entry.is_dir() and not entry.name.startswith("."):
+                    names.add(entry.name)
         return names
 
     def map(self, tasks: list[Task], options: transforms.Options) -> list[FileResult]:
@@ -260,9 +265,12 @@ class Runner:
 
             context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
             self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup)
-        results = []
-        for file_result in self.pool.map(_process_all, items, chunksize=max(1, len(items) // (jobs * 8))):
-            results.append(file_result)
+        # Largest files first, in small chunks, so no process is left with the slowest at the end.
+        order = sorted(range(len(items)), key=lambda i: -_size(tasks[i].path))
+        results: list[FileResult | None] = [None] * len(items)
+        chunk = max(1, min(16, len(items) // (jobs * 16)))
+        for i, file_result in zip(order, self.pool.map(_process_all, [items[i] for i in order], chunksize=chunk)):
+            results[i] = file_result
             self.tick()
         return results
 
@@ -289,6 +297,13 @@ class Runner:
                         self.context[rel] = (search, root)
                         found.append(Task(str(path), rel, "no"))
         return sorted(found, key=lambda t: t.rel)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _worker_setup() -> None:

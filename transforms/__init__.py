@@ -142,7 +142,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
         plan.findings.insert(0, Finding(tables[0].rule("seed_block"), line, 1, "seed block inserted", REWRITE))
     if not (prelude or plan.arg_edits or plan.replace or plan.splice or plan.drop_elements or plan.drop_statements):
         return Rewritten(source, tuple(plan.findings), tuple(t.name for t in tables))
-    new_module = module.visit(Applier(plan, prelude, after))
+    new_module = module.visit(Applier(plan, prelude, after, file_index.parents))
     return Rewritten(new_module.bytes, tuple(plan.findings), tuple(t.name for t in tables))
 
 

@@ -242,15 +242,24 @@ class _MarkingState(CodegenState):
     def before_codegen(self, node: cst.CSTNode) -> None:
         if node in self.targets:
             self.marks[node] = len(self.tokens)
+            if len(self.marks) == len(self.targets):
+                raise _AllMarked
+
+
+class _AllMarked(Exception):
+    """Raised to stop rendering once every node asked for has been reached."""
 
 
 def positions(module: cst.Module, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
-    """1-based (line, column) where each node's code starts: one render of the module that only
-    marks the nodes asked for."""
+    """1-based (line, column) where each node's code starts: one render of the module, up to the
+    last node asked for, that only marks those nodes."""
     state = _MarkingState(
         default_indent=module.default_indent, default_newline=module.default_newline, targets=frozenset(nodes)
     )
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllMarked:
+        pass
     result = {}
     line, column_start, done = 1, 0, 0  # column_start: text offset where the current line begins
     offset = 0

@@ -759,13 +759,30 @@ class _Substitute(cst.CSTTransformer):
 
 
 class Applier(cst.CSTTransformer):
-    """Rebuilds the tree from a plan, keyed by the original nodes."""
+    """Rebuilds the tree from a plan, keyed by the original nodes. Only the changed nodes and their
+    ancestors are visited; every other subtree is kept as it is."""
 
-    def __init__(self, plan: Plan, prelude: list[cst.BaseStatement], after_prelude: list[cst.EmptyLine]):
+    def __init__(self, plan: Plan, prelude: list[cst.BaseStatement], after_prelude: list[cst.EmptyLine],
+                 parents: dict[cst.CSTNode, cst.CSTNode]):
         super().__init__()
         self.plan = plan
         self.prelude = prelude
         self.after_prelude = after_prelude
+        self.needed = self.ancestors(plan, parents)
+
+    @staticmethod
+    def ancestors(plan: Plan, parents: dict[cst.CSTNode, cst.CSTNode]) -> set[cst.CSTNode]:
+        changed = [*plan.arg_edits, *plan.replace, *plan.splice, *plan.drop_elements, *plan.drop_statements,
+                   *plan.comments]
+        needed: set[cst.CSTNode] = set()
+        for node in changed:
+            while node is not None and node not in needed:
+                needed.add(node)
+                node = parents.get(node)
+        return needed
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return node in self.needed or isinstance(node, cst.Module)
 
     def on_leave(self, original_node, updated_node):
         plan = self.plan
