@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test rules clean
+.PHONY: install demo test rules bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,6 @@ rules: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
