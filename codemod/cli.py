@@ -104,19 +104,25 @@ def _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
 
 
 class _Progress:
-    """A file counter on the terminal once there are many files."""
+    """A progress bar on the terminal once there are many files (the total grows as imports are
+    followed)."""
+
+    MANY = 50
 
     def __init__(self):
-        self.count = 0
+        self.shown = False
 
-    def __call__(self) -> None:
-        self.count += 1
-        if self.count >= 50 and self.count % 25 == 0:
-            sys.stderr.write(f"\rreprofix: {self.count} files processed")
-            sys.stderr.flush()
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.MANY or (done % 10 and done != total):
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\rreprofix [{'#' * filled}{'-' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.shown = True
 
     def done(self) -> None:
-        if self.count >= 50:
+        if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 

@@ -170,6 +170,7 @@ class Runner:
         self.cwd = cwd
         self.progress = progress
         self.pool = None
+        self.done = 0
         self.seen: set[str] = set()
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
 
@@ -276,7 +277,8 @@ class Runner:
 
     def tick(self) -> None:
         if self.progress is not None:
-            self.progress()
+            self.done += 1
+            self.progress(self.done, len(self.seen))
 
     def follow(self, level: list[Task], processed: list[FileResult], result: ApplyResult) -> list[Task]:
         """The project-local modules the files just processed import, not seen before."""
