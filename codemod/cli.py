@@ -141,10 +141,24 @@ def apply(
 ) -> None:
     """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
     patch describing every change."""
-    from . import engine, report
+    from . import config as configlib
+    from . import engine, report, undo
+    from .patch import PatchError
 
-    result, config = _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch or "")
-    patch = patch or config.patch or DEFAULT_PATCH
+    if patch is None:
+        patch = _configured_patch(paths)
+    if dry_run:
+        if os.path.exists(patch) and _pending(patch):
+            typer.echo(f"reprofix: warning: {patch} records an interrupted run; `reprofix apply` (without "
+                       "--dry-run) or `reprofix revert` finishes it", err=True)
+    else:
+        try:
+            finished = undo.finish_interrupted(patch, Path.cwd())
+        except (PatchError, undo.RevertConflict) as error:
+            _fail(f"{error}; nothing was changed")
+        if finished:
+            typer.echo(f"reprofix: {finished}", err=True)
+    result, _ = _run(paths, entry, exclude, disable, jobs, no_follow, seed, "" if patch == DEFAULT_PATCH else patch)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     changed = [f for f in result.files if f.changed]
     if dry_run:
@@ -158,14 +172,40 @@ def apply(
             f"{patch} already exists (an earlier apply that was not reverted?): run `reprofix revert` "
             "first, or pass --patch with another path; nothing was changed"
         )
+    problems = engine.write_problems(result, Path.cwd())
+    if problems:
+        for line in problems:
+            typer.echo(f"reprofix: {line}", err=True)
+        _fail("nothing was changed")
     if changed:
         try:
-            engine.write_applied(result, patch)
+            undo.write_applied(patch, result.patch, [(f.path, f.new) for f in changed], Path.cwd())
         except OSError as error:
-            _fail(f"{error.filename or patch}: cannot write: {error.strerror}; run `reprofix revert` if the patch was written")
+            _fail(f"{error.filename or patch}: cannot write: {error.strerror}; `reprofix revert` undoes what was written")
     _echo(report.render(result, color=color))
     typer.echo(report.summary(result, patch=patch if changed else None))
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+def _configured_patch(paths) -> str:
+    from . import config as configlib
+    from . import engine
+
+    start = Path(os.path.commonpath([os.path.abspath(p) for p in paths])) if paths else Path.cwd()
+    try:
+        config = configlib.load(start if start.is_dir() else start.parent, set(engine.all_rules()))
+    except configlib.ConfigError as error:
+        _fail(str(error), EXIT_USAGE)
+    return config.patch or DEFAULT_PATCH
+
+
+def _pending(patch: str) -> bool:
+    from . import patch as patchlib
+
+    try:
+        return patchlib.state(Path(patch).read_bytes()) in ("applying", "reverting")
+    except OSError:
+        return False
 
 
 @app.command()
@@ -204,26 +244,73 @@ def scan(
 @app.command()
 def revert(
     patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default reprofix.patch)."),
+    partial: bool = typer.Option(False, "--partial", help="Undo the hunks that still match; save the others to PATCH.rej."),
 ) -> None:
-    """Restore the files a patch changed, byte for byte, then remove the patch."""
-    from . import config as configlib
-    from . import engine
+    """Restore the files a patch changed, keeping every edit made since, then remove the patch."""
+    from . import undo
     from .patch import PatchError
 
-    if patch is None:
-        try:
-            patch = configlib.load(Path.cwd(), set(engine.all_rules())).patch or DEFAULT_PATCH
-        except configlib.ConfigError as error:
-            _fail(str(error), EXIT_USAGE)
+    patch = patch or _configured_patch([])
     try:
-        result = engine.revert(patch, Path.cwd())
+        result = undo.revert(patch, Path.cwd(), partial=partial)
+    except undo.RevertConflict as error:
+        for conflict in error.conflicts:
+            typer.echo(f"reprofix: {conflict.describe()}", err=True)
+        _fail(
+            f"nothing was changed: {len(error.conflicts)} hunk(s) no longer match the files. Fix them by hand, "
+            f"or run `reprofix revert --partial` to undo the {error.clean} other hunk(s) and save these to "
+            f"{patch}.rej"
+        )
     except PatchError as error:
         _fail(f"{error}; nothing was changed")
     except OSError as error:
-        _fail(f"{error.filename}: cannot write: {error.strerror}")
+        _fail(f"{error.filename}: cannot write: {error.strerror}; run `reprofix revert` again to finish")
     for path, hunks in result.restored:
         typer.echo(f"restored {path} ({hunks} hunk{'s' if hunks != 1 else ''} undone)")
+    for path in result.already:
+        typer.echo(f"unchanged {path} (already as before apply)")
     typer.echo(f"reprofix: {len(result.restored)} file(s) restored; removed {patch}")
+    if result.rejected:
+        _fail(f"some hunks could not be undone: they are in {result.rejected}; apply them in reverse by hand")
+
+
+@app.command()
+def status(
+    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default reprofix.patch)."),
+) -> None:
+    """Say whether a reprofix patch is applied, which files it covers, and whether they changed since.
+    Exit 1 while it is applied (a guard for commits), 0 when nothing is applied."""
+    from . import undo
+    from .patch import PatchError
+
+    patch = patch or _configured_patch([])
+    if not os.path.exists(patch):
+        typer.echo(f"reprofix: no patch at {patch}: nothing is applied")
+        raise typer.Exit(EXIT_OK)
+    try:
+        journal = undo.Journal.read(patch)
+        states = journal.file_states(Path.cwd())
+    except PatchError as error:
+        _fail(str(error))
+    applied = [s for s in states if s.state != undo.ORIGINAL]
+    pending = {"applying": "; an apply was interrupted: `reprofix apply` completes it, `reprofix revert` undoes it",
+               "reverting": "; a revert was interrupted: `reprofix revert` finishes it"}.get(journal.state or "", "")
+    typer.echo(f"reprofix: {patch} is {'applied' if applied else 'not applied'} to "
+               f"{len(applied)} of {len(states)} file(s){pending}")
+    describe = {
+        undo.APPLIED: "applied, unchanged since",
+        undo.EDITED: "applied, edited since (revert keeps the edits)",
+        undo.ORIGINAL: "not applied (as before apply)",
+        undo.MISSING: "missing",
+    }
+    for s in states:
+        if s.state == undo.CONFLICT:
+            typer.echo(f"  {s.path}: applied, then edited where reprofix changed it:")
+            for conflict in s.conflicts:
+                typer.echo(f"    {conflict.describe()}")
+        else:
+            typer.echo(f"  {s.path}: {describe[s.state]}")
+    raise typer.Exit(EXIT_FAILED if applied else EXIT_OK)
 
 
 def _echo(text: str) -> None:

@@ -163,6 +163,6 @@ def python_files(top: Path, excludes: list[str], cwd: Path) -> list[Path]:
         dirs[:] = kept
         for name in sorted(files):
             path = here / name
-            if name.endswith(".py") and not ignore.ignored(path, False):
+            if name.endswith(".py") and not path.is_symlink() and not ignore.ignored(path, False):
                 result.append(path)
     return sorted(result)

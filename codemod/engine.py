@@ -5,7 +5,6 @@ revert it. It knows nothing about any framework; `transforms` does.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,13 +13,9 @@ import libcst as cst
 import transforms
 from transforms.rule import NOTE, REPORT, Example, Finding, Rule
 
-from . import discover
+from . import discover, undo
 from . import patch as patchlib
 
-PATCH_HEADER = (
-    b"# reprofix patch: the changes `reprofix apply` made. Undo them with `reprofix revert%s`.\n"
-    b"# It is a plain unified diff: `git apply -R` and `patch -R -p1` also undo it.\n"
-)
 
 
 class UsageError(Exception):
@@ -198,9 +193,8 @@ class Runner:
         result.errors.sort()
         changed = [f for f in result.files if f.changed]
         if changed:
-            header = PATCH_HEADER % (f" --patch {patch_name}".encode() if patch_name else b"")
             result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
-            result.patch = header + result.diff
+            result.patch = undo.header("applying", [(f.path, f.new) for f in changed], patch_name) + result.diff
             _check_patch(result.patch, changed)
         return result
 
@@ -215,6 +209,8 @@ class Runner:
                 for file in discover.python_files(top, request.excludes, cwd):
                     rel = file.relative_to(cwd).as_posix()
                     tasks.append(Task(str(file), rel, "yes" if rel in entries else "auto"))
+            elif os.path.islink(path):
+                raise UsageError(f"{path}: is a symbolic link; name the file it points to")
             elif os.path.isfile(path):
                 rel = relative(path, cwd)
                 tasks.append(Task(path, rel, "yes"))
@@ -337,61 +333,21 @@ def _check_patch(data: bytes, changed: list[FileResult]) -> None:
             raise AssertionError(f"{f.path}: the patch does not reverse the change")
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder, flushed, then renamed over the target;
-    the target's permissions are kept."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".reprofix-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def write_applied(result: ApplyResult, patch_path: str) -> None:
-    """The patch first (so the change can always be undone), then each file."""
-    os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
-    write_atomic(patch_path, result.patch)
+def write_problems(result: ApplyResult, cwd: Path) -> list[str]:
+    """Why a changed file must not be written now: a link, read-only, or changed since it was read."""
+    problems = []
     for f in result.files:
-        if f.changed:
-            write_atomic(f.path, f.new)
-
-
-@dataclass
-class RevertResult:
-    restored: list[tuple[str, int]] = field(default_factory=list)  # path, hunks undone
-
-
-def revert(patch_path: str, cwd: Path) -> RevertResult:
-    """Undo every file of the patch, all or nothing; then remove the patch."""
-    try:
-        data = Path(patch_path).read_bytes()
-    except FileNotFoundError:
-        raise patchlib.PatchError(f"{patch_path}: no such patch; nothing to revert") from None
-    except OSError as error:
-        raise patchlib.PatchError(f"{patch_path}: cannot read: {error.strerror}") from None
-    files = patchlib.parse(data)
-    restored: list[tuple[str, bytes, int]] = []
-    for file_patch in files:
-        patchlib.check_path(file_patch.path)
-        target = cwd / file_patch.path
-        try:
-            current = target.read_bytes()
-        except FileNotFoundError:
-            raise patchlib.PatchError(f"{file_patch.path}: file named in the patch does not exist") from None
-        restored.append((file_patch.path, patchlib.reverse(current, file_patch), len(file_patch.hunks)))
-    for path, original, _ in restored:
-        write_atomic(str(cwd / path), original)
-    os.unlink(patch_path)
-    return RevertResult([(path, hunks) for path, _, hunks in restored])
+        if not f.changed:
+            continue
+        path = cwd / f.path
+        if path.is_symlink():
+            problems.append(f"{f.path}: is a symbolic link; reprofix never writes through links")
+        elif not os.access(path, os.W_OK):
+            problems.append(f"{f.path}: is read-only; make it writable to rewrite it")
+        else:
+            try:
+                if path.read_bytes() != f.original:
+                    problems.append(f"{f.path}: changed while reprofix was reading it; run apply again")
+            except OSError as error:
+                problems.append(f"{f.path}: cannot read: {error.strerror}")
+    return problems

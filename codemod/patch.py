@@ -44,6 +44,29 @@ class Hunk:
     source: tuple[bytes, ...]  # the original lines (context and removed)
     target_start: int  # 1-based line in the rewritten file
     target: tuple[bytes, ...]  # the rewritten lines (context and added)
+    lead: int = 0  # context lines before the first change
+    trail: int = 0  # context lines after the last change
+    text: bytes = b""  # the hunk as it stands in the patch
+
+
+@dataclass(frozen=True)
+class Conflict:
+    path: str
+    hunk: int  # 1-based number of the hunk in its file
+    line: int  # where the hunk was expected, 1-based
+    expected: bytes  # the first line reprofix wrote that is not there any more
+    found: bytes  # what stands there instead
+
+    def describe(self) -> str:
+        return (
+            f"{self.path}:{self.line}: hunk {self.hunk} no longer matches: expected "
+            f"{_show(self.expected)}, found {_show(self.found)}"
+        )
+
+
+def _show(line: bytes) -> str:
+    text = line.decode("utf-8", "replace").rstrip("\r\n").strip()
+    return repr(text if len(text) <= 70 else text[:67] + "...") if line else "the end of the file"
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,10 @@ def parse(data: bytes) -> list[FilePatch]:
         for hunk in patched:
             source, target = [], []
             previous_type = None
+            kinds = [line.line_type for line in hunk if line.line_type != "\\"]
+            changes = [i for i, kind in enumerate(kinds) if kind in "+-"]
+            lead = changes[0] if changes else 0
+            trail = len(kinds) - 1 - changes[-1] if changes else 0
             for line in hunk:
                 value = line.value.encode("latin-1")
                 if line.line_type == "\\":
@@ -81,7 +108,8 @@ def parse(data: bytes) -> list[FilePatch]:
                 if line.line_type in (" ", "+"):
                     target.append(value)
                 previous_type = line.line_type
-            hunks.append(Hunk(hunk.source_start, tuple(source), hunk.target_start, tuple(target)))
+            text = str(hunk).encode("latin-1")
+            hunks.append(Hunk(hunk.source_start, tuple(source), hunk.target_start, tuple(target), lead, trail, text))
         files.append(FilePatch(path, tuple(hunks)))
     if not files:
         raise PatchError("the patch describes no file")
@@ -103,27 +131,51 @@ def check_path(path: str) -> None:
 
 
 def reverse(current: bytes, patch: FilePatch) -> bytes:
-    """Undo `patch` on `current` (the rewritten file), locating each hunk by its content near its
-    recorded line; raise PatchError naming the first hunk that no longer fits."""
+    """Undo `patch` on `current` (the rewritten file); raise PatchError naming the first conflict."""
+    result, conflicts = apply_hunks(current, patch, undo=True)
+    if conflicts:
+        raise PatchError(conflicts[0].describe())
+    return result
+
+
+def apply_hunks(current: bytes, patch: FilePatch, *, undo: bool, fuzz: int = 2, only=None):
+    """Undo (or redo) the hunks of `patch` on `current`, as `patch` does: each hunk is located by
+    its lines near the line it records, wherever earlier edits moved it, and may match with up to
+    `fuzz` lines of its outer context changed. Returns (new bytes, conflicts); hunks that conflict
+    (and those not in `only`, a set of hunk numbers) are left as they are."""
     lines = split_lines(current)
     out: list[bytes] = []
     position = 0
     offset = 0
+    conflicts: list[Conflict] = []
     for number, hunk in enumerate(patch.hunks, 1):
-        expected = list(hunk.target)
-        start = (hunk.target_start - 1 if expected else hunk.target_start) + offset
-        found = _locate(lines, expected, start, position)
+        have, want = (hunk.target, hunk.source) if undo else (hunk.source, hunk.target)
+        start = (hunk.target_start if undo else hunk.source_start) - (1 if have else 0) + offset
+        if only is not None and number not in only:
+            continue
+        for trim in range(0, fuzz + 1):
+            lead, trail = min(trim, hunk.lead), min(trim, hunk.trail)
+            expected = list(have[lead : len(have) - trail])
+            found = _locate(lines, expected, start + lead, position)
+            if found is not None:
+                break
         if found is None:
-            raise PatchError(
-                f"{patch.path}:{hunk.target_start}: hunk {number} does not match the file "
-                "(was it edited after apply?)"
-            )
-        offset = found - (start - offset)
+            conflicts.append(_conflict(patch.path, number, lines, list(have), max(start, position)))
+            continue
+        offset = found - lead - (start - offset)
         out.extend(lines[position:found])
-        out.extend(hunk.source)
+        out.extend(want[lead : len(want) - trail])
         position = found + len(expected)
     out.extend(lines[position:])
-    return b"".join(out)
+    return b"".join(out), conflicts
+
+
+def _conflict(path: str, number: int, lines: list[bytes], expected: list[bytes], at: int) -> Conflict:
+    for i, line in enumerate(expected):
+        found = lines[at + i] if at + i < len(lines) else b""
+        if found != line:
+            return Conflict(path, number, at + i + 1, line, found)
+    return Conflict(path, number, at + 1, expected[0] if expected else b"", b"")
 
 
 def _locate(lines: list[bytes], expected: list[bytes], start: int, floor: int) -> int | None:
@@ -135,3 +187,22 @@ def _locate(lines: list[bytes], expected: list[bytes], start: int, floor: int) -
             if floor <= index <= limit and lines[index : index + size] == expected:
                 return index
     return None
+
+
+STATE = re.compile(rb"^# reprofix-state: (\w+)\n", re.MULTILINE)
+DIGEST = re.compile(rb"^# reprofix-sha256: ([0-9a-f]{64}) (.+)\n", re.MULTILINE)
+
+
+def state(data: bytes) -> str | None:
+    """What the patch says was under way: applying, applied or reverting (None: not ours)."""
+    match = STATE.search(data)
+    return match.group(1).decode() if match else None
+
+
+def with_state(data: bytes, new: str) -> bytes:
+    return STATE.sub(b"# reprofix-state: " + new.encode() + b"\n", data, count=1)
+
+
+def digests(data: bytes) -> dict[str, str]:
+    """The sha256 of each file as apply left it, by path."""
+    return {m.group(2).decode("utf-8", "surrogateescape"): m.group(1).decode() for m in DIGEST.finditer(data)}

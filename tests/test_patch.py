@@ -79,7 +79,7 @@ def test_reverse_finds_moved_hunks():
 def test_reverse_refuses_a_hunk_that_no_longer_fits():
     old = b"a\nb\nc\n"
     (file_patch,) = patchlib.parse(patchlib.file_diff("f.py", old, b"a\nB\nc\n"))
-    with pytest.raises(patchlib.PatchError, match="f.py:1: hunk 1 does not match"):
+    with pytest.raises(patchlib.PatchError, match="f.py:2: hunk 1 no longer matches: expected .B., found .edited."):
         patchlib.reverse(b"a\nedited\nc\n", file_patch)
 
 
