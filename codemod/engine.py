@@ -342,7 +342,7 @@ def write_problems(result: ApplyResult, cwd: Path) -> list[str]:
         path = cwd / f.path
         if path.is_symlink():
             problems.append(f"{f.path}: is a symbolic link; reprofix never writes through links")
-        elif not os.access(path, os.W_OK):
+        elif not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:  # read-only, even for root
             problems.append(f"{f.path}: is read-only; make it writable to rewrite it")
         else:
             try:

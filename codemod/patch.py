@@ -85,6 +85,8 @@ def parse(data: bytes) -> list[FilePatch]:
     for patched in patch_set:
         if patched.is_binary_file:
             raise PatchError(f"{patched.path}: binary patches are not supported")
+        if patched.is_added_file or patched.is_removed_file or "/dev/null" in (patched.source_file, patched.target_file):
+            raise PatchError(f"{patched.path}: the patch creates or deletes a file; reprofix patches never do")
         path = _strip_prefix(patched.target_file if not patched.is_removed_file else patched.source_file)
         hunks = []
         for hunk in patched:
@@ -171,11 +173,17 @@ def apply_hunks(current: bytes, patch: FilePatch, *, undo: bool, fuzz: int = 2, 
 
 
 def _conflict(path: str, number: int, lines: list[bytes], expected: list[bytes], at: int) -> Conflict:
+    """Where the hunk fits best near `at` (most of its lines in place), and its first line that differs."""
+    def score(start: int) -> int:
+        return sum(1 for i, line in enumerate(expected) if start + i < len(lines) and lines[start + i] == line)
+
+    window = range(max(0, at - 50), min(len(lines), at + 50) + 1)
+    best = max(window, key=lambda start: (score(start), -abs(start - at)), default=at)
     for i, line in enumerate(expected):
-        found = lines[at + i] if at + i < len(lines) else b""
+        found = lines[best + i] if best + i < len(lines) else b""
         if found != line:
-            return Conflict(path, number, at + i + 1, line, found)
-    return Conflict(path, number, at + 1, expected[0] if expected else b"", b"")
+            return Conflict(path, number, best + i + 1, line, found)
+    return Conflict(path, number, best + 1, expected[0] if expected else b"", b"")
 
 
 def _locate(lines: list[bytes], expected: list[bytes], start: int, floor: int) -> int | None:

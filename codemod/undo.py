@@ -57,7 +57,23 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    crash_point("write")  # replaced, the folder not yet flushed
     _sync_folder(directory)
+
+
+def clean_temporaries(folders) -> None:
+    """Remove temporary files a crashed write left behind (they never replaced anything)."""
+    for folder in sorted(set(folders)):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".reprofix-") and name.endswith(".tmp"):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
 
 
 def _sync_folder(directory: str) -> None:
@@ -128,6 +144,11 @@ class Journal:
             patchlib.check_path(file_patch.path)
         return cls(patch_path, data, patchlib.state(data), files)
 
+    def folders(self, cwd: Path) -> list[str]:
+        return [os.path.dirname(os.path.abspath(self.path))] + [
+            str((cwd / f.path).parent) for f in self.files
+        ]
+
     def file_states(self, cwd: Path) -> list[FileState]:
         digests = patchlib.digests(self.data)
         root = cwd.resolve()
@@ -174,7 +195,9 @@ class RevertResult:
 
 def revert(patch_path: str, cwd: Path, *, partial: bool = False) -> RevertResult:
     """Undo the patch; all or nothing unless `partial`. Files edited after apply keep their edits."""
+    clean_temporaries([os.path.dirname(os.path.abspath(patch_path))])  # a crash before the patch existed
     journal = Journal.read(patch_path)
+    clean_temporaries(journal.folders(cwd))
     states = journal.file_states(cwd)
     conflicts = [c for s in states for c in s.conflicts]
     missing = [s.path for s in states if s.state == MISSING]
@@ -224,6 +247,7 @@ class RevertConflict(Exception):
 def finish_interrupted(patch_path: str, cwd: Path) -> str | None:
     """Bring the tree to a consistent state after a crash, before a new apply: an interrupted apply
     is completed, an interrupted revert is finished. Returns what was done, or None."""
+    clean_temporaries([os.path.dirname(os.path.abspath(patch_path))])
     if not os.path.exists(patch_path):
         return None
     journal = Journal.read(patch_path)
@@ -232,6 +256,7 @@ def finish_interrupted(patch_path: str, cwd: Path) -> str | None:
         return f"finished an interrupted revert ({len(done.restored)} file(s) restored)"
     if journal.state != "applying":
         return None
+    clean_temporaries(journal.folders(cwd))
     states = journal.file_states(cwd)
     bad = [s for s in states if s.state in (CONFLICT, MISSING)]
     if bad:
