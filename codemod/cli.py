@@ -49,20 +49,26 @@ def main_options(
     """Make a training script reproducible, show the exact change, and take it back out."""
 
 
-def _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
-    """Load the configuration, check the options, and process the files: (result, config)."""
+def _config(paths):
+    """The [tool.reprofix] configuration nearest the paths (or the current directory)."""
     from . import config as configlib
+    from . import engine
+
+    start = Path(os.path.commonpath([os.path.abspath(p) for p in paths])) if paths else Path.cwd()
+    try:
+        return configlib.load(start if start.is_dir() else start.parent, set(engine.all_rules()))
+    except configlib.ConfigError as error:
+        _fail(str(error), EXIT_USAGE)
+
+
+def _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
+    """Check the options and process the files."""
     from . import engine
     from .patch import PatchError
     import transforms
 
     cwd = Path.cwd()
     known = set(engine.all_rules())
-    start = Path(os.path.commonpath([os.path.abspath(p) for p in paths]))
-    try:
-        config = configlib.load(start if start.is_dir() else start.parent, known)
-    except configlib.ConfigError as error:
-        _fail(str(error), EXIT_USAGE)
     unknown = sorted(set(disable or []) - known)
     if unknown:
         _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
@@ -100,7 +106,7 @@ def _run(paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
         typer.echo(f"reprofix: {line}", err=True)
     for line in result.notes:
         typer.echo(f"reprofix: note: {line}", err=True)
-    return result, config
+    return result
 
 
 class _Progress:
@@ -141,12 +147,11 @@ def apply(
 ) -> None:
     """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
     patch describing every change."""
-    from . import config as configlib
     from . import engine, report, undo
     from .patch import PatchError
 
-    if patch is None:
-        patch = _configured_patch(paths)
+    config = _config(paths)
+    patch = patch or config.patch or DEFAULT_PATCH
     if dry_run:
         if os.path.exists(patch) and _pending(patch):
             typer.echo(f"reprofix: warning: {patch} records an interrupted run; `reprofix apply` (without "
@@ -158,7 +163,7 @@ def apply(
             _fail(f"{error}; nothing was changed")
         if finished:
             typer.echo(f"reprofix: {finished}", err=True)
-    result, _ = _run(paths, entry, exclude, disable, jobs, no_follow, seed, "" if patch == DEFAULT_PATCH else patch)
+    result = _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, "" if patch == DEFAULT_PATCH else patch)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     changed = [f for f in result.files if f.changed]
     if dry_run:
@@ -187,18 +192,6 @@ def apply(
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
 
 
-def _configured_patch(paths) -> str:
-    from . import config as configlib
-    from . import engine
-
-    start = Path(os.path.commonpath([os.path.abspath(p) for p in paths])) if paths else Path.cwd()
-    try:
-        config = configlib.load(start if start.is_dir() else start.parent, set(engine.all_rules()))
-    except configlib.ConfigError as error:
-        _fail(str(error), EXIT_USAGE)
-    return config.patch or DEFAULT_PATCH
-
-
 def _pending(patch: str) -> bool:
     from . import patch as patchlib
 
@@ -223,7 +216,7 @@ def scan(
     something (with --leftovers: when reprofix changes are still in the code)."""
     from . import engine, report
 
-    result, _ = _run(paths, entry, exclude, disable, jobs, no_follow, None)
+    result = _run(_config(paths), paths, entry, exclude, disable, jobs, no_follow, None)
     if leftovers:
         keep = {engine.LEFTOVER_RULE.id}
         result.files = [
@@ -250,7 +243,7 @@ def revert(
     from . import undo
     from .patch import PatchError
 
-    patch = patch or _configured_patch([])
+    patch = patch or _config([]).patch or DEFAULT_PATCH
     try:
         result = undo.revert(patch, Path.cwd(), partial=partial)
     except undo.RevertConflict as error:
@@ -283,7 +276,7 @@ def status(
     from . import undo
     from .patch import PatchError
 
-    patch = patch or _configured_patch([])
+    patch = patch or _config([]).patch or DEFAULT_PATCH
     if not os.path.exists(patch):
         typer.echo(f"reprofix: no patch at {patch}: nothing is applied")
         raise typer.Exit(EXIT_OK)
