@@ -2,6 +2,7 @@
 `reprofix apply` they pass the procedure's step-6 check; after `reprofix revert` the file is the
 original byte for byte."""
 
+import json
 import os
 import re
 import shutil
@@ -72,3 +73,26 @@ def test_project_becomes_reproducible_through_its_imports(tmp_path: Path):
 
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert {p: p.read_bytes() for p in project.rglob("*.py")} == originals
+
+
+@pytest.mark.framework
+def test_verify_judges_the_sample_before_and_after_apply(tmp_path: Path):
+    """`reprofix verify` on real MindSpore: not reproducible before (first step named), reproducible
+    after apply, and the plot is a real PNG."""
+    require_framework("mindspore")
+    script = tmp_path / "mindspore_train.py"
+    shutil.copy(SAMPLES / "mindspore_train.py", script)
+    command = ["verify", "--plot", "before.png", "--", sys.executable, script.name]
+    before = run_reprofix(*command, cwd=tmp_path, check_code=1)
+    assert "not reproducible: the first step differs, so forward-pass randomness remains" in before.stdout
+    png = (tmp_path / "before.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    from PIL import Image
+
+    with Image.open(tmp_path / "before.png") as image:
+        assert image.size[0] > 300 and image.size[1] > 300
+
+    run_reprofix("apply", script.name, cwd=tmp_path, check_code=0)
+    after = run_reprofix("verify", "--json", "--", sys.executable, script.name, cwd=tmp_path, check_code=0)
+    data = json.loads(after.stdout)
+    assert data["verdict"] == "reproducible" and all(run["stopped_early"] for run in data["runs"])
