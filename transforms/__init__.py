@@ -15,12 +15,14 @@ import libcst as cst
 
 from . import index, textscan
 from .mindspore import TABLE as MINDSPORE
+from .pytorch import TABLE as PYTORCH
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
 from .cstutil import COMMENT_MARK, leading_imports_end
 from .table import FrameworkTable
 
-FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE,)
+FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE, PYTORCH)
+FRAMEWORK_ROOTS = tuple(root for table in FRAMEWORKS for root in table.import_roots)
 RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in table.rules}
 
 __all__ = [
@@ -126,7 +128,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
     if not tables:
         return Rewritten(source, (), ())
-    analyses = [Analysis(table, file_index, options) for table in tables]
+    analyses = [Analysis(table, file_index, options, FRAMEWORK_ROOTS) for table in tables]
     for analysis in analyses:
         analysis.run()
     pending = [node for analysis in analyses for _, node, _, _ in analysis.pending]

@@ -64,6 +64,14 @@ def set_arg(call: cst.Call, param: Param, value: cst.BaseExpression) -> cst.Call
     return call.with_changes(args=args)
 
 
+def append_positional(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
+    """`f(a)` -> `f(a, value)`; `f()` -> `f(value)`."""
+    args = list(call.args)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return call.with_changes(args=[*args, cst.Arg(value)])
+
+
 def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
     for arg in call.args[:-1]:
         if isinstance(arg.comma, cst.Comma):

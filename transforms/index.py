@@ -53,6 +53,7 @@ def full_name(node: cst.CSTNode) -> str | None:
 class FileIndex:
     module: cst.Module
     parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
+    order: dict[cst.CSTNode, int] = field(default_factory=dict)  # document order of the nodes walked
     scope_of: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # for Names and scopes
     aliases: dict[str, str] = field(default_factory=dict)  # local name -> qualified name (imports)
     bindings: dict[tuple[cst.CSTNode, str], list[cst.CSTNode]] = field(default_factory=dict)
@@ -120,8 +121,10 @@ def build(module: cst.Module) -> FileIndex:
     scope_of = index.scope_of
     stores: set[cst.Name] = set()
     stack: list[tuple[cst.CSTNode, cst.CSTNode]] = [(module, module)]
+    order = index.order
     while stack:
         node, scope = stack.pop()
+        order[node] = len(order)
         kind = type(node)
         if kind is cst.Name:
             scope_of[node] = scope

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import NOTE, REPORT, REWRITE, Example, Rule
-from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock
+from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "mindspore"
 
@@ -570,6 +570,13 @@ TABLE = FrameworkTable(
     random_value_functions=RANDOM_VALUE_FUNCTIONS,
     seed_functions=SEED_FUNCTIONS,
     checkpoint_loaders=CHECKPOINT_LOADERS,
+    source_settings=(
+        Setting("shuffle", "False", "source_shuffle", unless_sampler=True),
+        Setting("num_parallel_workers", "1", "workers"),
+        Setting("python_multiprocessing", "False", "workers", only_if_given=True),
+    ),
+    resume_hint="to resume mid-way with the same data order, call .skip(n) on the dataset instead of "
+                "starting a new shuffled epoch",
     augmentation_keywords={
         "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
         "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",

@@ -47,8 +47,9 @@ class Plan:
 
 
 class Analysis:
-    def __init__(self, table: FrameworkTable, index: FileIndex, options):
+    def __init__(self, table: FrameworkTable, index: FileIndex, options, framework_roots: tuple[str, ...] = ()):
         self.t = table
+        self.foreign = tuple(framework_roots) + RNG_MODULES  # names under these are never project classes
         self.index = index
         self.module = index.module
         self.options = options
@@ -70,6 +71,8 @@ class Analysis:
             self.check_comparison(node)
         for node in self.index.dels:
             self.check_del(node)
+        for node in self.index.assigns:
+            self.fix_attribute(node)
         self.plan_data_ops()
         for call, name in self.calls:
             self.plan_call(call, name)
@@ -170,7 +173,7 @@ class Analysis:
         if name is None:
             return
         self.calls.append((node, name))
-        if name.split(".")[0] not in self.t.import_roots + RNG_MODULES:
+        if name.split(".")[0] not in self.t.import_roots + self.foreign:
             self.check_project_class(node, name)
             self.check_library_augmentation(node, name)
 
@@ -201,6 +204,18 @@ class Analysis:
                 "the seed block fixes it, or give the option a non-zero default",
                 REPORT,
             )
+
+    def fix_attribute(self, node: cst.Assign) -> None:
+        """`torch.backends.cudnn.benchmark = True` and the like: the value the table wants."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Attribute):
+            return
+        name = self.qualname(node.targets[0].target)
+        if name not in self.t.attribute_fixes:
+            return
+        value, role = self.t.attribute_fixes[name]
+        if self.enabled(self.t.rule(role)) and not cstutil.is_literal(node.value, value):
+            self.plan.replace[node.value] = lambda _, v=value: cst.parse_expression(v)
+            self.finding(self.t.rule(role), node, f"{_short(name)} = {value}")
 
     def check_del(self, node: cst.Del) -> None:
         target = node.target
@@ -241,6 +256,14 @@ class Analysis:
         elif name in t.worker_setters:
             if self.enabled(t.rule("workers")) and self.edit_arg(call, t.worker_setters[name], "1"):
                 self.finding(t.rule("workers"), call, f"{_short(name)}(1)")
+        elif name in t.argument_fixes:
+            for fix in t.argument_fixes[name]:
+                if not self.enabled(t.rule(fix.role)) or cstutil.has_star_args(call):
+                    continue
+                if fix.only_if_given and cstutil.find_arg(call, fix.param) is None:
+                    continue
+                if self.edit_arg(call, fix.param, fix.value):
+                    self.finding(t.rule(fix.role), call, f"{_short(name)}: {fix.param.name}={fix.value}")
         elif name in t.seed_functions:
             self.check_seed_call(call, name)
         elif name in t.random_value_functions:
@@ -294,8 +317,8 @@ class Analysis:
                 self.finding(disable, root, f"{_short(name)} disabled")
         for assign, rule in killed.items():
             self.plan.drop_statements[self.statement(assign)] = rule
-        for node, action in actions.items():
-            action()
+        for node in sorted(actions, key=lambda n: self.index.order.get(n, 0)):  # comments in source order
+            actions[node]()
 
     def propagate(self, roots: dict[cst.Call, str]):
         """Every expression that only carries random data ops: the ops themselves, lists made only
@@ -452,36 +475,57 @@ class Analysis:
             return Param(p, params.index(p) if p in params else None)
 
         short = _short(name)
-        if self.first_source is None:
+        if self.first_source is None and t.resume_hint:
             self.first_source = call
-            self.finding(
-                t.rule("resume"),
-                call,
-                "to resume mid-way with the same data order, call .skip(n) on the dataset "
-                "instead of starting a new shuffled epoch",
-                NOTE,
-            )
-        if cstutil.has_star_args(call):
-            self.finding(
-                t.rule("source_shuffle"),
-                call,
-                f"{short} gets *args/**kwargs: make sure they carry shuffle=False and "
-                "num_parallel_workers=1",
-                REPORT,
-            )
+            self.finding(t.rule("resume"), call, t.resume_hint, NOTE)
+        kwargs = self.kwargs_dict(call)
+        if cstutil.has_star_args(call) and kwargs is None:
+            wanted = ", ".join(f"{s.param}={s.value}" for s in t.source_settings if not s.only_if_given)
+            self.finding(t.rule("source_shuffle"), call,
+                         f"{short} gets *args/**kwargs: make sure they carry {wanted}", REPORT)
             return
-        sampler = cstutil.find_arg(call, param("sampler")) if "sampler" in params else None
-        if sampler is not None and not cstutil.is_literal(sampler.value, "None"):
-            if self.enabled(t.rule("sampler")):
-                self.plan_sampler(call, short, sampler.value)
-        elif "shuffle" in params and self.enabled(t.rule("source_shuffle")):
-            if self.edit_arg(call, param("shuffle"), "False"):
-                self.finding(t.rule("source_shuffle"), call, f"{short}: shuffle=False")
-        if not self.enabled(t.rule("workers")):
-            return
-        if "num_parallel_workers" in params and self.edit_arg(call, param("num_parallel_workers"), "1"):
-            self.finding(t.rule("workers"), call, f"{short}: num_parallel_workers=1")
-        self.multiprocessing_off(call, param("python_multiprocessing"), short)
+        sampler = None
+        for sampler_param in t.sampler_params:
+            found = cstutil.find_arg(call, param(sampler_param)) if sampler_param in params else None
+            found = found or (kwargs or {}).get(sampler_param)
+            if found is not None and not cstutil.is_literal(found.value, "None"):
+                sampler = found
+        if sampler is not None and self.enabled(t.rule("sampler")):
+            self.plan_sampler(call, short, sampler.value)
+        for setting in t.source_settings:
+            if setting.param not in params or not self.enabled(t.rule(setting.role)):
+                continue
+            if setting.unless_sampler and sampler is not None:
+                continue
+            in_dict = (kwargs or {}).get(setting.param)
+            if in_dict is not None:  # DataLoader(data, **loader_args) with loader_args a dict literal here
+                if not cstutil.is_literal(in_dict.value, setting.value):
+                    self.plan.replace[in_dict.value] = lambda _, v=setting.value: cst.parse_expression(v)
+                    self.finding(t.rule(setting.role), in_dict, f"{short}: {setting.param}={setting.value} (in the dict passed as **kwargs)")
+                continue
+            if setting.only_if_given and cstutil.find_arg(call, param(setting.param)) is None:
+                continue
+            if self.edit_arg(call, param(setting.param), setting.value):
+                self.finding(t.rule(setting.role), call, f"{short}: {setting.param}={setting.value}")
+
+    def kwargs_dict(self, call: cst.Call) -> dict[str, cst.DictElement] | None:
+        """For `f(..., **name)` with `name` bound once, in this scope, to a dict literal with string
+        keys: its elements by key. None otherwise (also when there is no ** argument)."""
+        stars = [a for a in call.args if a.star == "**"]
+        if len(stars) != 1 or any(a.star == "*" for a in call.args) or not isinstance(stars[0].value, cst.Name):
+            return None
+        bindings = self.index.binding_statements(stars[0].value)
+        if len(bindings) != 1 or not isinstance(bindings[0], cst.AssignTarget):
+            return None
+        assign = self.parent(bindings[0])
+        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Dict):
+            return None
+        elements = {}
+        for element in assign.value.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                return None
+            elements[element.key.evaluated_value] = element
+        return elements
 
     def multiprocessing_off(self, call: cst.Call, param: Param, short: str) -> None:
         if cstutil.find_arg(call, param) is not None and self.edit_arg(call, param, "False"):
@@ -512,7 +556,9 @@ class Analysis:
                 return
             new = cst.Call(func=cst.Attribute(value=ref, attr=cst.Name(new_name)))
             for param, arg in zip(fix.keep, kept):
-                if arg is not None:
+                if arg is not None and arg.keyword is None:  # positional stays positional
+                    new = cstutil.append_positional(new, arg.value)
+                elif arg is not None:
                     new = cstutil.set_arg(new, Param(param.name, None), arg.value)
             self.plan.replace[sampler] = lambda updated, new=new: new
             self.comment(sampler, rule, f"was: {self.code(sampler)}")

@@ -46,6 +46,28 @@ class SamplerFix:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """An argument of a data loader or source fixed to `value` (rule `role`): only where it is given,
+    or not where a sampler is passed (MindSpore refuses shuffle= beside sampler=)."""
+
+    param: str
+    value: str
+    role: str
+    only_if_given: bool = False
+    unless_sampler: bool = False
+
+
+@dataclass(frozen=True)
+class ArgFix:
+    """An argument of a call fixed to `value` (rule `role`), added when absent unless only_if_given."""
+
+    param: Param
+    value: str
+    role: str
+    only_if_given: bool = False
+
+
+@dataclass(frozen=True)
 class SeedBlock:
     """Statements of the seed block. `imports` are modules the block needs; in `lines`, a module
     is written `{mod:NAME}` and the seed `{seed}`, so the block can alias around name clashes."""
@@ -81,6 +103,11 @@ class FrameworkTable:
     seed_functions: frozenset[str]
     checkpoint_loaders: frozenset[str]
     augmentation_keywords: dict[str, str] = field(default_factory=dict)  # library kwarg -> fixed value
+    source_settings: tuple[Setting, ...] = ()  # what every data source / loader gets
+    sampler_params: tuple[str, ...] = ("sampler",)
+    resume_hint: str = ""  # a note at the first data source, if the framework has a way to resume
+    argument_fixes: dict[str, tuple[ArgFix, ...]] = field(default_factory=dict)  # call -> fixed arguments
+    attribute_fixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # attribute -> (value, role)
     random_name_prefixes: tuple[str, ...] = ("Random",)
     dropout_name_part: str = "Dropout"
     rule_ids: dict[str, str] = field(default_factory=dict)  # role -> rule id
@@ -96,13 +123,14 @@ class FrameworkTable:
             self.random_data_ops, self.composers, self.sources, self.samplers, self.worker_setters,
             self.dropout_layers, self.dropout_functions, self.dropout_primitives, self.seeded_ops,
             self.unseedable_ops, self.ascend_nondeterministic, self.random_value_functions,
-            self.seed_functions, self.checkpoint_loaders,
+            self.seed_functions, self.checkpoint_loaders, self.argument_fixes,
         ):
             names |= set(facts)
         return names
 
     def trigger_keywords(self) -> set[str]:
-        return set(self.augmentation_keywords) | {"num_parallel_workers", "python_multiprocessing", "sampler"}
+        attributes = {name.rsplit(".", 1)[-1] for name in self.attribute_fixes}  # `cudnn.benchmark = True`
+        return set(self.augmentation_keywords) | {s.param for s in self.source_settings} | set(self.sampler_params) | attributes
 
     def trigger_methods(self) -> set[str]:
         return set(self.map_methods | self.worker_methods | self.shuffle_methods)
