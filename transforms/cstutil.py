@@ -128,10 +128,15 @@ def is_import(statement: cst.CSTNode) -> bool:
 
 
 def leading_imports_end(body: Sequence[cst.CSTNode]) -> int:
-    """Index of the first statement after the docstring and the leading import block."""
-    index = 0
-    if body and is_docstring(body[0]):
-        index = 1
-    while index < len(body) and is_import(body[index]):
-        index += 1
-    return index
+    """Index of the first statement after the docstring and the leading import block. The block runs
+    to the last import before the first def, class or other compound statement, so what stands between
+    imports (`os.environ["KERAS_BACKEND"] = ...`, `sys.path.insert(...)`) stays before the seed block."""
+    start = 1 if body and is_docstring(body[0]) else 0
+    end = start
+    for index in range(start, len(body)):
+        statement = body[index]
+        if is_import(statement):
+            end = index + 1
+        elif not isinstance(statement, cst.SimpleStatementLine):
+            break
+    return end

@@ -121,9 +121,10 @@ class Analysis:
         return self.index.parents.get(node)
 
     def holder(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The expression holding `node`: its parent, or the list of the element it is."""
+        """The expression holding `node`: its parent, the list of the element it is, or the call of
+        the argument it is."""
         parent = self.parent(node)
-        return self.parent(parent) if isinstance(parent, cst.Element) else parent
+        return self.parent(parent) if isinstance(parent, (cst.Element, cst.Arg)) else parent
 
     def statement(self, node: cst.CSTNode) -> cst.CSTNode:
         current = node
@@ -373,6 +374,11 @@ class Analysis:
             if isinstance(node, cst.List):
                 return lambda: self.empty_list(node, rule)
             return None
+        if isinstance(parent, cst.Call) and parent.func is node and parent.args and not parent.args[0].keyword:
+            # a layer applied where it is built, or through its name: `x = RandomFlip()(x)` -> `x = x`
+            if len(parent.args) == 1 and not parent.args[0].star:
+                return lambda: self.give_way(parent, lambda call: call.args[0].value, rule)
+            return None
         if isinstance(parent, cst.AugAssign) and parent.value is node:
             small = self.lone_small_statement(parent)
             return None if small is None else (lambda: self.drop_statement(small, rule))
@@ -429,7 +435,7 @@ class Analysis:
         self.comment(call, rule, f"was: {self.code(call)}")
 
     def plan_replacement(self, call: cst.Call, name: str, spec: Replacement) -> None:
-        size = cstutil.find_arg(call, Param("size", 0))
+        size = cstutil.find_arg(call, Param("size", 0)) if not spec.keep_arguments else (call.args or [None])[0]
         module = name.rsplit(".", 1)[0]
         ref = self.module_ref(module, call.func)
         compose_module, compose_name = spec.compose.rsplit(".", 1)
@@ -452,6 +458,11 @@ class Analysis:
             ).visit(_Substitute({"__module__": ref, "__size__": size.value}))
             for template in spec.parts
         ]
+        if spec.keep_arguments:  # the same arguments, but no seed: `RandomCrop(h, w, seed=1)` -> `CenterCrop(h, w)`
+            kept = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "seed")]
+            if kept:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            parts = [p.with_changes(args=kept) for p in parts]
         if in_list:
             self.plan.splice[call] = parts
         elif len(parts) == 1:
@@ -591,6 +602,17 @@ class Analysis:
             if self.edit_arg(call, Param("num_parallel_workers", None), "1"):
                 self.finding(t.rule("workers"), call, f".{method}(...): num_parallel_workers=1")
             self.multiprocessing_off(call, Param("python_multiprocessing", None), f".{method}(...)")
+        if method in t.method_fixes:
+            required, fixes = t.method_fixes[method]
+            if (required and not keywords & required) or cstutil.has_star_star(call):
+                return
+            for fix in fixes:
+                if not self.enabled(t.rule(fix.role)):
+                    continue
+                if fix.only_if_given and cstutil.find_arg(call, fix.param) is None:
+                    continue
+                if self.edit_arg(call, fix.param, fix.value):
+                    self.finding(t.rule(fix.role), call, f".{method}(...): {fix.param.name}={fix.value}")
 
     def module_level_name(self, module: str) -> str | None:
         """A module-level name an import binds to `module`, if there is one."""

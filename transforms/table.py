@@ -24,6 +24,7 @@ class Replacement:
     rule: str
     parts: tuple[str, ...]
     compose: str
+    keep_arguments: bool = False  # the parts take the op's own arguments (all but `seed`): `{args}`
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class FrameworkTable:
     resume_hint: str = ""  # a note at the first data source, if the framework has a way to resume
     argument_fixes: dict[str, tuple[ArgFix, ...]] = field(default_factory=dict)  # call -> fixed arguments
     attribute_fixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # attribute -> (value, role)
+    # method name -> (keywords one of which must be passed for the call to count, fixes); `.fit(...)`
+    method_fixes: dict[str, tuple[frozenset[str], tuple[ArgFix, ...]]] = field(default_factory=dict)
     random_name_prefixes: tuple[str, ...] = ("Random",)
     dropout_name_part: str = "Dropout"
     rule_ids: dict[str, str] = field(default_factory=dict)  # role -> rule id
@@ -133,4 +136,4 @@ class FrameworkTable:
         return set(self.augmentation_keywords) | {s.param for s in self.source_settings} | set(self.sampler_params) | attributes
 
     def trigger_methods(self) -> set[str]:
-        return set(self.map_methods | self.worker_methods | self.shuffle_methods)
+        return set(self.map_methods | self.worker_methods | self.shuffle_methods) | set(self.method_fixes)

@@ -1,5 +1,6 @@
-"""The promise with real PyTorch on the CPU: the sample's runs differ; after `reprofix apply` they pass
-the step-6 check (judged by `reprofix verify`); after `reprofix revert` the file is the original."""
+"""The promise with real PyTorch (2.13, CPU) and Keras 3 (on the torch backend): each sample's runs
+differ; after `reprofix apply` they pass the step-6 check (judged by `reprofix verify`); after
+`reprofix revert` the file is the original."""
 
 import json
 import shutil
@@ -20,10 +21,15 @@ def losses(script: Path) -> list[float]:
 
 
 @pytest.mark.framework
-def test_pytorch_sample_becomes_reproducible_and_comes_back(tmp_path: Path):
-    require_framework("torch")
-    script = tmp_path / "pytorch_train.py"
-    shutil.copy(SAMPLES / "pytorch_train.py", script)
+@pytest.mark.parametrize("sample, modules, rules", [
+    ("pytorch_train.py", ("torch",), ("PT001", "PT105", "PT108", "PT109", "PT201", "PT202")),
+    ("keras_train.py", ("keras", "torch"), ("KR001", "KR110", "KR201")),
+])
+def test_sample_becomes_reproducible_and_comes_back(tmp_path: Path, sample: str, modules, rules):
+    for module in modules:
+        require_framework(module)
+    script = tmp_path / sample
+    shutil.copy(SAMPLES / sample, script)
     original = script.read_bytes()
 
     first, second = losses(script), losses(script)
@@ -32,7 +38,7 @@ def test_pytorch_sample_becomes_reproducible_and_comes_back(tmp_path: Path):
     assert json.loads(before.stdout)["verdict"] == "not reproducible"
 
     result = run_reprofix("apply", script.name, cwd=tmp_path, check_code=0)
-    for rule in ("PT001", "PT105", "PT108", "PT109", "PT201", "PT202"):
+    for rule in rules:
         assert rule in result.stdout
     first, second = losses(script), losses(script)
     assert first == second
