@@ -16,13 +16,14 @@ import libcst as cst
 from . import index, textscan
 from .mindspore import TABLE as MINDSPORE
 from .keras import TABLE as KERAS
+from .paddle import TABLE as PADDLE
 from .pytorch import TABLE as PYTORCH
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START, Analysis, Applier, Plan, name_is_free
 from .rule import NOTE, REPORT, REWRITE, Example, Finding, Rule, SourceError
 from .cstutil import COMMENT_MARK, leading_imports_end
 from .table import FrameworkTable
 
-FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE, PYTORCH, KERAS)
+FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE, PYTORCH, KERAS, PADDLE)
 FRAMEWORK_ROOTS = tuple(root for table in FRAMEWORKS for root in table.import_roots)
 RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in table.rules}
 
