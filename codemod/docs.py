@@ -16,10 +16,11 @@ FIX = {"rewrite": "rewrites", "report": "reports", "note": "notes"}
 def rule_table() -> str:
     from .engine import all_rules
 
-    lines = [BEGIN, "", "| id | name | apply | what it does | why |", "| --- | --- | --- | --- | --- |"]
+    lines = [BEGIN, "", "| id | framework | name | apply | what it does | why |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for rule in all_rules().values():
         why = rule.why.replace("|", "\\|")
-        lines.append(f"| `{rule.id}` | {rule.name} | {FIX[rule.fix]} | {rule.summary} | {why} |")
+        lines.append(f"| `{rule.id}` | {rule.framework} | {rule.name} | {FIX[rule.fix]} | {rule.summary} | {why} |")
     lines += ["", END]
     return "\n".join(lines)
 
