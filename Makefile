@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras]'
+	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras,paddle]'
 	touch $(STAMP)
 
 install: $(STAMP)

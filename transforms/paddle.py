@@ -44,14 +44,15 @@ SAMPLERS = {
 }
 
 SEED_BLOCK = SeedBlock(
-    imports=("random", "numpy", "paddle"),
+    imports=("os", "random", "numpy", "paddle"),
     lines=(
+        '{mod:os}.environ.setdefault("FLAGS_cudnn_deterministic", "1")  # for processes started from here',
         "{mod:random}.seed({seed})",
         "{mod:numpy}.random.seed({seed})",
         "{mod:paddle}.seed({seed})",
         "try:\n"
         '    {mod:paddle}.set_flags({"FLAGS_cudnn_deterministic": True})\n'
-        "except (ValueError, KeyError):  # a build without the flag\n"
+        "except (ValueError, KeyError):  # builds that only read it from the environment at start-up\n"
         "    pass",
     ),
 )
@@ -63,13 +64,16 @@ RULES = (
     Rule(
         "PD001", "seed-block", FRAMEWORK, REWRITE,
         "Inserts a seed block after the leading imports of a PaddlePaddle entry script.",
-        "`paddle.seed`, `random.seed`, `numpy.random.seed` and `FLAGS_cudnn_deterministic`.",
+        "`paddle.seed`, `random.seed`, `numpy.random.seed` and `FLAGS_cudnn_deterministic` (set with "
+        "`paddle.set_flags` where the build allows it, and in the environment for processes started "
+        "later; on a GPU, also export it before starting the script).",
         examples=(Example(
             "import paddle\n\nnet = paddle.nn.Linear(2, 2)\n",
-            "import paddle\n\n" + SEED_BLOCK_START + "\nimport random\nimport numpy\nimport paddle\n"
+            "import paddle\n\n" + SEED_BLOCK_START + "\nimport os\nimport random\nimport numpy\nimport paddle\n"
+            'os.environ.setdefault("FLAGS_cudnn_deterministic", "1")  # for processes started from here\n'
             "random.seed(1)\nnumpy.random.seed(1)\npaddle.seed(1)\ntry:\n"
             '    paddle.set_flags({"FLAGS_cudnn_deterministic": True})\n'
-            "except (ValueError, KeyError):  # a build without the flag\n    pass\n"
+            "except (ValueError, KeyError):  # builds that only read it from the environment at start-up\n    pass\n"
             + SEED_BLOCK_END + "\n\nnet = paddle.nn.Linear(2, 2)\n",
             script=True,
         ),),

@@ -1,4 +1,5 @@
-"""The promise with real PyTorch (2.13, CPU) and Keras 3 (on the torch backend): each sample's runs
+"""The promise with real PyTorch (2.13, CPU), Keras 3 (on the torch backend) and PaddlePaddle (CPU):
+each sample's runs
 differ; after `reprofix apply` they pass the step-6 check (judged by `reprofix verify`); after
 `reprofix revert` the file is the original."""
 
@@ -24,6 +25,7 @@ def losses(script: Path) -> list[float]:
 @pytest.mark.parametrize("sample, modules, rules", [
     ("pytorch_train.py", ("torch",), ("PT001", "PT105", "PT108", "PT109", "PT201", "PT202")),
     ("keras_train.py", ("keras", "torch"), ("KR001", "KR110", "KR201")),
+    ("paddle_train.py", ("paddle",), ("PD001", "PD105", "PD201", "PD202")),
 ])
 def test_sample_becomes_reproducible_and_comes_back(tmp_path: Path, sample: str, modules, rules):
     for module in modules:
