@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import REPORT, REWRITE, Example, Rule
-from .table import ArgFix, FrameworkTable, Param as P, Replacement, SeedBlock
+from .table import PYTHON_RANDOM_VALUES, ArgFix, FrameworkTable, Param as P, Replacement, SeedBlock
 
 FRAMEWORK = "keras"
 
@@ -207,10 +207,7 @@ TABLE = FrameworkTable(
     seeded_ops={},
     unseedable_ops=frozenset(),
     ascend_nondeterministic=frozenset(),
-    random_value_functions=frozenset(
-        [f"random.{n}" for n in ("random", "uniform", "randint", "choice", "gauss")]
-        + [f"numpy.random.{n}" for n in ("rand", "randn", "randint", "random", "uniform", "normal", "choice")]
-    ),
+    random_value_functions=PYTHON_RANDOM_VALUES,
     seed_functions=frozenset({"keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed",
                               "tensorflow.random.set_seed", "numpy.random.seed", "random.seed"}),
     checkpoint_loaders=frozenset(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import NOTE, REPORT, REWRITE, Example, Rule
-from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import PYTHON_RANDOM_VALUES, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "mindspore"
 
@@ -233,17 +233,7 @@ ASCEND_NONDETERMINISTIC = frozenset(
 
 # ---------------------------------------------------------------------------------------------
 # Reported only
-RANDOM_VALUE_FUNCTIONS = frozenset(
-    [f"random.{n}" for n in (
-        "random", "uniform", "randint", "randrange", "choice", "choices", "sample", "gauss",
-        "normalvariate", "lognormvariate", "expovariate", "betavariate", "triangular", "getrandbits",
-    )]
-    + [f"numpy.random.{n}" for n in (
-        "rand", "randn", "randint", "random", "random_sample", "uniform", "normal", "choice",
-        "permutation", "beta", "gamma", "exponential", "lognormal", "poisson", "binomial",
-        "standard_normal",
-    )]
-)
+RANDOM_VALUE_FUNCTIONS = PYTHON_RANDOM_VALUES
 SEED_FUNCTIONS = frozenset(
     {"mindspore.set_seed", "mindspore.common.set_seed", "mindspore.common.seed.set_seed",
      "numpy.random.seed", "random.seed"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import REPORT, REWRITE, Example, Rule
-from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import PYTHON_RANDOM_VALUES, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "paddle"
 
@@ -182,10 +182,7 @@ TABLE = FrameworkTable(
     seeded_ops={},
     unseedable_ops=frozenset(),
     ascend_nondeterministic=frozenset(),
-    random_value_functions=frozenset(
-        [f"random.{n}" for n in ("random", "uniform", "randint", "choice", "gauss")]
-        + [f"numpy.random.{n}" for n in ("rand", "randn", "randint", "random", "uniform", "normal", "choice")]
-    ),
+    random_value_functions=PYTHON_RANDOM_VALUES,
     seed_functions=frozenset({"paddle.seed", "numpy.random.seed", "random.seed"}),
     checkpoint_loaders=frozenset(),
     source_settings=(

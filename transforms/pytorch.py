@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import REPORT, REWRITE, Example, Rule
-from .table import ArgFix, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import PYTHON_RANDOM_VALUES, ArgFix, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "pytorch"
 
@@ -70,11 +70,7 @@ ATTRIBUTE_FIXES = {
     "torch.backends.cudnn.deterministic": ("True", "cudnn"),
 }
 
-RANDOM_VALUE_FUNCTIONS = frozenset(
-    [f"random.{n}" for n in ("random", "uniform", "randint", "randrange", "choice", "choices", "sample", "gauss")]
-    + [f"numpy.random.{n}" for n in ("rand", "randn", "randint", "random", "uniform", "normal", "choice")]
-    + [f"torch.{n}" for n in ("rand", "randn", "randint")]
-)
+RANDOM_VALUE_FUNCTIONS = PYTHON_RANDOM_VALUES | {f"torch.{n}" for n in ("rand", "randn", "randint")}
 SEED_FUNCTIONS = frozenset(
     {"torch.manual_seed", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all", "numpy.random.seed", "random.seed"}
 )

@@ -12,6 +12,21 @@ from dataclasses import dataclass, field
 from .rule import Rule
 
 
+# Values drawn from Python's and NumPy's generators: every framework's hyper-parameter and seed checks
+# look for these (the seed block seeds both, but a random hyper-parameter is still a random setting).
+PYTHON_RANDOM_VALUES = frozenset(
+    [f"random.{n}" for n in (
+        "random", "uniform", "randint", "randrange", "choice", "choices", "sample", "gauss",
+        "normalvariate", "lognormvariate", "expovariate", "betavariate", "triangular", "getrandbits",
+    )]
+    + [f"numpy.random.{n}" for n in (
+        "rand", "randn", "randint", "random", "random_sample", "uniform", "normal", "choice",
+        "permutation", "beta", "gamma", "exponential", "lognormal", "poisson", "binomial",
+        "standard_normal",
+    )]
+)
+
+
 @dataclass(frozen=True)
 class Replacement:
     """A random data op with a deterministic counterpart.
