@@ -128,10 +128,20 @@ RULES = (
     ),
     Rule(
         "KR109", "deterministic-option", FRAMEWORK, REWRITE,
-        "`deterministic=False` on `tf.data` `map`/`interleave`/`batch` becomes True.",
-        "Non-deterministic parallel maps may yield elements in a different order each run.",
-        examples=(Example("import tensorflow as tf\nds = ds.map(parse, num_parallel_calls=4, deterministic=False)\n",
-                          "import tensorflow as tf\nds = ds.map(parse, num_parallel_calls=4, deterministic=True)\n"),),
+        "`deterministic=False` on `tf.data` `map`/`interleave`/`batch`, and in `tf.data.Options`, becomes True.",
+        "Non-deterministic parallel maps may yield elements in a different order each run; the same "
+        "for `options.deterministic = False` and `options.experimental_deterministic = False`.",
+        examples=(Example("import tensorflow as tf\nds = ds.map(parse, num_parallel_calls=4, deterministic=False)\n"
+                          "options.experimental_deterministic = False\n",
+                          "import tensorflow as tf\nds = ds.map(parse, num_parallel_calls=4, deterministic=True)\n"
+                          "options.experimental_deterministic = True\n"),),
+    ),
+    Rule(
+        "KR108", "random-crop-function", FRAMEWORK, REPORT,
+        "`tf.image.random_crop` is reported: it changes the output's shape, so it cannot just give way.",
+        "Replace it by a fixed crop (`tf.image.crop_to_bounding_box` or a centre crop) while debugging.",
+        examples=(Example("import tensorflow as tf\npatch = tf.image.random_crop(image, (24, 24, 3))\n", None,
+                          reports=("KR108",)),),
     ),
     Rule(
         "KR110", "fit-shuffle", FRAMEWORK, REWRITE,
@@ -214,9 +224,12 @@ TABLE = FrameworkTable(
     augmentation_keywords={"is_training": "False", "training": "False", "augment": "False"},
     argument_fixes=ARGUMENT_FIXES,
     method_fixes=METHOD_FIXES,
+    attribute_name_fixes={"deterministic": ("True", "deterministic"), "experimental_deterministic": ("True", "deterministic")},
+    reported_calls={"tensorflow.image.random_crop": (
+        "random_crop", "changes the output shape: replace it by a fixed crop while debugging")},
     rule_ids={
         "seed_block": "KR001", "random_data_op": "KR104", "shuffle_call": "KR107", "deterministic": "KR109",
-        "fit_shuffle": "KR110", "dropout_layer": "KR201", "dropout_function": "KR202", "project_class": "KR206",
+        "fit_shuffle": "KR110", "random_crop": "KR108", "dropout_layer": "KR201", "dropout_function": "KR202", "project_class": "KR206",
         "library_augmentation": "KR207", "random_hyperparameter": "KR301", "unfixed_seed": "KR303",
     },
 )

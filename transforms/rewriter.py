@@ -210,10 +210,15 @@ class Analysis:
         """`torch.backends.cudnn.benchmark = True` and the like: the value the table wants."""
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Attribute):
             return
-        name = self.qualname(node.targets[0].target)
-        if name not in self.t.attribute_fixes:
+        target = node.targets[0].target
+        name = self.qualname(target)
+        if name in self.t.attribute_fixes:
+            value, role = self.t.attribute_fixes[name]
+        elif target.attr.value in self.t.attribute_name_fixes:
+            name = target.attr.value
+            value, role = self.t.attribute_name_fixes[name]
+        else:
             return
-        value, role = self.t.attribute_fixes[name]
         if self.enabled(self.t.rule(role)) and not cstutil.is_literal(node.value, value):
             self.plan.replace[node.value] = lambda _, v=value: cst.parse_expression(v)
             self.finding(self.t.rule(role), node, f"{_short(name)} = {value}")
@@ -257,6 +262,9 @@ class Analysis:
         elif name in t.worker_setters:
             if self.enabled(t.rule("workers")) and self.edit_arg(call, t.worker_setters[name], "1"):
                 self.finding(t.rule("workers"), call, f"{_short(name)}(1)")
+        elif name in t.reported_calls:
+            role, advice = t.reported_calls[name]
+            self.finding(t.rule(role), call, f"{_short(name)}: {advice}", REPORT)
         elif name in t.argument_fixes:
             for fix in t.argument_fixes[name]:
                 if not self.enabled(t.rule(fix.role)) or cstutil.has_star_args(call):

@@ -124,6 +124,9 @@ class FrameworkTable:
     resume_hint: str = ""  # a note at the first data source, if the framework has a way to resume
     argument_fixes: dict[str, tuple[ArgFix, ...]] = field(default_factory=dict)  # call -> fixed arguments
     attribute_fixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # attribute -> (value, role)
+    # attributes fixed whatever object holds them (`options.deterministic = False`): name -> (value, role)
+    attribute_name_fixes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    reported_calls: dict[str, tuple[str, str]] = field(default_factory=dict)  # call -> (role, what to do)
     # method name -> (keywords one of which must be passed for the call to count, fixes); `.fit(...)`
     method_fixes: dict[str, tuple[frozenset[str], tuple[ArgFix, ...]]] = field(default_factory=dict)
     random_name_prefixes: tuple[str, ...] = ("Random",)
@@ -141,13 +144,13 @@ class FrameworkTable:
             self.random_data_ops, self.composers, self.sources, self.samplers, self.worker_setters,
             self.dropout_layers, self.dropout_functions, self.dropout_primitives, self.seeded_ops,
             self.unseedable_ops, self.ascend_nondeterministic, self.random_value_functions,
-            self.seed_functions, self.checkpoint_loaders, self.argument_fixes,
+            self.seed_functions, self.checkpoint_loaders, self.argument_fixes, self.reported_calls,
         ):
             names |= set(facts)
         return names
 
     def trigger_keywords(self) -> set[str]:
-        attributes = {name.rsplit(".", 1)[-1] for name in self.attribute_fixes}  # `cudnn.benchmark = True`
+        attributes = {name.rsplit(".", 1)[-1] for name in self.attribute_fixes} | set(self.attribute_name_fixes)
         return set(self.augmentation_keywords) | {s.param for s in self.source_settings} | set(self.sampler_params) | attributes
 
     def trigger_methods(self) -> set[str]:
