@@ -63,12 +63,13 @@ def might_need_rewrite(source: bytes, options: Options = Options(), *, script: b
     imports a framework always can (the seed block); any other file only if its code (strings and
     comments aside) calls a name some rule reacts to that its imports can reach, or uses a keyword
     or method some rule reacts to."""
-    if not imports_a_framework(source):
+    tables = tuple(t.name for t in FRAMEWORKS if any(root.encode() in source for root in t.import_roots))
+    if not tables:
         return False
     if script:
         return True
     code = textscan.code_only(source)
-    if _generic_trigger(options.dropout_classes + options.random_data_ops).search(code):
+    if _generic_trigger(tables, options.dropout_classes + options.random_data_ops).search(code):
         return True
     reachable = set().union(*(_REACHABLE.get(name, ()) for name in textscan.bound_names(source)))
     return bool(reachable) and any(m.group(1).decode() in reachable for m in textscan.CALLED.finditer(code))
@@ -85,13 +86,15 @@ def _reachable_names() -> dict[str, set[str]]:
     return reachable
 
 
-@functools.lru_cache(maxsize=8)
-def _generic_trigger(extra: tuple[str, ...]) -> re.Pattern:
-    """What needs no import to matter: dataset methods, library keywords, project class names."""
-    keywords = set().union(*(t.trigger_keywords() for t in FRAMEWORKS))
-    methods = set().union(*(t.trigger_methods() for t in FRAMEWORKS))
-    prefixes = {p for t in FRAMEWORKS for p in t.random_name_prefixes}
-    words = {t.dropout_name_part for t in FRAMEWORKS} | {e.rsplit(".", 1)[-1] for e in extra}
+@functools.lru_cache(maxsize=32)
+def _generic_trigger(names: tuple[str, ...], extra: tuple[str, ...]) -> re.Pattern:
+    """What needs no import to matter, for the frameworks a file mentions: dataset methods, library
+    keywords, project class names."""
+    tables = [t for t in FRAMEWORKS if t.name in names]
+    keywords = set().union(*(t.trigger_keywords() for t in tables))
+    methods = set().union(*(t.trigger_methods() for t in tables))
+    prefixes = {p for t in tables for p in t.random_name_prefixes}
+    words = {t.dropout_name_part for t in tables} | {e.rsplit(".", 1)[-1] for e in extra}
 
     def alternatives(items) -> bytes:
         return b"|".join(re.escape(w.encode()) for w in sorted(items, key=lambda w: (-len(w), w)))
