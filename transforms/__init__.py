@@ -99,13 +99,16 @@ def _generic_trigger(names: tuple[str, ...], extra: tuple[str, ...]) -> re.Patte
     def alternatives(items) -> bytes:
         return b"|".join(re.escape(w.encode()) for w in sorted(items, key=lambda w: (-len(w), w)))
 
-    return re.compile(
-        rb"\b(?:" + alternatives(keywords) + rb")\s*="
-        + rb"|\.(?:" + alternatives(methods) + rb")\s*\("
-        + rb"|\b(?:" + alternatives(prefixes) + rb")[A-Z]\w*"
-        + rb"|" + alternatives(words)
-        + rb"|seed\w*\s+is\s+not\s+None"
-    )
+    parts = [rb"seed\w*\s+is\s+not\s+None"]
+    if keywords:
+        parts.append(rb"\b(?:" + alternatives(keywords) + rb")\s*=")
+    if methods:
+        parts.append(rb"\.(?:" + alternatives(methods) + rb")\s*\(")
+    if prefixes:
+        parts.append(rb"\b(?:" + alternatives(prefixes) + rb")[A-Z]\w*")
+    if words:
+        parts.append(alternatives(words))
+    return re.compile(b"|".join(parts))
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True) -> Rewritten:
