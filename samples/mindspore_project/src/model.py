@@ -24,4 +24,4 @@ class SmallNet(nn.Cell):
 
     def construct(self, x):
         x = x + 0.01 * self.jitter(x.shape)
-        return self.classifier(self.flatten(self.features(x)))
+        return self.classifier(self.flatten(self.features(x))) * 4.0  # sharp logits: runs differ clearly
