@@ -340,9 +340,9 @@ def verify(
         if pattern.groups != 1:
             _fail("--loss-pattern must have exactly one capture group, around the loss", EXIT_USAGE)
     if plot is not None:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
             _fail("--plot needs matplotlib: pip install 'reprofix[plot]'", EXIT_USAGE)
     quiet = as_json
     results = []

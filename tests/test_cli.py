@@ -1,6 +1,5 @@
 """The command line as a user meets it: real files, real subprocesses, exit codes, messages."""
 
-import os
 import shutil
 import subprocess
 import sys

@@ -89,7 +89,7 @@ def test_verify_judges_the_sample_before_and_after_apply(tmp_path: Path):
     first = next(int(row[0]) for row in rows if row[-1] == "NO")
     words = {1: "the first step differs, so forward-pass randomness remains",
              2: "the second differs, so backward-pass randomness remains"}
-    assert f"verdict: not reproducible: " in before.stdout and words.get(first, f"step {first} differs") in before.stdout
+    assert "verdict: not reproducible: " in before.stdout and words.get(first, f"step {first} differs") in before.stdout
     png = (tmp_path / "before.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     from PIL import Image

@@ -4,11 +4,9 @@ And a round trip over a real corpus: an installed package's own sources."""
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import hypothesmith
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

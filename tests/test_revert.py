@@ -1,7 +1,6 @@
 """Revert never loses work: edits after apply, conflicts, crashes, bad input, hostile patches."""
 
 import os
-import shutil
 import signal
 import stat
 import subprocess

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import REPORT, REWRITE, Example, Rule
-from .table import PYTHON_RANDOM_VALUES, ArgFix, FrameworkTable, Param as P, Replacement, SeedBlock
+from .table import ArgFix, FrameworkTable, Param as P, Replacement, SeedBlock
 
 FRAMEWORK = "keras"
 
@@ -205,22 +205,10 @@ TABLE = FrameworkTable(
     rules=RULES,
     random_data_ops=_random_data_ops(),
     composers=frozenset(f"{m}.Sequential" for m in MODELS),
-    sources={},
-    samplers={},
-    map_methods=frozenset(),
-    worker_methods=frozenset(),
     shuffle_methods=frozenset({"shuffle"}),
-    worker_setters={},
-    dropout_layers={},
     dropout_functions=RANDOM_FUNCTIONS,
-    dropout_primitives={},
-    seeded_ops={},
-    unseedable_ops=frozenset(),
-    ascend_nondeterministic=frozenset(),
-    random_value_functions=PYTHON_RANDOM_VALUES,
     seed_functions=frozenset({"keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed",
                               "tensorflow.random.set_seed", "numpy.random.seed", "random.seed"}),
-    checkpoint_loaders=frozenset(),
     augmentation_keywords={"is_training": "False", "training": "False", "augment": "False"},
     argument_fixes=ARGUMENT_FIXES,
     method_fixes=METHOD_FIXES,

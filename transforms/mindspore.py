@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import NOTE, REPORT, REWRITE, Example, Rule
-from .table import PYTHON_RANDOM_VALUES, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "mindspore"
 
@@ -233,7 +233,7 @@ ASCEND_NONDETERMINISTIC = frozenset(
 
 # ---------------------------------------------------------------------------------------------
 # Reported only
-RANDOM_VALUE_FUNCTIONS = PYTHON_RANDOM_VALUES
+
 SEED_FUNCTIONS = frozenset(
     {"mindspore.set_seed", "mindspore.common.set_seed", "mindspore.common.seed.set_seed",
      "numpy.random.seed", "random.seed"}
@@ -557,7 +557,6 @@ TABLE = FrameworkTable(
     seeded_ops=SEEDED_OPS,
     unseedable_ops=UNSEEDABLE_OPS,
     ascend_nondeterministic=ASCEND_NONDETERMINISTIC,
-    random_value_functions=RANDOM_VALUE_FUNCTIONS,
     seed_functions=SEED_FUNCTIONS,
     checkpoint_loaders=CHECKPOINT_LOADERS,
     source_settings=(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import REPORT, REWRITE, Example, Rule
-from .table import PYTHON_RANDOM_VALUES, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "paddle"
 
@@ -171,20 +171,10 @@ TABLE = FrameworkTable(
     composers=frozenset(f"{m}.Compose" for m in TRANSFORMS),
     sources={"paddle.io.DataLoader": LOADER},
     samplers=SAMPLERS,
-    map_methods=frozenset(),
-    worker_methods=frozenset(),
-    shuffle_methods=frozenset(),
-    worker_setters={},
     dropout_layers={f"paddle.nn.{n}": "paddle.nn.Identity" for n in ("Dropout", "Dropout2D", "Dropout3D", "AlphaDropout")},
     dropout_functions={f"paddle.nn.functional.{n}": P("x", 0)
                        for n in ("dropout", "dropout2d", "dropout3d", "alpha_dropout")},
-    dropout_primitives={},
-    seeded_ops={},
-    unseedable_ops=frozenset(),
-    ascend_nondeterministic=frozenset(),
-    random_value_functions=PYTHON_RANDOM_VALUES,
     seed_functions=frozenset({"paddle.seed", "numpy.random.seed", "random.seed"}),
-    checkpoint_loaders=frozenset(),
     source_settings=(
         Setting("shuffle", "False", "source_shuffle", unless_sampler=True),
         Setting("num_workers", "0", "workers"),

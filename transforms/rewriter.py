@@ -15,7 +15,7 @@ from typing import Callable
 import libcst as cst
 
 from . import cstutil
-from .index import LOCAL, FileIndex, positions
+from .index import FileIndex
 from .rule import NOTE, REPORT, REWRITE, Finding
 from .table import FrameworkTable, Param, Replacement
 

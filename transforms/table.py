@@ -98,26 +98,26 @@ class FrameworkTable:
     import_roots: tuple[str, ...]
     seed_block: SeedBlock
     rules: tuple[Rule, ...]
-    # data pipeline
-    random_data_ops: dict[str, object]  # qualified name -> Replacement, or a rule id: disable it
-    composers: frozenset[str]  # calls that wrap a list of data ops (Compose): dead list, dead call
-    sources: dict[str, tuple[str, ...]]  # dataset source -> its parameter names, in order
-    samplers: dict[str, SamplerFix]
-    map_methods: frozenset[str]  # dataset methods that take `operations` first: map
-    worker_methods: frozenset[str]  # dataset methods taking num_parallel_workers: map, batch
-    shuffle_methods: frozenset[str]  # dataset methods that shuffle: shuffle
-    worker_setters: dict[str, Param]  # global worker setters -> the count parameter
+    # data pipeline (every fact a framework does not have is simply left empty)
+    random_data_ops: dict[str, object] = field(default_factory=dict)  # name -> Replacement, or a rule id: disable
+    composers: frozenset[str] = frozenset()  # calls that wrap a list of data ops (Compose): dead list, dead call
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data source/loader -> its parameters
+    samplers: dict[str, SamplerFix] = field(default_factory=dict)
+    map_methods: frozenset[str] = frozenset()  # dataset methods that take `operations` first: map
+    worker_methods: frozenset[str] = frozenset()  # dataset methods taking num_parallel_workers: map, batch
+    shuffle_methods: frozenset[str] = frozenset()  # dataset methods that shuffle: shuffle
+    worker_setters: dict[str, Param] = field(default_factory=dict)  # global worker setters -> the count
     # network
-    dropout_layers: dict[str, str]  # dropout layer -> no-op layer's qualified name
-    dropout_functions: dict[str, Param]  # functional dropout -> the input it returns unchanged
-    dropout_primitives: dict[str, Param]  # primitive -> its keep_prob parameter
-    seeded_ops: dict[str, tuple[Param, ...]]  # random op -> its seed parameters
-    unseedable_ops: frozenset[str]
-    ascend_nondeterministic: frozenset[str]
+    dropout_layers: dict[str, str] = field(default_factory=dict)  # dropout layer -> no-op layer's name
+    dropout_functions: dict[str, Param] = field(default_factory=dict)  # call -> the input it gives way to
+    dropout_primitives: dict[str, Param] = field(default_factory=dict)  # primitive -> its keep_prob
+    seeded_ops: dict[str, tuple[Param, ...]] = field(default_factory=dict)  # random op -> its seed parameters
+    unseedable_ops: frozenset[str] = frozenset()
+    ascend_nondeterministic: frozenset[str] = frozenset()
     # things only reported
-    random_value_functions: frozenset[str]
-    seed_functions: frozenset[str]
-    checkpoint_loaders: frozenset[str]
+    random_value_functions: frozenset[str] = PYTHON_RANDOM_VALUES
+    seed_functions: frozenset[str] = frozenset()
+    checkpoint_loaders: frozenset[str] = frozenset()
     augmentation_keywords: dict[str, str] = field(default_factory=dict)  # library kwarg -> fixed value
     source_settings: tuple[Setting, ...] = ()  # what every data source / loader gets
     sampler_params: tuple[str, ...] = ("sampler",)
