@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
 from .rule import NOTE, REPORT, REWRITE, Example, Rule
-from .table import FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from .table import ArgFix, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
 
 FRAMEWORK = "mindspore"
 
@@ -135,6 +135,16 @@ SOURCES = {
     "mindspore.dataset.YelpReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
     "mindspore.dataset.YesNoDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
 }
+
+# A dataset's `.map(...)` is told from `pool.map(f, xs)` by its keywords; `.batch(n)` by having arguments.
+DATASET_KEYWORDS = frozenset(
+    {"operations", "input_columns", "output_columns", "num_parallel_workers", "python_multiprocessing",
+     "batch_size", "drop_remainder", "per_batch_map", "pad_info"}
+)
+_WORKER_FIXES = (
+    ArgFix(P("num_parallel_workers", None), "1", "workers"),
+    ArgFix(P("python_multiprocessing", None), "False", "workers", only_if_given=True),
+)
 
 SAMPLERS = {
     "mindspore.dataset.RandomSampler": SamplerFix(
@@ -548,7 +558,6 @@ TABLE = FrameworkTable(
     sources=SOURCES,
     samplers=SAMPLERS,
     map_methods=frozenset({"map"}),
-    worker_methods=frozenset({"map", "batch"}),
     shuffle_methods=frozenset({"shuffle"}),
     worker_setters={"mindspore.dataset.config.set_num_parallel_workers": P("num", 0)},
     dropout_layers=DROPOUT_LAYERS,
@@ -566,6 +575,7 @@ TABLE = FrameworkTable(
     ),
     resume_hint="to resume mid-way with the same data order, call .skip(n) on the dataset instead of "
                 "starting a new shuffled epoch",
+    method_fixes={method: (required, _WORKER_FIXES) for method, required in (("map", DATASET_KEYWORDS), ("batch", frozenset()))},
     augmentation_keywords={
         "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
         "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",

@@ -546,10 +546,6 @@ class Analysis:
             elements[element.key.evaluated_value] = element
         return elements
 
-    def multiprocessing_off(self, call: cst.Call, param: Param, short: str) -> None:
-        if cstutil.find_arg(call, param) is not None and self.edit_arg(call, param, "False"):
-            self.finding(self.t.rule("workers"), call, f"{short}: python_multiprocessing=False")
-
     def plan_sampler(self, source: cst.Call, short: str, sampler: cst.BaseExpression) -> None:
         rule = self.t.rule("sampler")
         name = self.qualname(sampler.func) if isinstance(sampler, cst.Call) else None
@@ -604,15 +600,11 @@ class Analysis:
             self.drop_method_call(call, t.rule("shuffle_call"))
             self.finding(t.rule("shuffle_call"), call, f".{method}(...) disabled")
             return
-        if method in t.worker_methods and (keywords & _DATASET_KEYWORDS or (method != "map" and call.args)):
-            if cstutil.has_star_star(call) or not self.enabled(t.rule("workers")):
-                return
-            if self.edit_arg(call, Param("num_parallel_workers", None), "1"):
-                self.finding(t.rule("workers"), call, f".{method}(...): num_parallel_workers=1")
-            self.multiprocessing_off(call, Param("python_multiprocessing", None), f".{method}(...)")
         if method in t.method_fixes:
             required, fixes = t.method_fixes[method]
-            if (required and not keywords & required) or cstutil.has_star_star(call):
+            # a method name alone proves little (`pool.map`, sklearn's `fit`): the call must pass one of
+            # the framework's keywords, or, where the table names none, at least one argument
+            if (not keywords & required if required else not call.args) or cstutil.has_star_star(call):
                 return
             for fix in fixes:
                 if not self.enabled(t.rule(fix.role)):
@@ -800,10 +792,6 @@ class Analysis:
         return None
 
 
-_DATASET_KEYWORDS = frozenset(
-    {"operations", "input_columns", "output_columns", "num_parallel_workers", "python_multiprocessing",
-     "batch_size", "drop_remainder", "per_batch_map", "pad_info"}
-)
 
 
 def name_is_free(root: str, index: FileIndex) -> bool:

@@ -104,7 +104,6 @@ class FrameworkTable:
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # data source/loader -> its parameters
     samplers: dict[str, SamplerFix] = field(default_factory=dict)
     map_methods: frozenset[str] = frozenset()  # dataset methods that take `operations` first: map
-    worker_methods: frozenset[str] = frozenset()  # dataset methods taking num_parallel_workers: map, batch
     shuffle_methods: frozenset[str] = frozenset()  # dataset methods that shuffle: shuffle
     worker_setters: dict[str, Param] = field(default_factory=dict)  # global worker setters -> the count
     # network
@@ -127,7 +126,8 @@ class FrameworkTable:
     # attributes fixed whatever object holds them (`options.deterministic = False`): name -> (value, role)
     attribute_name_fixes: dict[str, tuple[str, str]] = field(default_factory=dict)
     reported_calls: dict[str, tuple[str, str]] = field(default_factory=dict)  # call -> (role, what to do)
-    # method name -> (keywords one of which must be passed for the call to count, fixes); `.fit(...)`
+    # method name -> (keywords one of which must be passed for the call to count; when empty, any
+    # argument will do, fixes): `.fit(...)`, a dataset's `.map(...)`
     method_fixes: dict[str, tuple[frozenset[str], tuple[ArgFix, ...]]] = field(default_factory=dict)
     random_name_prefixes: tuple[str, ...] = ("Random",)
     dropout_name_part: str = "Dropout"
@@ -154,4 +154,4 @@ class FrameworkTable:
         return set(self.augmentation_keywords) | {s.param for s in self.source_settings} | set(self.sampler_params) | attributes
 
     def trigger_methods(self) -> set[str]:
-        return set(self.map_methods | self.worker_methods | self.shuffle_methods) | set(self.method_fixes)
+        return set(self.map_methods | self.shuffle_methods) | set(self.method_fixes)
