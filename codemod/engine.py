@@ -4,6 +4,7 @@ revert it. It knows nothing about any framework; `transforms` does.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,10 +174,7 @@ class Runner:
         result = ApplyResult()
         level = self.select(result)
         options = self.request.options
-        options = transforms.Options(
-            options.seed, options.disabled, options.dropout_classes, options.random_data_ops,
-            frozenset(self.project_modules()),
-        )
+        options = dataclasses.replace(options, project_modules=frozenset(self.project_modules()))
         try:
             while level:
                 processed = self.map(level, options)
@@ -309,10 +307,6 @@ def _worker_setup() -> None:
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
 
-
-def rewrite_files(paths: list[str], *, seed: int, cwd: Path, patch_name: str = "") -> ApplyResult:
-    """Rewrite the named files and the project modules they import, in memory."""
-    return Runner(Request(paths, transforms.Options(seed=seed)), cwd).run(patch_name)
 
 
 def _check_generated(code: bytes, rel: str) -> str | None:

@@ -29,7 +29,7 @@ RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in tabl
 
 __all__ = [
     "FRAMEWORKS", "RULES", "Example", "Finding", "Options", "Rule", "SourceError", "Rewritten",
-    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "imports_a_framework", "MARKERS",
+    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "MARKERS",
 ]
 MARKERS = (SEED_BLOCK_START, COMMENT_MARK)  # text that only a reprofix rewrite leaves in a file
 
@@ -52,10 +52,6 @@ class Rewritten:
     def changes(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == REWRITE]
 
-
-def imports_a_framework(source: bytes) -> bool:
-    """A cheap text check: can this file import any supported framework at all?"""
-    return any(root.encode() in source for table in FRAMEWORKS for root in table.import_roots)
 
 
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
