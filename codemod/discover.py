@@ -25,19 +25,17 @@ _SYS_PATH = re.compile(rb"\bsys\.path\.(?:append|insert|extend)\b|\bsys\.path[ \
 
 def project_root(path: Path) -> Path:
     """The nearest folder holding pyproject.toml, setup.py, setup.cfg or .git; else the file's folder."""
-    start = path if path.is_dir() else path.parent
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
-            return folder
-    return start
+    return Finder().project_root(path)
 
 
 def has_main_guard(source: bytes) -> bool:
-    return _MAIN_GUARD.search(source) is not None
+    return b"__main__" in source and _MAIN_GUARD.search(source) is not None
 
 
 def sys_path_changes(source: bytes) -> list[tuple[int, int]]:
     """1-based (line, column) of each place the file changes sys.path."""
+    if b"sys.path" not in source:
+        return []
     return [_position(source, m.start()) for m in _SYS_PATH.finditer(source)]
 
 
@@ -49,26 +47,65 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
 imports = textscan.imports
 
 
-def resolve(importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:
-    """The project files an import executes: packages' `__init__.py` on the way, the module, and
-    submodules named in a from-import. Only files under `root`; installed libraries never match."""
-    level = len(module) - len(module.lstrip("."))
-    dotted = module[level:]
-    if level:
-        base = importer.parent
-        for _ in range(level - 1):
-            base = base.parent
-        bases = [base]
-    else:
-        bases = search
-    for base in bases:
-        found = _find(base, dotted.split(".") if dotted else [], names)
-        if found is not None:
-            return [f for f in found if _inside(f, root)]
-    return []
+class Finder:
+    """Project roots and import resolution for one run. In a tree the same folders and imports come
+    up again and again, and each answer costs file-system calls, so answers are remembered (for one
+    run only: files may change between runs)."""
+
+    def __init__(self) -> None:
+        self._roots: dict[Path, Path | None] = {}
+        self._found: dict[tuple, list[Path] | None] = {}
+        self._real: dict[Path, Path] = {}
+
+    def project_root(self, path: Path) -> Path:
+        start = path if path.is_dir() else path.parent
+        return self._marked(start) or start
+
+    def _marked(self, folder: Path) -> Path | None:
+        """The nearest folder at or above `folder` holding a project marker, or None."""
+        if folder not in self._roots:
+            if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+                self._roots[folder] = folder
+            else:
+                self._roots[folder] = None if folder.parent == folder else self._marked(folder.parent)
+        return self._roots[folder]
+
+    def real(self, path: Path) -> Path:
+        if path not in self._real:
+            self._real[path] = path.resolve()
+        return self._real[path]
+
+    def resolve(self, importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:
+        """The project files an import executes: packages' `__init__.py` on the way, the module, and
+        submodules named in a from-import. Only files under `root`; installed libraries never match."""
+        level = len(module) - len(module.lstrip("."))
+        dotted = module[level:]
+        if level:
+            base = importer.parent
+            for _ in range(level - 1):
+                base = base.parent
+            bases = [base]
+        else:
+            bases = search
+        parts = tuple(dotted.split(".")) if dotted else ()
+        for base in bases:
+            key = (base, parts, names)
+            if key not in self._found:
+                self._found[key] = _find(base, parts, names)
+            found = self._found[key]
+            if found is not None:
+                return [f for f in found if self._inside(f, root)]
+        return []
+
+    def _inside(self, path: Path, root: Path) -> bool:
+        try:
+            self.real(path).relative_to(self.real(root))
+        except ValueError:
+            return False
+        return True
 
 
-def _find(base: Path, parts: list[str], names: tuple[str, ...]) -> list[Path] | None:
+def _find(base: Path, parts: tuple[str, ...], names: tuple[str, ...]) -> list[Path] | None:
     found: list[Path] = []
     folder = base
     for i, part in enumerate(parts):
@@ -88,14 +125,6 @@ def _find(base: Path, parts: list[str], names: tuple[str, ...]) -> list[Path] | 
         elif (folder / name / "__init__.py").is_file():
             found.append(folder / name / "__init__.py")
     return found if (found or parts) else None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 class Ignore:
