@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from . import index, textscan
+from . import index, partial, textscan
 from .mindspore import TABLE as MINDSPORE
 from .keras import TABLE as KERAS
 from .paddle import TABLE as PADDLE
@@ -25,6 +25,7 @@ from .table import FrameworkTable
 
 FRAMEWORKS: tuple[FrameworkTable, ...] = (MINDSPORE, PYTORCH, KERAS, PADDLE)
 FRAMEWORK_ROOTS = tuple(root for table in FRAMEWORKS for root in table.import_roots)
+_ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
 RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in table.rules}
 
 __all__ = [
@@ -59,16 +60,35 @@ def might_need_rewrite(source: bytes, options: Options = Options(), *, script: b
     imports a framework always can (the seed block); any other file only if its code (strings and
     comments aside) calls a name some rule reacts to that its imports can reach, or uses a keyword
     or method some rule reacts to."""
-    tables = tuple(t.name for t in FRAMEWORKS if any(root.encode() in source for root in t.import_roots))
+    tables = _tables_named(source)
     if not tables:
         return False
-    if script:
-        return True
-    code = textscan.code_only(source)
-    if _generic_trigger(tables, options.dropout_classes + options.random_data_ops).search(code):
-        return True
+    return script or _relevance(source, options, tables)(textscan.code_only(source))
+
+
+def _tables_named(source: bytes) -> tuple[str, ...]:
+    """The frameworks whose import roots the file's text names at all."""
+    return tuple(name for name, roots in _ROOTS if any(root in source for root in roots))
+
+
+def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
+    """The file's trigger: a test of a piece of its code (strings and comments removed or blanked)."""
+    generic = _generic_trigger(tables, options.dropout_classes + options.random_data_ops)
     reachable = set().union(*(_REACHABLE.get(name, ()) for name in textscan.bound_names(source)))
-    return bool(reachable) and any(m.group(1).decode() in reachable for m in textscan.CALLED.finditer(code))
+    called = {name.encode() for name in reachable}
+
+    def relevant(code: bytes) -> bool:
+        return bool(generic.search(code)) or bool(called) and not called.isdisjoint(textscan.CALLED.findall(code))
+
+    return relevant
+
+
+def _trigger_aliases(source: bytes) -> set[bytes]:
+    """Local names the file's imports bind to a name some rule reacts to (`Dropout as D`)."""
+    return {
+        local.encode() for local, target in textscan.aliases(source).items()
+        if target.rsplit(".", 1)[-1] in _REACHABLE.get(target, ())
+    }
 
 
 def _reachable_names() -> dict[str, set[str]]:
@@ -112,9 +132,20 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
 
     Raises SourceError when the file cannot be parsed.
     """
-    seed = options.seed
-    if not might_need_rewrite(source, options, script=script):
+    tables = _tables_named(source)
+    if not tables:
         return Rewritten(source, (), ())
+    skeleton = None
+    if not script:
+        relevant = _relevance(source, options, tables)
+        if not relevant(textscan.code_only(source)):
+            return Rewritten(source, (), ())
+        skeleton = partial.skeleton(source, relevant, _trigger_aliases(source), textscan.imported_names(source))
+    if skeleton is not None:
+        try:
+            return _rewrite(cst.parse_module(skeleton.code), source, options, script=script, skeleton=skeleton)
+        except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
+            pass  # parse it whole: that gives the exact error, or the exact result
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -128,6 +159,16 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
         ) from None
     except (LookupError, SyntaxError) as error:
         raise SourceError(f"cannot decode the file: {error}") from None
+    return _rewrite(module, source, options, script=script)
+
+
+class _Unrestorable(Exception):
+    """The rewritten skeleton did not give its skipped statements back whole."""
+
+
+def _rewrite(module: cst.Module, source: bytes, options: Options, *, script: bool,
+             skeleton: partial.Skeleton | None = None) -> Rewritten:
+    seed = options.seed
     file_index = index.build(module)
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
     if not tables:
@@ -137,6 +178,8 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
         analysis.run()
     pending = [node for analysis in analyses for _, node, _, _ in analysis.pending]
     where = index.positions(module, pending) if pending else {}
+    if skeleton is not None:
+        where = {node: (skeleton.original_line(line), col) for node, (line, col) in where.items()}
     plan = Plan()
     for analysis in analyses:
         analysis.resolve_findings(where)
@@ -148,8 +191,12 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
         plan.findings.insert(0, Finding(tables[0].rule("seed_block"), line, 1, "seed block inserted", REWRITE))
     if not (prelude or plan.arg_edits or plan.replace or plan.splice or plan.drop_elements or plan.drop_statements):
         return Rewritten(source, tuple(plan.findings), tuple(t.name for t in tables))
-    new_module = module.visit(Applier(plan, prelude, after, file_index.parents))
-    return Rewritten(new_module.bytes, tuple(plan.findings), tuple(t.name for t in tables))
+    code = module.visit(Applier(plan, prelude, after, file_index.parents)).bytes
+    if skeleton is not None:
+        code = skeleton.restore(code)
+        if code is None:
+            raise _Unrestorable
+    return Rewritten(code, tuple(plan.findings), tuple(t.name for t in tables))
 
 
 def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> SourceError:

@@ -45,6 +45,33 @@ def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def aliases(source: bytes) -> dict[str, str]:
+    """Local name -> qualified name for each `as` of the file's absolute imports:
+    `from a.b import c as d` gives d -> a.b.c, `import a.b as e` gives e -> a.b."""
+    found = {}
+    for match in _IMPORT.finditer(source):
+        module = match.group("module")
+        text = match.group("names") if module is not None else match.group("plain")
+        if module is not None and (module.startswith(b".") or not module):
+            continue
+        for part in re.split(rb"\s*,\s*", text.strip(b"() \t\r\n")):
+            name, _, local = (p.strip() for p in part.partition(b" as "))
+            if name and local.decode("latin-1").isidentifier():
+                found[local.decode("latin-1")] = (module.decode("latin-1") + "." if module is not None else "") + name.decode("latin-1")
+    return found
+
+
+def imported_names(source: bytes) -> set[bytes]:
+    """Every local name the file's import statements bind (`import a.b` binds a)."""
+    names = {local.encode() for local in aliases(source)}
+    for module, parts in imports(source):
+        if parts:
+            names.update(p.encode() for p in parts)
+        elif not module.startswith("."):
+            names.add(module.split(".")[0].encode())
+    return names
+
+
 def bound_names(source: bytes) -> set[str]:
     """Qualified names the file's absolute imports make reachable: `import a.b` reaches `a` (and so
     everything under it), `from a.b import c` reaches `a.b.c`, a star import all of `a.b`."""

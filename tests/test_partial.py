@@ -1,0 +1,214 @@
+"""Parsing a large file in pieces (transforms.partial) gives exactly what parsing it whole gives:
+the same code, byte for byte, and the same findings at the same lines."""
+
+import hypothesmith
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import transforms
+from codemod.engine import all_rules
+from conftest import require_framework
+from transforms import partial, textscan
+
+HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+SNIPPETS = sorted({example.before for rule in all_rules().values() for example in rule.examples})
+UNRELATED = [
+    "def unrelated(a, b=2):\n    return a + b\n",
+    "@staticmethod\ndef decorated(x):\n    if x:\n        return 1\n    else:\n        return 2\n",
+    "class Helper:\n    \"\"\"Doc.\n\nmore doc at column 0\n\"\"\"\n    size = 3\n\n    def grow(self, n):\n        return n * self.size\n",
+    "try:\n    value = int('3')\nexcept ValueError:\n    value = 0\nfinally:\n    pass\n",
+    "TABLE = [\n1, 2,\n3]\nTOTAL = 1 + \\\n    2\n",
+    "for i in range(3):\n    print(i)\nelse:\n    print('done')\n",
+]
+# Members for a class whose body mixes what rules touch with what they do not.
+MEMBERS = [
+    "    def helper(self, x):\n        return x\n",
+    "    def build(self):\n        self.drop = nn.Dropout(p=0.5)\n        return self.drop\n",
+    "    settings = {\"shuffle\": True}\n",
+    "    def data(self):\n        return ds.GeneratorDataset(self.source, column_names=[\"x\"], **self.settings)\n",
+    "    rate = 0.5\n    layer = nn.Dropout(p=rate)\n",
+    "    def shuffled(self, data):\n        return data.shuffle(buffer_size=10)\n",
+    "    @property\n    def name(self):\n        return 'net'\n",
+]
+
+
+def rewrite_both(source: bytes, options=transforms.Options()):
+    """(whole, in pieces) as `transforms.rewrite` gives them, or the SourceError message of each."""
+    def run():
+        try:
+            result = transforms.rewrite(source, options, script=False)
+            return result.code, result.findings, result.frameworks
+        except transforms.SourceError as error:
+            return error.message
+    saved = partial.MIN_BYTES
+    try:
+        partial.MIN_BYTES = 10**12
+        whole = run()
+        partial.MIN_BYTES = 0
+        pieces = run()
+    finally:
+        partial.MIN_BYTES = saved
+    return whole, pieces
+
+
+def skeleton_of(source: bytes, options=transforms.Options()):
+    tables = transforms._tables_named(source)
+    saved = partial.MIN_BYTES
+    try:
+        partial.MIN_BYTES = 0
+        return partial.skeleton(source, transforms._relevance(source, options, tables),
+                                transforms._trigger_aliases(source), textscan.imported_names(source))
+    finally:
+        partial.MIN_BYTES = saved
+
+
+def test_split_finds_statements_and_class_members():
+    source = (
+        b'"""Doc."""\n'  # 0
+        b"import os\n"  # 1
+        b"@decorator(\n"  # 2
+        b"    1)\n"
+        b"def f():\n"
+        b'    """text\n'
+        b"def not_a_statement(): at column 0 in a string\n"
+        b'"""\n'
+        b"if x:\n"  # 8
+        b"    pass\n"
+        b"else:\n"
+        b"    pass\n"
+        b"call(\n"  # 12
+        b"arg)\n"
+        b"y = 1 + \\\n"  # 14
+        b"2; z = 3\n"
+        b"class C(\n"  # 16
+        b"        Base):\n"
+        b"    a = 1\n"  # 18
+        b"    # a comment\n"
+        b"    def m(self):\n"  # 20
+        b"        return (\n"
+        b"    2)\n"
+        b"    @property\n"  # 23
+        b"    def p(self):\n"
+        b"        return 3\n"
+    )
+    chunks = partial.split(source)
+    assert [(c.start, c.end, c.parent) for c in chunks] == [
+        (0, 1, None), (1, 2, None), (2, 8, None), (8, 12, None), (12, 14, None), (14, 16, None),
+        (16, 20, None), (20, 23, 6), (23, 27, 6),
+    ]
+    assert chunks[2].defined == b"f" and chunks[6].kind == b"class" and chunks[8].defined == b"p"
+
+
+@pytest.mark.parametrize("source", [
+    b"x = (1,\n",  # unbalanced
+    b"x = 1)\n",
+    b"def f():\n    pass\n\x0cdef g():\n    pass\n",  # form feed
+    b"x = 1\ry = 2\r",  # old Mac line endings
+    b"@decorator\n",
+])
+def test_split_refuses_what_its_text_view_cannot_see(source):
+    assert partial.split(source) is None
+
+
+def test_findings_keep_their_lines_when_statements_before_them_are_skipped():
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(200))
+    source = (HEADER + filler + "layer = nn.Dropout(p=0.5)\n").encode()
+    skeleton = skeleton_of(source)
+    assert skeleton is not None and len(skeleton.code) < len(source) // 10
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces
+    line = source.decode().splitlines().index("layer = nn.Dropout(p=0.5)") + 1
+    assert [f.line for f in pieces[1]] == [line]
+
+
+def test_crlf_and_a_missing_last_newline_come_back_byte_for_byte():
+    source = (HEADER + UNRELATED[0] + "layer = nn.Dropout(p=0.5)\n" + UNRELATED[2]).replace("\n", "\r\n").rstrip()
+    source = source.encode()
+    assert skeleton_of(source) is not None
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces and whole[0] != source
+
+
+def test_a_marker_that_does_not_come_back_is_refused():
+    source = (HEADER + UNRELATED[0] + UNRELATED[1] + "layer = nn.Dropout(p=0.5)\n").encode()
+    skeleton = skeleton_of(source)
+    assert skeleton.restore(skeleton.code) == source
+    assert skeleton.restore(skeleton.code.replace(partial.MARK, b"#")) is None
+    assert skeleton.restore(skeleton.code + b"\n" + partial.MARK + b"0\n") is None
+
+
+def test_a_name_shadowed_in_a_statement_that_cannot_matter_still_counts():
+    source = (
+        "from mindspore.dataset import GeneratorDataset\n" + UNRELATED[0]
+        + "def GeneratorDataset(source, column_names=None):  # the project's own\n    return list(source)\n"
+        + UNRELATED[1] + "data = GeneratorDataset(range(4), ['x'])\n"
+    ).encode()
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces and whole[0] == source  # the project's own function is left alone
+
+
+def test_an_import_inside_a_function_that_cannot_matter_still_counts():
+    source = (
+        HEADER + UNRELATED[0] + "def helper():\n    import numpy as nn\n    return nn.zeros(3)\n"
+        + UNRELATED[1] + "layer = nn.Dropout(p=0.5)\n"
+    ).encode()
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_rule_examples_give_the_same_in_pieces(snippet):
+    source = (UNRELATED[1] + snippet + "\n" + UNRELATED[2] + UNRELATED[0]).encode()
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces
+
+
+@st.composite
+def mixed_code(draw) -> bytes:
+    """Rule examples, unrelated statements and a class mixing both, in any order; CRLF or not."""
+    parts = draw(st.lists(st.sampled_from(SNIPPETS + UNRELATED), min_size=2, max_size=6))
+    members = draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=5))
+    parts.insert(draw(st.integers(0, len(parts))), "class Net(nn.Cell):\n" + "\n".join(members))
+    text = HEADER + "\n".join(parts)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text.encode()
+
+
+@SETTINGS
+@given(mixed_code())
+def test_mixed_code_gives_the_same_in_pieces(source: bytes):
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces
+
+
+@SETTINGS
+@given(hypothesmith.from_node(), st.sampled_from(SNIPPETS))
+def test_generated_programs_give_the_same_in_pieces(program: str, snippet: str):
+    source = (HEADER + snippet + "\n" + program).encode("utf-8", "surrogatepass")
+    whole, pieces = rewrite_both(source)
+    if isinstance(whole, str):
+        return  # the whole file does not parse; the pieces may (what cannot matter is not parsed)
+    assert whole == pieces
+
+
+def test_a_real_library_gives_the_same_in_pieces():
+    """Every file of an installed framework that passes the text check, cut as small as it goes."""
+    import importlib.util
+    from pathlib import Path
+
+    require_framework("mindspore")
+    root = Path(list(importlib.util.find_spec("mindspore").submodule_search_locations)[0])
+    checked = 0
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_bytes()
+        if not transforms.might_need_rewrite(source):
+            continue
+        whole, pieces = rewrite_both(source)
+        assert whole == pieces, path.relative_to(root)
+        checked += 1
+    assert checked > 50
