@@ -56,6 +56,7 @@ class Finder:
         self._roots: dict[Path, Path | None] = {}
         self._found: dict[tuple, list[Path] | None] = {}
         self._real: dict[Path, Path] = {}
+        self._listings: dict[Path, frozenset[str]] = {}
 
     def project_root(self, path: Path) -> Path:
         start = path if path.is_dir() else path.parent
@@ -89,6 +90,8 @@ class Finder:
             bases = search
         parts = tuple(dotted.split(".")) if dotted else ()
         for base in bases:
+            if parts and not self._holds(base, parts[0]):
+                continue  # neither a package nor a module of that name here (most imports: libraries)
             key = (base, parts, names)
             if key not in self._found:
                 self._found[key] = _find(base, parts, names)
@@ -96,6 +99,15 @@ class Finder:
             if found is not None:
                 return [f for f in found if self._inside(f, root)]
         return []
+
+    def _holds(self, folder: Path, name: str) -> bool:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                self._listings[folder] = frozenset()
+        listing = self._listings[folder]
+        return name in listing or f"{name}.py" in listing
 
     def _inside(self, path: Path, root: Path) -> bool:
         try:

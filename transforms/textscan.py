@@ -4,6 +4,7 @@ strings and comments, and the names its imports bind. Used to decide which files
 
 from __future__ import annotations
 
+import functools
 import re
 
 _STRINGS_AND_COMMENTS = re.compile(
@@ -28,7 +29,8 @@ def code_only(source: bytes) -> bytes:
     return _STRINGS_AND_COMMENTS.sub(b"", source)
 
 
-def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
+@functools.lru_cache(maxsize=4)  # the engine and the text check ask for the same file in turn
+def imports(source: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
     `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names."""
     found = []
@@ -42,7 +44,7 @@ def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
                 name = part.split(" as ")[0].strip()
                 if name and all(p.isidentifier() for p in name.split(".")):
                     found.append((name, ()))
-    return found
+    return tuple(found)
 
 
 def aliases(source: bytes) -> dict[str, str]:
