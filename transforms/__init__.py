@@ -30,7 +30,7 @@ RULES: dict[str, Rule] = {rule.id: rule for table in FRAMEWORKS for rule in tabl
 
 __all__ = [
     "FRAMEWORKS", "RULES", "Example", "Finding", "Options", "Rule", "SourceError", "Rewritten",
-    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "MARKERS",
+    "REWRITE", "REPORT", "NOTE", "rewrite", "might_need_rewrite", "parsed_text", "MARKERS",
 ]
 MARKERS = (SEED_BLOCK_START, COMMENT_MARK)  # text that only a reprofix rewrite leaves in a file
 
@@ -120,10 +120,13 @@ def _generic_trigger(names: tuple[str, ...], extra: tuple[str, ...]) -> re.Patte
         parts.append(rb"\b(?:" + alternatives(keywords) + rb")\s*=")
     if methods:
         parts.append(rb"\.(?:" + alternatives(methods) + rb")\s*\(")
+    # Names count where they are used, not where the file defines them (`class RandomCrop:` in a
+    # library): no rule looks at a definition's own name.
+    unless_defined = rb"\b(?<!class )(?<!def )"
     if prefixes:
-        parts.append(rb"\b(?:" + alternatives(prefixes) + rb")[A-Z]\w*")
+        parts.append(unless_defined + rb"(?:" + alternatives(prefixes) + rb")[A-Z]\w*")
     if words:
-        parts.append(alternatives(words))
+        parts.append(unless_defined + rb"\w*?(?:" + alternatives(words) + rb")")
     return re.compile(b"|".join(parts))
 
 
@@ -132,15 +135,9 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
 
     Raises SourceError when the file cannot be parsed.
     """
-    tables = _tables_named(source)
-    if not tables:
+    skip, skeleton = _plan_parse(source, options, script)
+    if skip:
         return Rewritten(source, (), ())
-    skeleton = None
-    if not script:
-        relevant = _relevance(source, options, tables)
-        if not relevant(textscan.code_only(source)):
-            return Rewritten(source, (), ())
-        skeleton = partial.skeleton(source, relevant, _trigger_aliases(source), textscan.imported_names(source))
     if skeleton is not None:
         try:
             return _rewrite(cst.parse_module(skeleton.code), source, options, script=script, skeleton=skeleton)
@@ -160,6 +157,25 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
     except (LookupError, SyntaxError) as error:
         raise SourceError(f"cannot decode the file: {error}") from None
     return _rewrite(module, source, options, script=script)
+
+
+def _plan_parse(source: bytes, options: Options, script: bool) -> tuple[bool, partial.Skeleton | None]:
+    """(no parse needed, the skeleton to parse instead of the whole file if any)."""
+    tables = _tables_named(source)
+    if not tables:
+        return True, None
+    if script:
+        return False, None
+    relevant = _relevance(source, options, tables)
+    if not relevant(textscan.code_only(source)):
+        return True, None
+    return False, partial.skeleton(source, relevant, _trigger_aliases(source), textscan.imported_names(source))
+
+
+def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True) -> bytes | None:
+    """What `rewrite` hands to libcst for this file: None (nothing), the skeleton, or the file."""
+    skip, skeleton = _plan_parse(source, options, script)
+    return None if skip else skeleton.code if skeleton is not None else source
 
 
 class _Unrestorable(Exception):
