@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import transforms
 from codemod.engine import all_rules
 from conftest import require_framework
-from transforms import partial, textscan
+from transforms import partial
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
@@ -54,12 +54,10 @@ def rewrite_both(source: bytes, options=transforms.Options()):
 
 
 def skeleton_of(source: bytes, options=transforms.Options()):
-    tables = transforms._tables_named(source)
     saved = partial.MIN_BYTES
     try:
         partial.MIN_BYTES = 0
-        return partial.skeleton(source, transforms._relevance(source, options, tables),
-                                transforms._trigger_aliases(source), textscan.imported_names(source))
+        return transforms._plan_parse(source, options, False)[1]
     finally:
         partial.MIN_BYTES = saved
 
