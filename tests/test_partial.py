@@ -21,6 +21,9 @@ UNRELATED = [
     "try:\n    value = int('3')\nexcept ValueError:\n    value = 0\nfinally:\n    pass\n",
     "TABLE = [\n1, 2,\n3]\nTOTAL = 1 + \\\n    2\n",
     "for i in range(3):\n    print(i)\nelse:\n    print('done')\n",
+    "dataset = data = None\n",  # rebinds names the examples use: "bound once" no longer holds
+    "sizes = [data for data in range(2)]\n",
+    "def later():\n    global dataset\n    dataset = None\n",
 ]
 # Members for a class whose body mixes what rules touch with what they do not.
 MEMBERS = [
@@ -97,6 +100,21 @@ def test_split_finds_statements_and_class_members():
         (16, 20, None), (20, 23, 6), (23, 27, 6),
     ]
     assert chunks[2].defined == b"f" and chunks[6].kind == b"class" and chunks[8].defined == b"p"
+
+
+@pytest.mark.parametrize("code, names", [
+    (b"x = y = 3", {b"x", b"y"}),
+    (b"f(a=1)", set()),
+    (b"x[i] += 2", {b"x", b"i"}),
+    (b"z = [q for q in r]", {b"z", b"q"}),
+    (b"x: int", {b"x", b"int"}),
+    (b"x == y", set()),
+    (b"def f(a=1):\n    global g\n    g = a", {b"f", b"g"}),
+    (b"@dec\nclass C(B):\n    x = 1", {b"C"}),
+])
+def test_what_a_statement_may_bind_at_module_level(code, names):
+    assert names <= partial.Chunk(0, 1, code).binds()
+    assert partial.Chunk(0, 1, code).binds() <= names | {b"int"}
 
 
 @pytest.mark.parametrize("source", [

@@ -72,34 +72,70 @@ def _tables_named(source: bytes) -> tuple[str, ...]:
 
 
 def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
-    """The file's trigger: a test of a piece of its code (strings and comments removed or blanked)."""
+    """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
+
+    A piece matters if it uses a keyword, method or name some rule reacts to without an import
+    (`shuffle=`, `.map(`, `RandomCrop`, `Dropout`), or calls (or subclasses) a dotted name that the
+    file's imports resolve to a name some rule reacts to (`nn.Dropout(` after
+    `from mindspore import nn`), or uses a name an import binds to one (`Dropout as D`). Where the
+    imports are written so the text scan could miss one (a backslash or a `;` in an import
+    statement), any call of a name some rule reacts to counts instead, imported or not."""
     generic = _generic_trigger(tables, options.dropout_classes + options.random_data_ops)
-    reachable = set().union(*(_REACHABLE.get(name, ()) for name in textscan.bound_names(source)))
-    called = {name.encode() for name in reachable}
+    aliases = _words_pattern(_trigger_aliases(source))
+    if _UNSCANNABLE_IMPORT.search(source):
+        def calls_a_trigger(code: bytes) -> bool:
+            return not _TRIGGER_LAST.isdisjoint(textscan.CALLED.findall(code))
+    else:
+        targets = _import_targets(source)
+
+        def calls_a_trigger(code: bytes) -> bool:
+            chains = set(_CHAIN.findall(code))
+            for header in _CLASS_HEADER.findall(code):
+                chains.update(_DOTTED.findall(header))
+            for chain in chains:
+                chain = _SPACE.sub(b"", chain)
+                head, _, rest = chain.partition(b".")
+                if chain.rpartition(b".")[2] not in _TRIGGER_LAST or head not in targets:
+                    continue
+                suffix = "." + rest.decode() if rest else ""
+                if any(target + suffix in _TRIGGER_NAMES for target in targets[head]):
+                    return True
+            return False
 
     def relevant(code: bytes) -> bool:
-        return bool(generic.search(code)) or bool(called) and not called.isdisjoint(textscan.CALLED.findall(code))
+        return bool(generic.search(code) or (aliases and aliases.search(code))) or calls_a_trigger(code)
 
     return relevant
 
 
+def _import_targets(source: bytes) -> dict[bytes, set[str]]:
+    """Local name -> every qualified name an absolute import of the file binds it to (a superset of
+    what the parsed file's index resolves it to)."""
+    targets: dict[bytes, set[str]] = {}
+    for local, target in textscan.aliases(source).items():
+        targets.setdefault(local.encode(), set()).add(target)
+    for module, names in textscan.imports(source):
+        if module.startswith(".") or not module:
+            continue
+        for name in names:
+            targets.setdefault(name.encode(), set()).add(f"{module}.{name}")
+        root = module.split(".")[0]
+        targets.setdefault(root.encode(), set()).add(root)
+    return targets
+
+
+def _words_pattern(words: set[bytes]) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(words)) + rb")\b")
+
+
 def _trigger_aliases(source: bytes) -> set[bytes]:
-    """Local names the file's imports bind to a name some rule reacts to (`Dropout as D`)."""
+    """Local names the file's imports bind with `as` to a name some rule reacts to (`Dropout as D`)."""
     return {
         local.encode() for local, target in textscan.aliases(source).items()
-        if target.rsplit(".", 1)[-1] in _REACHABLE.get(target, ())
+        if target in _TRIGGER_NAMES
     }
-
-
-def _reachable_names() -> dict[str, set[str]]:
-    """Every prefix of every qualified name a table knows -> the last parts of the names under it."""
-    reachable: dict[str, set[str]] = {}
-    for table in FRAMEWORKS:
-        for name in table.trigger_names():
-            parts = name.split(".")
-            for i in range(1, len(parts) + 1):
-                reachable.setdefault(".".join(parts[:i]), set()).add(parts[-1])
-    return reachable
 
 
 @functools.lru_cache(maxsize=32)
@@ -169,7 +205,9 @@ def _plan_parse(source: bytes, options: Options, script: bool) -> tuple[bool, pa
     relevant = _relevance(source, options, tables)
     if not relevant(textscan.code_only(source)):
         return True, None
-    return False, partial.skeleton(source, relevant, _trigger_aliases(source), textscan.imported_names(source))
+    if _UNSCANNABLE_IMPORT.search(source):
+        return False, None  # pieces rely on the text scan of the imports: parse it whole
+    return False, partial.skeleton(source, relevant, textscan.imported_names(source))
 
 
 def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True) -> bytes | None:
@@ -290,4 +328,13 @@ def _line_after_imports(module: cst.Module) -> int:
     return head_code.count("\n") + 1
 
 
-_REACHABLE = _reachable_names()
+_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names())
+_TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
+_SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
+_CHAIN = re.compile(
+    rb"(?<![\w.])(?<!def )(?<!class )([A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*)\s*\("
+)
+_CLASS_HEADER = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
+_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*")
+_SPACE = re.compile(rb"[\s\\]+")
+_UNSCANNABLE_IMPORT = re.compile(rb"\b(?:import|from)\b[^\n#]*\\\r?\n|;[ \t]*(?:import|from)[ \t]")

@@ -11,12 +11,13 @@ generated programs and on real libraries.
 The statements are the top-level ones, and inside a class the members (a big class is most of some
 files: `Cell`, `Tensor`, `Dataset`); the class line and its first member always stay. A statement is
 kept when
-- its code (strings and comments aside) shows something a rule reacts to (the file's trigger), or
-  calls a name the file's imports bind to something a rule reacts to;
-- it contains an import, or it is one of the statements up to the first compound statement (where
-  new imports go);
-- it binds at module level a name a kept statement mentions, or it mentions a name a kept statement
-  (other than an import) binds at module level: what flows between statements stays visible.
+- the file's text check finds something a rule reacts to in its code (strings and comments aside),
+  or it uses a name such a statement assigns (in the module, or in the same class body): what
+  flows between statements stays visible;
+- it contains an import, or it stands before the first compound statement (where new imports go);
+- it binds a name such a statement mentions (in the module, or in the same class body), so that
+  shadowing and "bound once" mean what they mean in the whole file;
+- it holds the class line of a member that is kept.
 
 The statements are found by a lexer's view of the text (strings and comments blanked, brackets and
 backslash continuations followed). When that view is unsure (unbalanced brackets, form feeds, old Mac
@@ -33,24 +34,20 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from .textscan import STRINGS_AND_COMMENTS
+
 MIN_BYTES = 16 * 1024  # smaller files (most of a training project) are parsed whole: little to gain
 MARK = b"#~reprofix-skipped~"
 
-_STRINGS_AND_COMMENTS = re.compile(
-    rb"#[^\n]*"
-    rb'|"""(?:\\.|[^\\])*?"""'
-    rb"|'''(?:\\.|[^\\])*?'''"
-    rb'|"(?:\\.|[^"\\\n])*"'
-    rb"|'(?:\\.|[^'\\\n])*'",
-    re.DOTALL,
-)
 _CLAUSE = re.compile(rb"(?:else|elif|except|finally)\b")
 _COMPOUND = re.compile(rb"@|(?:async[ \t]+)?(?:def|class|if|for|while|try|with)\b")
 _DEFINES = re.compile(rb"^[ \t]*(?:async[ \t]+)?(def|class)[ \t]+(\w+)", re.MULTILINE)
 _GLOBAL = re.compile(rb"\bglobal[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)")
 _IMPORT = re.compile(rb"\bimport\b")
 _WORD = re.compile(rb"\b[A-Za-z_]\w*")
-_ASSIGNED = re.compile(rb"^(.*?)(?<![=!<>])=(?!=)", re.DOTALL)
+_ASSIGN_SIGN = re.compile(rb"(?<![=!<>:])=(?!=)")
+_COMPREHENSION_TARGET = re.compile(rb"\bfor\b(.*?)\bin\b", re.DOTALL)
+_WALRUS_TARGET = re.compile(rb"(\w+)\s*:=")
 _INDENT = re.compile(rb"\n([ \t]+)[^ \t\r\n]")
 _BRACKETS = (b"(", b"[", b"{"), (b")", b"]", b"}")
 
@@ -84,10 +81,17 @@ class Chunk:
             return names | {self.defined}
         if self.compound or self.has_import:
             return names | self.words()
-        assigned = _ASSIGNED.match(self.code)
-        if assigned:
-            return names | set(_WORD.findall(assigned.group(1)))
-        return names | (self.words() if b":" in self.code else set())  # `x: int` binds x
+        code = self.code
+        for pattern in (_COMPREHENSION_TARGET, _WALRUS_TARGET):  # what the file's index counts too
+            for target in pattern.findall(code):
+                names.update(_WORD.findall(target))
+        last = 0
+        for sign in _ASSIGN_SIGN.finditer(code):  # `a = b = c`, `x += 1`, `x: int = 1`
+            if _depth(code, 0, sign.start()) == 0:
+                last = sign.start()
+        if last:
+            return names | set(_WORD.findall(code, 0, last))
+        return names | (self.words() if b":" in code else set())  # `x: int` binds x
 
 
 def split(source: bytes) -> list[Chunk] | None:
@@ -96,7 +100,7 @@ def split(source: bytes) -> list[Chunk] | None:
     line with the first member, then the other members; None when the text view is unsure."""
     if b"\x0c" in source or source.count(b"\r") != source.count(b"\r\n"):
         return None
-    code = _STRINGS_AND_COMMENTS.sub(_blank, source)
+    code = STRINGS_AND_COMMENTS.sub(_blank, source)
     if code.count(b"\n") != source.count(b"\n"):
         return None
     tops = _statements(code, 0, len(code), b"", 0)
@@ -173,13 +177,11 @@ def _continued(code: bytes, at: int) -> bool:
     return j >= 0 and code[j] == 0x5C  # "\\"
 
 
-def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], aliases: set[bytes],
-         imported: set[bytes]) -> set[int]:
-    """Indexes of the chunks a rewrite must see: those where a rule can fire, and those that bind a
-    name they mention (see the module doc). `aliases`: names bound to something a rule reacts to;
-    `imported`: every name the file's imports bind. A member's bindings belong to its class."""
-    alias_word = _words_pattern(aliases)
-    live = {i for i, c in enumerate(chunks) if relevant(c.code) or (alias_word and alias_word.search(c.code))}
+def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[bytes]) -> set[int]:
+    """Indexes of the chunks a rewrite must see: those where a rule can fire (`relevant`), and those
+    that bind a name they mention (see the module doc). `imported`: every name the file's imports
+    bind. A member's bindings belong to its class."""
+    live = {i for i, c in enumerate(chunks) if relevant(c.code)}
     binds: list[set[bytes] | None] = [None] * len(chunks)
 
     def bound(i: int) -> set[bytes]:
@@ -261,15 +263,14 @@ class Skeleton:
         return b"".join(result)
 
 
-def skeleton(source: bytes, relevant: Callable[[bytes], bool], aliases: set[bytes],
-             imported: set[bytes]) -> Skeleton | None:
+def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[bytes]) -> Skeleton | None:
     """The skeleton to parse instead of `source`, or None to parse the file whole."""
     if len(source) < MIN_BYTES or MARK in source:
         return None
     chunks = split(source)
     if not chunks:
         return None
-    kept = keep(chunks, relevant, aliases, imported)
+    kept = keep(chunks, relevant, imported)
     if len(kept) == len(chunks):
         return None
     lines = source.split(b"\n")

@@ -1,13 +1,13 @@
 """Text scans that stand in for a parse where a parse would be wasted: the code of a file without its
-strings and comments, and the names its imports bind. Used to decide which files are worth parsing
-(and, by the engine, which project modules an entry script imports)."""
+strings and comments, and what its imports bind. Used to decide which files (and which statements of a
+large file) are worth parsing, and by the engine to find which project modules an entry script imports."""
 
 from __future__ import annotations
 
 import functools
 import re
 
-_STRINGS_AND_COMMENTS = re.compile(
+STRINGS_AND_COMMENTS = re.compile(
     rb"#[^\n]*"
     rb'|"""(?:\\.|[^\\])*?"""'
     rb"|'''(?:\\.|[^\\])*?'''"
@@ -26,7 +26,7 @@ CALLED = re.compile(rb"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*(?:\(|as\s)")
 def code_only(source: bytes) -> bytes:
     """The source with every string literal and comment removed (a lexer's view, by regex: the
     leftmost match wins, as in a tokenizer, so quotes inside strings and comments do not confuse it)."""
-    return _STRINGS_AND_COMMENTS.sub(b"", source)
+    return STRINGS_AND_COMMENTS.sub(b"", source)
 
 
 @functools.lru_cache(maxsize=4)  # the engine and the text check ask for the same file in turn
@@ -72,18 +72,3 @@ def imported_names(source: bytes) -> set[bytes]:
         elif not module.startswith("."):
             names.add(module.split(".")[0].encode())
     return names
-
-
-def bound_names(source: bytes) -> set[str]:
-    """Qualified names the file's absolute imports make reachable: `import a.b` reaches `a` (and so
-    everything under it), `from a.b import c` reaches `a.b.c`, a star import all of `a.b`."""
-    bound = set()
-    for module, names in imports(source):
-        if module.startswith(".") or not module:
-            continue
-        if names:
-            bound.update(f"{module}.{name}" for name in names)
-        else:
-            bound.add(module.split(".")[0])
-            bound.add(module)
-    return bound

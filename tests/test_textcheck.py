@@ -1,0 +1,79 @@
+"""The text check before parsing is sound: a file it lets skip would get no finding if parsed."""
+
+import libcst as cst
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import transforms
+from conftest import require_framework
+from test_partial import SNIPPETS, mixed_code
+
+OPTIONS = transforms.Options()
+
+
+def findings_when_parsed(source: bytes) -> tuple:
+    """Every rule over the parsed file, the text check bypassed."""
+    return transforms._rewrite(cst.parse_module(source), source, OPTIONS, script=False).findings
+
+
+def assert_sound(source: bytes) -> None:
+    if not transforms.might_need_rewrite(source, OPTIONS, script=False):
+        assert findings_when_parsed(source) == (), "the text check skipped a file a rule would touch"
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS)
+def test_every_rule_example_gets_through(snippet):
+    source = snippet.encode()
+    if findings_when_parsed(source):
+        assert transforms.might_need_rewrite(source, OPTIONS, script=False)
+
+
+@pytest.mark.parametrize("source", [
+    "from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
+    "import mindspore.ops as P\nx = P.uniform((2,), a, b)\n",
+    "from mindspore.ops import uniform as draw\nx = draw((2,), a, b)\n",
+    "from mindspore import ops\nx = (ops\n     .uniform((2,), a, b))\n",
+    "from mindspore import ops\nx = ops . uniform ((2,), a, b)\n",
+    "from mindspore.dataset.vision import AutoAugment as AA\nclass Mine(AA):\n    pass\n",
+    "from mindspore.dataset.vision import AutoAugment\nclass Mine(AutoAugment):\n    pass\n",
+    "import os; from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
+    "from mindspore import nn, \\\n    ops\nx = ops.uniform((2,), a, b)\n",
+])
+def test_spellings_of_a_call_or_base_get_through(source):
+    source = source.encode()
+    assert findings_when_parsed(source), "the example must be one a rule touches"
+    assert transforms.might_need_rewrite(source, OPTIONS, script=False)
+
+
+@pytest.mark.parametrize("source", [
+    "from .ops import operations as P\nx = P.ReduceSum()(y)\n",  # relative: a library's own code
+    "import mindspore\nfrom mine import uniform\nx = uniform(1)\n",  # not the framework's
+    "import mindspore\nclass RandomThing:\n    def Dropout(self):\n        pass\n",  # definitions only
+])
+def test_what_no_rule_touches_is_skipped(source):
+    source = source.encode()
+    assert not findings_when_parsed(source)
+    assert not transforms.might_need_rewrite(source, OPTIONS, script=False)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mixed_code())
+def test_generated_code_is_checked_soundly(source: bytes):
+    assert_sound(source)
+
+
+def test_a_real_library_is_checked_soundly():
+    """A sample of an installed framework's files (bench/textcheck.py does all of them)."""
+    import importlib.util
+    from pathlib import Path
+
+    require_framework("mindspore")
+    root = Path(list(importlib.util.find_spec("mindspore").submodule_search_locations)[0])
+    files = sorted(root.rglob("*.py"))
+    for path in files[:: max(1, len(files) // 300)]:
+        source = path.read_bytes()
+        try:
+            cst.parse_module(source)
+        except Exception:
+            continue
+        assert_sound(source)
