@@ -38,6 +38,7 @@ def test_every_rule_example_gets_through(snippet):
     "from mindspore.dataset.vision import AutoAugment\nclass Mine(AutoAugment):\n    pass\n",
     "import os; from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
     "from mindspore import nn, \\\n    ops\nx = ops.uniform((2,), a, b)\n",
+    "import typing\nif typing.TYPE_CHECKING: pass\nelse: from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
 ])
 def test_spellings_of_a_call_or_base_get_through(source):
     source = source.encode()

@@ -77,30 +77,24 @@ def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
     A piece matters if it uses a keyword, method or name some rule reacts to without an import
     (`shuffle=`, `.map(`, `RandomCrop`, `Dropout`), or calls (or subclasses) a dotted name that the
     file's imports resolve to a name some rule reacts to (`nn.Dropout(` after
-    `from mindspore import nn`), or uses a name an import binds to one (`Dropout as D`). Where the
-    imports are written so the text scan could miss one (a backslash or a `;` in an import
-    statement), any call of a name some rule reacts to counts instead, imported or not."""
+    `from mindspore import nn`), or uses a name an import binds to one (`Dropout as D`)."""
     generic = _generic_trigger(tables, options.dropout_classes + options.random_data_ops)
     aliases = _words_pattern(_trigger_aliases(source))
-    if _UNSCANNABLE_IMPORT.search(source):
-        def calls_a_trigger(code: bytes) -> bool:
-            return not _TRIGGER_LAST.isdisjoint(textscan.CALLED.findall(code))
-    else:
-        targets = _import_targets(source)
+    targets = _import_targets(source)
 
-        def calls_a_trigger(code: bytes) -> bool:
-            chains = set(_CHAIN.findall(code))
-            for header in _CLASS_HEADER.findall(code):
-                chains.update(_DOTTED.findall(header))
-            for chain in chains:
-                chain = _SPACE.sub(b"", chain)
-                head, _, rest = chain.partition(b".")
-                if chain.rpartition(b".")[2] not in _TRIGGER_LAST or head not in targets:
-                    continue
-                suffix = "." + rest.decode() if rest else ""
-                if any(target + suffix in _TRIGGER_NAMES for target in targets[head]):
-                    return True
-            return False
+    def calls_a_trigger(code: bytes) -> bool:
+        chains = set(_CHAIN.findall(code))
+        for header in _CLASS_HEADER.findall(code):
+            chains.update(_DOTTED.findall(header))
+        for chain in chains:
+            chain = _SPACE.sub(b"", chain)
+            head, _, rest = chain.partition(b".")
+            if chain.rpartition(b".")[2] not in _TRIGGER_LAST or head not in targets:
+                continue
+            suffix = "." + rest.decode() if rest else ""
+            if any(target + suffix in _TRIGGER_NAMES for target in targets[head]):
+                return True
+        return False
 
     def relevant(code: bytes) -> bool:
         return bool(generic.search(code) or (aliases and aliases.search(code))) or calls_a_trigger(code)
@@ -205,8 +199,6 @@ def _plan_parse(source: bytes, options: Options, script: bool) -> tuple[bool, pa
     relevant = _relevance(source, options, tables)
     if not relevant(textscan.code_only(source)):
         return True, None
-    if _UNSCANNABLE_IMPORT.search(source):
-        return False, None  # pieces rely on the text scan of the imports: parse it whole
     return False, partial.skeleton(source, relevant, textscan.imported_names(source))
 
 
@@ -337,4 +329,3 @@ _CHAIN = re.compile(
 _CLASS_HEADER = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
 _DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*")
 _SPACE = re.compile(rb"[\s\\]+")
-_UNSCANNABLE_IMPORT = re.compile(rb"\b(?:import|from)\b[^\n#]*\\\r?\n|;[ \t]*(?:import|from)[ \t]")

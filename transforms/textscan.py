@@ -15,12 +15,12 @@ STRINGS_AND_COMMENTS = re.compile(
     rb"|'(?:\\.|[^'\\\n])*'",
     re.DOTALL,
 )
+# An import statement: at a line start, after `;`, or after the `:` of a one-line `if`/`try`.
 _IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
     rb"|import[ \t]+(?P<plain>[^\n#;]+))",
     re.MULTILINE,
 )
-CALLED = re.compile(rb"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*(?:\(|as\s)")
 
 
 def code_only(source: bytes) -> bytes:
@@ -29,12 +29,17 @@ def code_only(source: bytes) -> bytes:
     return STRINGS_AND_COMMENTS.sub(b"", source)
 
 
+def _joined(source: bytes) -> bytes:
+    """Backslash continuations joined, as Python joins them (`from a import b, \\` + `c`)."""
+    return source.replace(b"\\\r\n", b" ").replace(b"\\\n", b" ") if b"\\" in source else source
+
+
 @functools.lru_cache(maxsize=4)  # the engine and the text check ask for the same file in turn
 def imports(source: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
     `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names."""
     found = []
-    for match in _IMPORT.finditer(source):
+    for match in _IMPORT.finditer(_joined(source)):
         if match.group("module") is not None:
             names = match.group("names").decode("latin-1").strip("() \t\r\n")
             parts = [n.split(" as ")[0].strip() for n in re.split(r"\s*,\s*", names)]
@@ -51,7 +56,7 @@ def aliases(source: bytes) -> dict[str, str]:
     """Local name -> qualified name for each `as` of the file's absolute imports:
     `from a.b import c as d` gives d -> a.b.c, `import a.b as e` gives e -> a.b."""
     found = {}
-    for match in _IMPORT.finditer(source):
+    for match in _IMPORT.finditer(_joined(source)):
         module = match.group("module")
         text = match.group("names") if module is not None else match.group("plain")
         if module is not None and (module.startswith(b".") or not module):
