@@ -57,6 +57,7 @@ class Finder:
         self._found: dict[tuple, list[Path] | None] = {}
         self._real: dict[Path, Path] = {}
         self._listings: dict[Path, frozenset[str]] = {}
+        self._relative: dict[tuple[Path, Path], str | None] = {}
 
     def project_root(self, path: Path) -> Path:
         start = path if path.is_dir() else path.parent
@@ -75,6 +76,18 @@ class Finder:
         if path not in self._real:
             self._real[path] = path.resolve()
         return self._real[path]
+
+    def relative(self, path: Path, folder: Path) -> str:
+        """`path` (resolved) relative to `folder` (resolved), as posix; ValueError if outside."""
+        key = (path, folder)
+        if key not in self._relative:
+            try:
+                self._relative[key] = self.real(path).relative_to(folder).as_posix()
+            except ValueError:
+                self._relative[key] = None
+        if self._relative[key] is None:
+            raise ValueError(f"{path} is not under {folder}")
+        return self._relative[key]
 
     def resolve(self, importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:
         """The project files an import executes: packages' `__init__.py` on the way, the module, and

@@ -279,11 +279,14 @@ class Runner:
         found: list[Task] = []
         cwd = self.finder.real(self.cwd)
         for task, file_result in zip(level, processed):
+            if not file_result.imports:
+                continue
             search, root = self.context[task.rel]
+            importer = Path(os.path.abspath(task.path))
             for module, names in file_result.imports:
-                for path in self.finder.resolve(Path(os.path.abspath(task.path)), module, names, search, root):
+                for path in self.finder.resolve(importer, module, names, search, root):
                     try:
-                        rel = self.finder.real(path).relative_to(cwd).as_posix()
+                        rel = self.finder.relative(path, cwd)
                     except ValueError:
                         note = f"{path}: imported by {task.rel} but outside the current directory; not rewritten"
                         if note not in result.notes:

@@ -15,12 +15,14 @@ STRINGS_AND_COMMENTS = re.compile(
     rb"|'(?:\\.|[^'\\\n])*'",
     re.DOTALL,
 )
-# An import statement: at a line start, after `;`, or after the `:` of a one-line `if`/`try`.
+# An import statement, matched where one can start: a line start, after `;`, or after the `:` of a
+# one-line `if`/`try` (only lines holding the word "import" are looked at).
 _IMPORT = re.compile(
-    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
-    rb"|import[ \t]+(?P<plain>[^\n#;]+))",
-    re.MULTILINE,
+    rb"[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+(?P<plain>[^\n#;]+))"
 )
+_STATEMENT_SEPARATOR = re.compile(rb"[;:]")
+_AS = re.compile(r"\s+as\s+")
 
 
 def code_only(source: bytes) -> bytes:
@@ -35,45 +37,64 @@ def _joined(source: bytes) -> bytes:
 
 
 @functools.lru_cache(maxsize=4)  # the engine and the text check ask for the same file in turn
-def imports(source: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _import_statements(source: bytes) -> tuple[tuple[str | None, tuple[tuple[str, str], ...]], ...]:
+    """(module, ((name, local), ...)) per import statement: module None for `import a.b as c`
+    (name 'a.b', local 'c', or '' without `as`), else the from-import's module ('.a' relative)."""
+    text = _joined(source)
+    found = []
+    done = -1  # the last line looked at
+    for word in re.finditer(b"import", text):
+        line = text.rfind(b"\n", 0, word.start()) + 1
+        if line <= done:
+            continue
+        done = line
+        end = text.find(b"\n", word.start())
+        end = len(text) if end < 0 else end
+        for start in [line, *(m.end() for m in _STATEMENT_SEPARATOR.finditer(text, line, end))]:
+            match = _IMPORT.match(text, start)
+            if match is None:
+                continue
+            module = match.group("module")
+            listed = (match.group("names") if module is not None else match.group("plain")).decode("latin-1")
+            pairs = []
+            for part in re.split(r"\s*,\s*", listed.strip("() \t\r\n")):
+                name, local = (_AS.split(part.strip(), 1) + [""])[:2]
+                pairs.append((name.strip(), local.strip()))
+            found.append((module.decode("latin-1") if module is not None else None, tuple(pairs)))
+    return tuple(found)
+
+
+def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
     """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
     `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names."""
     found = []
-    for match in _IMPORT.finditer(_joined(source)):
-        if match.group("module") is not None:
-            names = match.group("names").decode("latin-1").strip("() \t\r\n")
-            parts = [n.split(" as ")[0].strip() for n in re.split(r"\s*,\s*", names)]
-            found.append((match.group("module").decode("latin-1"), tuple(p for p in parts if p.isidentifier())))
+    for module, pairs in _import_statements(source):
+        if module is not None:
+            found.append((module, tuple(name for name, _ in pairs if name.isidentifier())))
         else:
-            for part in match.group("plain").decode("latin-1").split(","):
-                name = part.split(" as ")[0].strip()
-                if name and all(p.isidentifier() for p in name.split(".")):
-                    found.append((name, ()))
-    return tuple(found)
+            found += [(name, ()) for name, _ in pairs if name and all(p.isidentifier() for p in name.split("."))]
+    return found
 
 
 def aliases(source: bytes) -> dict[str, str]:
     """Local name -> qualified name for each `as` of the file's absolute imports:
     `from a.b import c as d` gives d -> a.b.c, `import a.b as e` gives e -> a.b."""
     found = {}
-    for match in _IMPORT.finditer(_joined(source)):
-        module = match.group("module")
-        text = match.group("names") if module is not None else match.group("plain")
-        if module is not None and (module.startswith(b".") or not module):
+    for module, pairs in _import_statements(source):
+        if module is not None and (module.startswith(".") or not module):
             continue
-        for part in re.split(rb"\s*,\s*", text.strip(b"() \t\r\n")):
-            name, _, local = (p.strip() for p in part.partition(b" as "))
-            if name and local.decode("latin-1").isidentifier():
-                found[local.decode("latin-1")] = (module.decode("latin-1") + "." if module is not None else "") + name.decode("latin-1")
+        for name, local in pairs:
+            if name and local.isidentifier():
+                found[local] = f"{module}.{name}" if module is not None else name
     return found
 
 
 def imported_names(source: bytes) -> set[bytes]:
-    """Every local name the file's import statements bind (`import a.b` binds a)."""
-    names = {local.encode() for local in aliases(source)}
-    for module, parts in imports(source):
-        if parts:
-            names.update(p.encode() for p in parts)
-        elif not module.startswith("."):
-            names.add(module.split(".")[0].encode())
+    """Every local name the file's import statements bind (`import a.b` binds a, `as c` binds c)."""
+    names = set()
+    for module, pairs in _import_statements(source):
+        for name, local in pairs:
+            bound = local or (name if module is not None else name.split(".")[0])
+            if bound.isidentifier():
+                names.add(bound.encode())
     return names
