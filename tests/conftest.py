@@ -10,6 +10,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 
 
+def rule_snippets() -> list[str]:
+    """The `before` code of every rule example: material for generated programs."""
+    from codemod.engine import all_rules
+
+    return sorted({example.before for rule in all_rules().values() for example in rule.examples})
+
+
+def vary_line_endings(draw, text: str) -> bytes:
+    """`text` with CRLF line endings or not, and its last newline or not, as hypothesis draws."""
+    from hypothesis import strategies as st
+
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text.encode()
+
+
 def require_framework(module: str) -> None:
     """Frameworks are real in these tests: missing in CI is a failure, elsewhere a skip."""
     if importlib.util.find_spec(module) is None:

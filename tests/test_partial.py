@@ -7,13 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import transforms
-from codemod.engine import all_rules
-from conftest import require_framework
+from conftest import require_framework, rule_snippets, vary_line_endings
 from transforms import partial
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
-SNIPPETS = sorted({example.before for rule in all_rules().values() for example in rule.examples})
+SNIPPETS = rule_snippets()
 UNRELATED = [
     "def unrelated(a, b=2):\n    return a + b\n",
     "@staticmethod\ndef decorated(x):\n    if x:\n        return 1\n    else:\n        return 2\n",
@@ -187,12 +186,7 @@ def mixed_code(draw) -> bytes:
     parts = draw(st.lists(st.sampled_from(SNIPPETS + UNRELATED), min_size=2, max_size=6))
     members = draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=5))
     parts.insert(draw(st.integers(0, len(parts))), "class Net(nn.Cell):\n" + "\n".join(members))
-    text = HEADER + "\n".join(parts)
-    if draw(st.booleans()):
-        text = text.replace("\n", "\r\n")
-    if draw(st.booleans()):
-        text = text.rstrip("\r\n")
-    return text.encode()
+    return vary_line_endings(draw, HEADER + "\n".join(parts))
 
 
 @SETTINGS

@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 
 import transforms
 from codemod import patch as patchlib
-from codemod.engine import all_rules
-from conftest import require_framework, run_reprofix
+from conftest import require_framework, rule_snippets, run_reprofix, vary_line_endings
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\nfrom mindspore import nn, ops\n"
-SNIPPETS = sorted({example.before for rule in all_rules().values() for example in rule.examples})
+SNIPPETS = rule_snippets()
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -40,13 +39,7 @@ def training_code(draw) -> bytes:
     """Rule examples stitched together, with blank lines, comments, CRLF or a missing last newline."""
     parts = draw(st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=4))
     glue = draw(st.sampled_from(["\n", "\n\n", "\n# a comment\n", "\n\n\n"]))
-    body = glue.join(p.replace("\n", "\n") for p in parts)
-    text = HEADER + body
-    if draw(st.booleans()):
-        text = text.replace("\n", "\r\n")
-    if draw(st.booleans()):
-        text = text.rstrip("\r\n")
-    return text.encode()
+    return vary_line_endings(draw, HEADER + glue.join(parts))
 
 
 @SETTINGS
