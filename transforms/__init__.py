@@ -59,8 +59,7 @@ class Rewritten:
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
     """A cheap text check, before any parse: can a rule fire in this file? An entry script that
     imports a framework always can (the seed block); any other file only if its code (strings and
-    comments aside) calls a name some rule reacts to that its imports can reach, or uses a keyword
-    or method some rule reacts to."""
+    comments aside) is relevant (see `_relevance`)."""
     tables = _tables_named(source)
     if not tables:
         return False
@@ -80,7 +79,7 @@ def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
     file's imports resolve to a name some rule reacts to (`nn.Dropout(` after
     `from mindspore import nn`), or uses a name an import binds to one (`Dropout as D`)."""
     generic = _generic_trigger(tables, options.dropout_classes + options.random_data_ops)
-    aliases = _words_pattern(_trigger_aliases(source))
+    aliases = textscan.words_pattern(_trigger_aliases(source))
     targets = _import_targets(source)
 
     def calls_a_trigger(code: bytes) -> bool:
@@ -119,12 +118,6 @@ def _import_targets(source: bytes) -> dict[bytes, set[str]]:
         root = module.split(".")[0]
         targets.setdefault(root.encode(), set()).add(root)
     return targets
-
-
-def _words_pattern(words: set[bytes]) -> re.Pattern | None:
-    if not words:
-        return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(words)) + rb")\b")
 
 
 def _trigger_aliases(source: bytes) -> set[bytes]:

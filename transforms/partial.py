@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .textscan import STRINGS_AND_COMMENTS
+from .textscan import STRINGS_AND_COMMENTS, words_pattern
 
 MIN_BYTES = 16 * 1024  # smaller files (most of a training project) are parsed whole: little to gain
 MARK = b"#~reprofix-skipped~"
@@ -198,7 +198,7 @@ def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[b
         for i in todo:
             if not chunks[i].has_import and chunks[i].defined is None:
                 flows.setdefault(chunks[i].parent, set()).update(bound(i))
-        patterns = {scope: _words_pattern(names) for scope, names in flows.items()}
+        patterns = {scope: words_pattern(names) for scope, names in flows.items()}
         todo = []
         for i, chunk in enumerate(chunks):
             if i in live:
@@ -228,12 +228,6 @@ def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[b
             kept.add(i)
     kept |= {chunks[i].parent for i in kept if chunks[i].parent is not None}
     return kept
-
-
-def _words_pattern(words: set[bytes]) -> re.Pattern | None:
-    if not words:
-        return None
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(words)) + rb")\b")
 
 
 @dataclass

@@ -25,6 +25,13 @@ _STATEMENT_SEPARATOR = re.compile(rb"[;:]")
 _AS = re.compile(r"\s+as\s+")
 
 
+def words_pattern(words: set[bytes]) -> re.Pattern | None:
+    """A pattern finding any of `words` as a whole word; None for no words."""
+    if not words:
+        return None
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(words)) + rb")\b")
+
+
 def code_only(source: bytes) -> bytes:
     """The source with every string literal and comment removed (a lexer's view, by regex: the
     leftmost match wins, as in a tokenizer, so quotes inside strings and comments do not confuse it)."""
