@@ -173,6 +173,15 @@ def test_an_import_inside_a_function_that_cannot_matter_still_counts():
     assert whole == pieces
 
 
+def test_when_the_pieces_do_not_come_back_the_file_is_parsed_whole(monkeypatch):
+    source = (HEADER + UNRELATED[0] + UNRELATED[1] + "layer = nn.Dropout(p=0.5)\n" + UNRELATED[2]).encode()
+    whole, _ = rewrite_both(source)
+    monkeypatch.setattr(partial, "MIN_BYTES", 0)
+    monkeypatch.setattr(partial.Skeleton, "restore", lambda self, rendered: None)
+    result = transforms.rewrite(source, script=False)
+    assert (result.code, result.findings, result.frameworks) == whole and whole[0] != source
+
+
 @pytest.mark.parametrize("snippet", SNIPPETS)
 def test_rule_examples_give_the_same_in_pieces(snippet):
     source = (UNRELATED[1] + snippet + "\n" + UNRELATED[2] + UNRELATED[0]).encode()
