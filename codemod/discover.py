@@ -77,16 +77,14 @@ class Finder:
             self._real[path] = path.resolve()
         return self._real[path]
 
-    def relative(self, path: Path, folder: Path) -> str:
-        """`path` (resolved) relative to `folder` (resolved), as posix; ValueError if outside."""
+    def relative(self, path: Path, folder: Path) -> str | None:
+        """`path` (resolved) relative to `folder` (resolved), as posix; None if it is outside."""
         key = (path, folder)
         if key not in self._relative:
             try:
                 self._relative[key] = self.real(path).relative_to(folder).as_posix()
             except ValueError:
                 self._relative[key] = None
-        if self._relative[key] is None:
-            raise ValueError(f"{path} is not under {folder}")
         return self._relative[key]
 
     def resolve(self, importer: Path, module: str, names: tuple[str, ...], search: list[Path], root: Path) -> list[Path]:

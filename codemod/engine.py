@@ -285,9 +285,8 @@ class Runner:
             importer = Path(os.path.abspath(task.path))
             for module, names in file_result.imports:
                 for path in self.finder.resolve(importer, module, names, search, root):
-                    try:
-                        rel = self.finder.relative(path, cwd)
-                    except ValueError:
+                    rel = self.finder.relative(path, cwd)
+                    if rel is None:
                         note = f"{path}: imported by {task.rel} but outside the current directory; not rewritten"
                         if note not in result.notes:
                             result.notes.append(note)

@@ -80,7 +80,7 @@ def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
     `from mindspore import nn`), or uses a name an import binds to one (`Dropout as D`)."""
     generic = _generic_trigger(tables, options.dropout_classes + options.random_data_ops)
     aliases = textscan.words_pattern(_trigger_aliases(source))
-    targets = _import_targets(source)
+    targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
 
     def calls_a_trigger(code: bytes) -> bool:
         chains = set(_CHAIN.findall(code))
@@ -102,22 +102,6 @@ def _relevance(source: bytes, options: Options, tables: tuple[str, ...]):
         return generic(code) or bool(aliases and aliases.search(code)) or calls_a_trigger(code)
 
     return relevant
-
-
-def _import_targets(source: bytes) -> dict[bytes, set[str]]:
-    """Local name -> every qualified name an absolute import of the file binds it to (a superset of
-    what the parsed file's index resolves it to)."""
-    targets: dict[bytes, set[str]] = {}
-    for local, target in textscan.aliases(source).items():
-        targets.setdefault(local.encode(), set()).add(target)
-    for module, names in textscan.imports(source):
-        if module.startswith(".") or not module:
-            continue
-        for name in names:
-            targets.setdefault(name.encode(), set()).add(f"{module}.{name}")
-        root = module.split(".")[0]
-        targets.setdefault(root.encode(), set()).add(root)
-    return targets
 
 
 def _trigger_aliases(source: bytes) -> set[bytes]:
@@ -192,7 +176,7 @@ def _plan_parse(source: bytes, options: Options, script: bool) -> tuple[bool, pa
     relevant = _relevance(source, options, tables)
     if not relevant(textscan.code_only(source)):
         return True, None
-    return False, partial.skeleton(source, relevant, textscan.imported_names(source))
+    return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)))
 
 
 def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True) -> bytes | None:

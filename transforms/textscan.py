@@ -96,12 +96,17 @@ def aliases(source: bytes) -> dict[str, str]:
     return found
 
 
-def imported_names(source: bytes) -> set[bytes]:
-    """Every local name the file's import statements bind (`import a.b` binds a, `as c` binds c)."""
-    names = set()
+def import_bindings(source: bytes) -> dict[bytes, set[str]]:
+    """Local name -> every qualified name the file's import statements bind it to: `import a.b`
+    binds a -> a, `import a.b as c` c -> a.b, `from m import x as y` y -> m.x (relative ones keep
+    their dots: `from . import z` binds z -> .z)."""
+    found: dict[bytes, set[str]] = {}
     for module, pairs in _import_statements(source):
         for name, local in pairs:
-            bound = local or (name if module is not None else name.split(".")[0])
-            if bound.isidentifier():
-                names.add(bound.encode())
-    return names
+            if module is None:
+                local, target = local or name.split(".")[0], name if local else name.split(".")[0]
+            else:
+                local, target = local or name, module + name if module.endswith(".") else f"{module}.{name}"
+            if local.isidentifier():
+                found.setdefault(local.encode(), set()).add(target)
+    return found
