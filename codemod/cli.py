@@ -218,7 +218,7 @@ def scan(
 
     result = _run(_config(paths), paths, entry, exclude, disable, jobs, no_follow, None)
     if leftovers:
-        keep = {engine.LEFTOVER_RULE.id}
+        keep = {rule.id for rule in engine.all_rules().values() if rule.name == "reprofix-leftover"}
         result.files = [
             engine.FileResult(f.path, f.original, f.original, tuple(x for x in f.findings if x.rule in keep), f.entry)
             for f in result.files

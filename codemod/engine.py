@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 import transforms
-from transforms.rule import NOTE, REPORT, Example, Finding, Rule
+from transforms.rule import Finding, Rule
 
 from . import discover, undo
 from . import patch as patchlib
@@ -22,27 +22,8 @@ class UsageError(Exception):
     """Bad input from the command line (exit 2)."""
 
 
-SYS_PATH_RULE = Rule(
-    "RP001", "sys-path-import", "any", REPORT,
-    "Changes to `sys.path` are reported: imports that rely on them are not followed.",
-    "reprofix follows a script's imports the way Python resolves them from the script's folder and "
-    "the project root; a folder added to `sys.path` at run time is not guessed. Name the files "
-    "found through it on the command line (or pass their folder).",
-    examples=(Example('import sys\nimport mindspore\nsys.path.append("../common")\n', None, reports=("RP001",)),),
-)
-LEFTOVER_RULE = Rule(
-    "RP002", "reprofix-leftover", "any", NOTE,
-    "A file already holds changes `reprofix apply` made.",
-    "The seed block's markers and the `# [reprofix ...]` comments show the file was rewritten and "
-    "not reverted; `reprofix scan --leftovers` fails on them, to keep them out of commits.",
-    examples=(Example("import mindspore\n" + transforms.MARKERS[1] + "MS201] was: nn.Dropout(0.5)\n", None,
-                      reports=("RP002",)),),
-)
-RULES = (SYS_PATH_RULE, LEFTOVER_RULE)
-
-
 def all_rules() -> dict[str, Rule]:
-    return {**transforms.RULES, **{rule.id: rule for rule in RULES}}
+    return transforms.RULES
 
 
 @dataclass(frozen=True)
@@ -93,25 +74,9 @@ def relative(path: str, cwd: Path) -> str:
 
 
 def rewrite_source(original: bytes, options: transforms.Options, *, script: bool):
-    """One file's rewrite plus the engine's own findings: (new code, findings, frameworks used).
-    Raises transforms.SourceError."""
+    """One file's rewrite: (new code, findings, frameworks used). Raises transforms.SourceError."""
     rewritten = transforms.rewrite(original, options, script=script)
-    findings = list(rewritten.findings)
-    if SYS_PATH_RULE.id not in options.disabled:
-        for line, col in discover.sys_path_changes(original):
-            findings.append(Finding(SYS_PATH_RULE.id, line, col,
-                                    "sys.path is changed here: imports found through it are not followed; "
-                                    "name those files on the command line", REPORT))
-    marked = []
-    if any(m.encode() in original for m in transforms.MARKERS):
-        marked = [i for i, line in enumerate(original.splitlines(), 1)
-                  if any(m.encode() in line for m in transforms.MARKERS)]
-    if marked and LEFTOVER_RULE.id not in options.disabled:
-        findings.append(Finding(LEFTOVER_RULE.id, marked[0], 1,
-                                f"reprofix changes are in this file ({len(marked)} marked line(s)); "
-                                "`reprofix revert` takes them out", NOTE))
-    findings.sort(key=lambda f: (f.line, f.col, f.rule))
-    return rewritten.code, tuple(findings), rewritten.frameworks
+    return rewritten.code, rewritten.findings, rewritten.frameworks
 
 
 def process(task: Task, options: transforms.Options) -> FileResult:

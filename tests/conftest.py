@@ -14,7 +14,7 @@ def rule_snippets() -> list[str]:
     """The `before` code of every rule example: material for generated programs."""
     from codemod.engine import all_rules
 
-    return sorted({example.before for rule in all_rules().values() for example in rule.examples})
+    return sorted({example.code for rule in all_rules().values() for example in rule.examples})
 
 
 def vary_line_endings(draw, text: str) -> bytes:

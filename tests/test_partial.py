@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import transforms
 from conftest import require_framework, rule_snippets, vary_line_endings
-from transforms import partial
+from transforms import partial, pipeline
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
@@ -38,30 +38,17 @@ MEMBERS = [
 
 def rewrite_both(source: bytes, options=transforms.Options()):
     """(whole, in pieces) as `transforms.rewrite` gives them, or the SourceError message of each."""
-    def run():
+    def run(min_piece_bytes):
         try:
-            result = transforms.rewrite(source, options, script=False)
+            result = transforms.rewrite(source, options, script=False, min_piece_bytes=min_piece_bytes)
             return result.code, result.findings, result.frameworks
         except transforms.SourceError as error:
             return error.message
-    saved = partial.MIN_BYTES
-    try:
-        partial.MIN_BYTES = 10**12
-        whole = run()
-        partial.MIN_BYTES = 0
-        pieces = run()
-    finally:
-        partial.MIN_BYTES = saved
-    return whole, pieces
+    return run(10**12), run(0)
 
 
 def skeleton_of(source: bytes, options=transforms.Options()):
-    saved = partial.MIN_BYTES
-    try:
-        partial.MIN_BYTES = 0
-        return transforms._plan_parse(source, options, False)[1]
-    finally:
-        partial.MIN_BYTES = saved
+    return pipeline.skeleton(source, options, min_piece_bytes=0)
 
 
 def test_split_finds_statements_and_class_members():
@@ -176,9 +163,8 @@ def test_an_import_inside_a_function_that_cannot_matter_still_counts():
 def test_when_the_pieces_do_not_come_back_the_file_is_parsed_whole(monkeypatch):
     source = (HEADER + UNRELATED[0] + UNRELATED[1] + "layer = nn.Dropout(p=0.5)\n" + UNRELATED[2]).encode()
     whole, _ = rewrite_both(source)
-    monkeypatch.setattr(partial, "MIN_BYTES", 0)
-    monkeypatch.setattr(partial.Skeleton, "restore", lambda self, rendered: None)
-    result = transforms.rewrite(source, script=False)
+    monkeypatch.setattr(partial.Skeleton, "restore", lambda self, rendered: None)  # a fault, injected
+    result = transforms.rewrite(source, script=False, min_piece_bytes=0)
     assert (result.code, result.findings, result.frameworks) == whole and whole[0] != source
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 import transforms
-from codemod.engine import all_rules, rewrite_source
-from transforms import NOTE, REPORT, REWRITE
+from codemod.engine import all_rules
+from transforms import NOTE, REPORT, REWRITE, Valid
 
 ALL_RULES = all_rules()
 EXAMPLES = [
-    pytest.param(rule, example, id=f"{rule.id}-{index}")
+    pytest.param(rule, example, id=f"{rule.id}-{type(example).__name__.lower()}-{index}")
     for rule in ALL_RULES.values()
     for index, example in enumerate(rule.examples)
 ]
@@ -19,22 +19,26 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_rule_example(rule, example):
-    code, findings, _ = rewrite_source(example.before.encode(), transforms.Options(), script=example.script)
-    expected = example.before if example.after is None else example.after
-    assert code.decode() == expected
-    reported = [f.rule for f in findings if f.kind != REWRITE]
-    for rule_id in set(example.reports):
-        assert reported.count(rule_id) >= example.reports.count(rule_id), findings
-    if example.after is not None and example.after != example.before:
-        assert rule.id in {f.rule for f in findings if f.kind == REWRITE}
+    """Fixit's standard: valid code gets no finding at all; invalid code gets exactly its rewrite and
+    exactly its findings, at their line and column."""
+    result = transforms.rewrite(example.code.encode(), transforms.Options(), script=example.script)
+    found = tuple(f.short() for f in result.findings)
+    if isinstance(example, Valid):
+        assert result.code.decode() == example.code
+        assert found == ()
+        return
+    expected = example.code if example.expected is None else example.expected
+    assert result.code.decode() == expected
+    assert found == example.findings
+    assert any(f.endswith(" " + rule.id) for f in found), "an invalid example shows its own rule"
 
 
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_rewrite_is_idempotent(rule, example):
-    once = transforms.rewrite(example.before.encode(), script=example.script).code
+    once = transforms.rewrite(example.code.encode(), script=example.script).code
     twice = transforms.rewrite(once, script=example.script)
     assert twice.code == once
-    assert not twice.changes()
+    assert not [f for f in twice.findings if f.kind == REWRITE]
 
 
 @pytest.mark.parametrize("rule", list(ALL_RULES.values()), ids=lambda r: r.id)
@@ -43,9 +47,9 @@ def test_every_rule_is_documented_and_proven(rule):
     assert rule.name and " " not in rule.name
     assert rule.fix in (REWRITE, REPORT, NOTE)
     assert rule.summary and rule.why
-    assert rule.examples, "every rule carries at least one example"
+    assert rule.invalid, "every rule shows what it finds"
     if rule.fix == REWRITE:
-        assert any(e.after not in (None, e.before) for e in rule.examples)
+        assert any(e.expected not in (None, e.code) for e in rule.invalid)
 
 
 def test_readme_rule_table_is_generated_from_the_rules():
@@ -73,9 +77,9 @@ def test_seed_block_aliases_around_a_clashing_name():
 def test_seed_block_goes_after_docstring_future_and_imports():
     source = b'"""Doc."""\nfrom __future__ import annotations\nimport os\nimport mindspore\n\nprint(os.name)\n'
     code = transforms.rewrite(source, script=True).code.decode()
-    head, block = code.split(transforms.rewriter.SEED_BLOCK_START)
+    head, block = code.split(transforms.markers.SEED_BLOCK_START)
     assert head.startswith('"""Doc."""\nfrom __future__ import annotations\nimport os\nimport mindspore\n')
-    assert block.index(transforms.rewriter.SEED_BLOCK_END) < block.index("print(os.name)")
+    assert block.index(transforms.markers.SEED_BLOCK_END) < block.index("print(os.name)")
 
 
 def test_non_script_gets_no_seed_block():

@@ -6,10 +6,8 @@ from typing import Sequence
 
 import libcst as cst
 
-from .table import Param
-
-COMMENT_MARK = "# [reprofix "
-COMMENT_PREFIX = COMMENT_MARK + "{rule}]"
+from .facts import Param
+from .markers import COMMENT_PREFIX
 
 
 def find_arg(call: cst.Call, param: Param) -> cst.Arg | None:

@@ -8,9 +8,15 @@ beside the 2.x ones so old scripts are fixed the same way.
 
 from __future__ import annotations
 
-from .rewriter import SEED_BLOCK_END, SEED_BLOCK_START
-from .rule import NOTE, REPORT, REWRITE, Example, Rule
-from .table import ArgFix, FrameworkTable, Param as P, Replacement, SamplerFix, SeedBlock, Setting
+from . import common
+from .common import qualified
+from .facts import (
+    ArgFix, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
+    Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
+    SourceSetting,
+)
+from .rule import NOTE, REPORT, REWRITE, Invalid, Rule, Valid
+from .table import FrameworkTable
 
 FRAMEWORK = "mindspore"
 
@@ -41,31 +47,12 @@ RANDOM_VISION_OPS = (
     "RandomApply", "RandomChoice", "RandomOrder",
 )
 RANDOM_TRANSFORMS_OPS = ("RandomApply", "RandomChoice", "RandomOrder")
+RANDOM_DATA_OPS = qualified(TRANSFORMS, RANDOM_TRANSFORMS_OPS) | qualified(VISION, RANDOM_VISION_OPS)
+COMPOSERS = qualified(TRANSFORMS, ("Compose",))
+PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no Crop, no decode-crop
 
 
-def _random_data_ops() -> dict[str, object]:
-    ops: dict[str, object] = {}
-    for module in TRANSFORMS:
-        for name in RANDOM_TRANSFORMS_OPS:
-            ops[f"{module}.{name}"] = "MS104"
-    for module, transforms in VISION.items():
-        compose = f"{transforms}.Compose"
-        for name in RANDOM_VISION_OPS:
-            ops[f"{module}.{name}"] = "MS104"
-        if module.endswith("py_transforms"):  # PIL-based 1.x ops: no Crop, no decode-crop
-            ops[f"{module}.RandomCrop"] = Replacement("MS101", ("CenterCrop({size})",), compose)
-        else:
-            ops[f"{module}.RandomCrop"] = Replacement("MS101", ("Crop((0, 0), {size})",), compose)
-            ops[f"{module}.RandomCropDecodeResize"] = Replacement(
-                "MS103", ("Decode()", "Resize({size})", "CenterCrop({size})"), compose
-            )
-        ops[f"{module}.RandomResizedCrop"] = Replacement(
-            "MS102", ("Resize({size})", "CenterCrop({size})"), compose
-        )
-    return ops
-
-
-SOURCES = {
+SIGNATURES = {
     "mindspore.dataset.AGNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
     "mindspore.dataset.AmazonReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
     "mindspore.dataset.CLUEDataset": ('dataset_files', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
@@ -141,9 +128,10 @@ DATASET_KEYWORDS = frozenset(
     {"operations", "input_columns", "output_columns", "num_parallel_workers", "python_multiprocessing",
      "batch_size", "drop_remainder", "per_batch_map", "pad_info"}
 )
+SOURCES = Sources(SIGNATURES)
 _WORKER_FIXES = (
-    ArgFix(P("num_parallel_workers", None), "1", "workers"),
-    ArgFix(P("python_multiprocessing", None), "False", "workers", only_if_given=True),
+    ArgFix(P("num_parallel_workers", None), "1"),
+    ArgFix(P("python_multiprocessing", None), "False", only_if_given=True),
 )
 
 SAMPLERS = {
@@ -173,7 +161,7 @@ DROPOUT_FUNCTIONS = {
     **{f"mindspore.ops.{n}": P("input", 0) for n in ("dropout", "dropout1d", "dropout2d", "dropout3d")},
     **{f"mindspore.mint.nn.functional.{n}": P("input", 0) for n in ("dropout", "dropout2d")},
 }
-DROPOUT_PRIMITIVES = {f"mindspore.ops.{n}": P("keep_prob", 0) for n in ("Dropout", "Dropout2D", "Dropout3D")}
+DROPOUT_PRIMITIVES = {f"mindspore.ops.{n}": (ArgFix(P("keep_prob", 0), "1.0"),) for n in ("Dropout", "Dropout2D", "Dropout3D")}
 
 SEEDED_OPS = {
     f"mindspore.ops.{name}": params
@@ -244,10 +232,7 @@ ASCEND_NONDETERMINISTIC = frozenset(
 # ---------------------------------------------------------------------------------------------
 # Reported only
 
-SEED_FUNCTIONS = frozenset(
-    {"mindspore.set_seed", "mindspore.common.set_seed", "mindspore.common.seed.set_seed",
-     "numpy.random.seed", "random.seed"}
-)
+SEED_FUNCTIONS = frozenset({"mindspore.set_seed", "mindspore.common.set_seed", "mindspore.common.seed.set_seed"})
 CHECKPOINT_LOADERS = frozenset(
     {"mindspore.load_checkpoint", "mindspore.train.load_checkpoint",
      "mindspore.train.serialization.load_checkpoint"}
@@ -268,31 +253,51 @@ SEED_BLOCK = SeedBlock(
 )
 
 # ---------------------------------------------------------------------------------------------
-# Rules: id, doc, and the examples the test suite runs (before -> after, None: left unchanged)
-_VISION = "import mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\n"
-_NN = "from mindspore import nn, ops\n"
-
+# Rules: id, doc, facts, and the examples the test suite runs
 RULES = (
     Rule(
         "MS001", "seed-block", FRAMEWORK, REWRITE,
         "Inserts a seed block after the leading imports of an entry script.",
         "Step 1 of the procedure: every global seed fixed (mindspore, numpy, random) to a non-zero "
-        "value, the data pipeline's global worker count set to 1, and MindSpore's determinism switch "
-        "on (`set_deterministic(True)`, or `set_context(deterministic=\"ON\")` on releases before it; "
-        "the block decides at run time). The block is marked, fully qualified, imports what it needs "
-        "(under a private alias when the file binds a name like `random` to something else), and is "
-        "never inserted twice.",
-        examples=(Example(
-            '"""Train."""\nimport mindspore as ms\n\nms.set_context(mode=ms.PYNATIVE_MODE)\n',
-            '"""Train."""\nimport mindspore as ms\n\n' + SEED_BLOCK_START + "\nimport random\nimport numpy\n"
-            "import mindspore\nimport mindspore.dataset\nrandom.seed(1)\nnumpy.random.seed(1)\n"
-            "mindspore.set_seed(1)\nmindspore.dataset.config.set_num_parallel_workers(1)\n"
-            'if hasattr(mindspore, "set_deterministic"):  # MindSpore 2.3 and later\n'
-            "    mindspore.set_deterministic(True)\nelse:\n"
-            '    mindspore.set_context(deterministic="ON")\n' + SEED_BLOCK_END + "\n\n"
-            "ms.set_context(mode=ms.PYNATIVE_MODE)\n",
-            script=True,
-        ),),
+        "value, the data pipeline's global worker count set to 1, and MindSpore's determinism "
+        'switch on (`set_deterministic(True)`, or `set_context(deterministic="ON")` on releases '
+        "before it; the block decides at run time). The block is marked, fully qualified, imports "
+        "what it needs (under a private alias when the file binds a name like `random` to something "
+        "else), and is never inserted twice.",
+        facts=(SEED_BLOCK,),
+        invalid=(
+            Invalid(
+                '''
+                """Train."""
+                import mindspore as ms
+
+                ms.set_context(mode=ms.PYNATIVE_MODE)
+                ''',
+                '''
+                """Train."""
+                import mindspore as ms
+
+                # >>> reprofix: reproducibility block, remove with `reprofix revert` >>>
+                import random
+                import numpy
+                import mindspore
+                import mindspore.dataset
+                random.seed(1)
+                numpy.random.seed(1)
+                mindspore.set_seed(1)
+                mindspore.dataset.config.set_num_parallel_workers(1)
+                if hasattr(mindspore, "set_deterministic"):  # MindSpore 2.3 and later
+                    mindspore.set_deterministic(True)
+                else:
+                    mindspore.set_context(deterministic="ON")
+                # <<< reprofix <<<
+
+                ms.set_context(mode=ms.PYNATIVE_MODE)
+                ''',
+                findings=("3:1 MS001",),
+                script=True,
+            ),
+        ),
     ),
     Rule(
         "MS101", "random-crop", FRAMEWORK, REWRITE,
@@ -300,15 +305,40 @@ RULES = (
         "Step 4: a random crop position changes every epoch. A fixed crop at the origin keeps the "
         "output shape, so the network still sees what it expects (padding arguments are dropped). "
         "The 1.x `py_transforms.RandomCrop` becomes `CenterCrop(size)`.",
-        examples=(
-            Example(_VISION + "crop = vision.RandomCrop((32, 32), (4, 4, 4, 4))\n",
-                    _VISION + "# [reprofix MS101] was: vision.RandomCrop((32, 32), (4, 4, 4, 4))\n"
-                    "crop = vision.Crop((0, 0), (32, 32))\n"),
-            Example("from mindspore.dataset.vision import RandomCrop, HWC2CHW\n"
-                    "ops = [RandomCrop(size=24), HWC2CHW()]\n",
-                    "from mindspore.dataset.vision import RandomCrop, HWC2CHW\nimport mindspore.dataset.vision\n"
-                    "# [reprofix MS101] was: RandomCrop(size=24)\n"
-                    "ops = [mindspore.dataset.vision.Crop((0, 0), 24), HWC2CHW()]\n"),
+        facts=(
+            ReplaceOps({
+            **{f"{m}.RandomCrop": Replacement(("Crop((0, 0), {size})",), f"{c}.Compose") for m, c in VISION.items() if m != PIL_VISION},
+            f"{PIL_VISION}.RandomCrop": Replacement(("CenterCrop({size})",), f"{VISION[PIL_VISION]}.Compose"),
+        }),
+        ),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                crop = vision.RandomCrop((32, 32), (4, 4, 4, 4))
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                # [reprofix MS101] was: vision.RandomCrop((32, 32), (4, 4, 4, 4))
+                crop = vision.Crop((0, 0), (32, 32))
+                """,
+                findings=("3:8 MS101",),
+            ),
+            Invalid(
+                """
+                from mindspore.dataset.vision import RandomCrop, HWC2CHW
+                ops = [RandomCrop(size=24), HWC2CHW()]
+                """,
+                """
+                from mindspore.dataset.vision import RandomCrop, HWC2CHW
+                import mindspore.dataset.vision
+                # [reprofix MS101] was: RandomCrop(size=24)
+                ops = [mindspore.dataset.vision.Crop((0, 0), 24), HWC2CHW()]
+                """,
+                findings=("2:8 MS101",),
+            ),
         ),
     ),
     Rule(
@@ -318,28 +348,68 @@ RULES = (
         "`CenterCrop(size)` keeps the size x size output a plain `Resize(int)` would not give for "
         "non-square images. Inside a list the two ops are spliced in; elsewhere they are wrapped in "
         "`Compose`.",
-        examples=(
-            Example(_VISION + "trans = [vision.RandomResizedCrop(224), vision.HWC2CHW()]\n",
-                    _VISION + "# [reprofix MS102] was: vision.RandomResizedCrop(224)\n"
-                    "trans = [vision.Resize(224), vision.CenterCrop(224), vision.HWC2CHW()]\n"),
-            Example("import mindspore.dataset.vision as C\nimport mindspore.dataset.transforms as T\n"
-                    "crop = C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))\n",
-                    "import mindspore.dataset.vision as C\nimport mindspore.dataset.transforms as T\n"
-                    "# [reprofix MS102] was: C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))\n"
-                    "crop = T.Compose([C.Resize((64, 64)), C.CenterCrop((64, 64))])\n"),
+        facts=(
+            ReplaceOps({
+            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{c}.Compose")
+            for m, c in VISION.items()
+        }),
+        ),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                trans = [vision.RandomResizedCrop(224), vision.HWC2CHW()]
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                # [reprofix MS102] was: vision.RandomResizedCrop(224)
+                trans = [vision.Resize(224), vision.CenterCrop(224), vision.HWC2CHW()]
+                """,
+                findings=("3:10 MS102",),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset.vision as C
+                import mindspore.dataset.transforms as T
+                crop = C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))
+                """,
+                """
+                import mindspore.dataset.vision as C
+                import mindspore.dataset.transforms as T
+                # [reprofix MS102] was: C.RandomResizedCrop(size=(64, 64), scale=(0.5, 1.0))
+                crop = T.Compose([C.Resize((64, 64)), C.CenterCrop((64, 64))])
+                """,
+                findings=("3:8 MS102",),
+            ),
         ),
     ),
     Rule(
         "MS103", "random-crop-decode-resize", FRAMEWORK, REWRITE,
-        "`RandomCropDecodeResize(size, ...)` becomes `Decode()`, `Resize(size)`, `CenterCrop(size)`.",
-        "Step 4: the op also decodes, so deleting it would break the pipeline; it is replaced by the "
-        "deterministic ops that do the same work.",
-        examples=(
-            Example("import mindspore.dataset.vision.c_transforms as CV\n"
-                    "trans = [CV.RandomCropDecodeResize(224, scale=(0.08, 1.0)), CV.HWC2CHW()]\n",
-                    "import mindspore.dataset.vision.c_transforms as CV\n"
-                    "# [reprofix MS103] was: CV.RandomCropDecodeResize(224, scale=(0.08, 1.0))\n"
-                    "trans = [CV.Decode(), CV.Resize(224), CV.CenterCrop(224), CV.HWC2CHW()]\n"),
+        "`RandomCropDecodeResize(size, ...)` becomes `Decode()`, `Resize(size)`, "
+        "`CenterCrop(size)`.",
+        "Step 4: the op also decodes, so deleting it would break the pipeline; it is replaced by "
+        "the deterministic ops that do the same work.",
+        facts=(
+            ReplaceOps({
+            f"{m}.RandomCropDecodeResize": Replacement(("Decode()", "Resize({size})", "CenterCrop({size})"), f"{c}.Compose")
+            for m, c in VISION.items() if m != PIL_VISION
+        }),
+        ),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset.vision.c_transforms as CV
+                trans = [CV.RandomCropDecodeResize(224, scale=(0.08, 1.0)), CV.HWC2CHW()]
+                """,
+                """
+                import mindspore.dataset.vision.c_transforms as CV
+                # [reprofix MS103] was: CV.RandomCropDecodeResize(224, scale=(0.08, 1.0))
+                trans = [CV.Decode(), CV.Resize(224), CV.CenterCrop(224), CV.HWC2CHW()]
+                """,
+                findings=("2:10 MS103",),
+            ),
         ),
     ),
     Rule(
@@ -352,33 +422,80 @@ RULES = (
         "disabled as a whole; disabled code stays visible as a comment where it stood. Where a use "
         "cannot be removed safely (passed to a function, unpacked from a tuple), nothing is changed "
         "and the op is reported. Project classes named `Random...` are never touched (see MS206).",
-        examples=(
-            Example(_VISION + "def build(data):\n    flip_op = vision.RandomHorizontalFlip()\n"
-                    "    ops_list = [flip_op, vision.HWC2CHW()]\n"
-                    "    data = data.map(operations=ops_list, input_columns=\"image\")\n"
-                    "    data = data.map(operations=flip_op, input_columns=\"image\")\n    return data\n",
-                    _VISION + "def build(data):\n"
-                    "    # [reprofix MS104] flip_op = vision.RandomHorizontalFlip()\n"
-                    "    # [reprofix MS104] removed from list: flip_op\n"
-                    "    ops_list = [vision.HWC2CHW()]\n"
-                    "    data = data.map(operations=ops_list, input_columns=\"image\", num_parallel_workers=1)\n"
-                    "    # [reprofix MS104] data = data.map(operations=flip_op, input_columns=\"image\")\n"
-                    "    return data\n"),
-            Example(_VISION + "def helper(op):\n    return op\n\nop = helper(vision.RandomInvert())\n",
-                    None, reports=("MS104",)),
+        facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"})),),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                def build(data):
+                    flip_op = vision.RandomHorizontalFlip()
+                    ops_list = [flip_op, vision.HWC2CHW()]
+                    data = data.map(operations=ops_list, input_columns="image")
+                    data = data.map(operations=flip_op, input_columns="image")
+                    return data
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                def build(data):
+                    # [reprofix MS104] flip_op = vision.RandomHorizontalFlip()
+                    # [reprofix MS104] removed from list: flip_op
+                    ops_list = [vision.HWC2CHW()]
+                    data = data.map(operations=ops_list, input_columns="image", num_parallel_workers=1)
+                    # [reprofix MS104] data = data.map(operations=flip_op, input_columns="image")
+                    return data
+                """,
+                findings=("4:15 MS104", "6:12 MS108"),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                def helper(op):
+                    return op
+
+                op = helper(vision.RandomInvert())
+                """,
+                None,
+                findings=("6:13 MS104",),
+            ),
         ),
     ),
     Rule(
         "MS105", "source-shuffle", FRAMEWORK, REWRITE,
         "Every dataset source gets `shuffle=False`, replaced or added.",
-        "Step 4: MindSpore sources shuffle by default (`shuffle=None` means shuffle), so the argument "
-        "is added where it is absent and replaces whatever expression was there. Not done when a "
-        "`sampler=` is passed (MindSpore refuses both): see MS106.",
-        examples=(
-            Example(_VISION + "data = ds.Cifar10Dataset(path, num_parallel_workers=1)\n",
-                    _VISION + "data = ds.Cifar10Dataset(path, num_parallel_workers=1, shuffle=False)\n"),
-            Example(_VISION + "data = ds.ImageFolderDataset(path, shuffle=is_training, num_parallel_workers=1)\n",
-                    _VISION + "data = ds.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)\n"),
+        "Step 4: MindSpore sources shuffle by default (`shuffle=None` means shuffle), so the "
+        "argument is added where it is absent and replaces whatever expression was there. Not done "
+        "when a `sampler=` is passed (MindSpore refuses both): see MS106.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.Cifar10Dataset(path, num_parallel_workers=1)
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.Cifar10Dataset(path, num_parallel_workers=1, shuffle=False)
+                """,
+                findings=("3:8 MS105", "3:8 MS304"),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.ImageFolderDataset(path, shuffle=is_training, num_parallel_workers=1)
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)
+                """,
+                findings=("3:8 MS105", "3:8 MS304"),
+            ),
         ),
     ),
     Rule(
@@ -387,14 +504,44 @@ RULES = (
         "Step 4: `RandomSampler` becomes `SequentialSampler` (keeping `num_samples`), "
         "`SubsetRandomSampler` becomes `SubsetSampler`, `DistributedSampler` and `PKSampler` get "
         "`shuffle=False`. A sampler built elsewhere or written by the project is reported.",
-        examples=(
-            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.RandomSampler(num_samples=64))\n",
-                    _VISION + "# [reprofix MS106] was: ds.RandomSampler(num_samples=64)\n"
-                    "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.SequentialSampler(num_samples=64))\n"),
-            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank))\n",
-                    _VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank, shuffle=False))\n"),
-            Example(_VISION + "data = ds.MnistDataset(path, num_parallel_workers=1, sampler=my_sampler)\n",
-                    None, reports=("MS106",)),
+        facts=(Samplers(SOURCES, SAMPLERS, by_hand="make it sequential by hand (MindSpore refuses shuffle= together with sampler=)"),),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.RandomSampler(num_samples=64))
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                # [reprofix MS106] was: ds.RandomSampler(num_samples=64)
+                data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.SequentialSampler(num_samples=64))
+                """,
+                findings=("3:8 MS304", "3:62 MS106"),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank))
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.MnistDataset(path, num_parallel_workers=1, sampler=ds.DistributedSampler(8, rank, shuffle=False))
+                """,
+                findings=("3:8 MS304", "3:62 MS106"),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.MnistDataset(path, num_parallel_workers=1, sampler=my_sampler)
+                """,
+                None,
+                findings=("3:8 MS304", "3:62 MS106"),
+            ),
         ),
     ),
     Rule(
@@ -403,11 +550,33 @@ RULES = (
         "Step 4: `data = data.shuffle(1000)` is commented out; elsewhere the call gives way to its "
         "dataset (`data.shuffle(64).split(...)` becomes `data.split(...)`). `random.shuffle`, "
         "`np.random.shuffle` and a generator's `rng.shuffle(x)` are left to the seed block.",
-        examples=(
-            Example(_VISION + "data = data.shuffle(buffer_size=1000)\ntrain, test = data.shuffle(64).split([0.9, 0.1])\n",
-                    _VISION + "# [reprofix MS107] data = data.shuffle(buffer_size=1000)\n"
-                    "# [reprofix MS107] was: data.shuffle(64)\ntrain, test = data.split([0.9, 0.1])\n"),
-            Example("import random\nimport mindspore\nrandom.shuffle(items)\n", None),
+        facts=(ShuffleCalls(frozenset({"shuffle"})),),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = data.shuffle(buffer_size=1000)
+                train, test = data.shuffle(64).split([0.9, 0.1])
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                # [reprofix MS107] data = data.shuffle(buffer_size=1000)
+                # [reprofix MS107] was: data.shuffle(64)
+                train, test = data.split([0.9, 0.1])
+                """,
+                findings=("3:8 MS107", "4:15 MS107"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import mindspore
+                random.shuffle(items)
+                """
+            ),
         ),
     ),
     Rule(
@@ -416,13 +585,31 @@ RULES = (
         "Step 4: parallel workers can reorder rows. The literal 1 replaces any expression or is "
         "added; `python_multiprocessing=False` replaces what is given; "
         "`ds.config.set_num_parallel_workers(k)` becomes 1.",
-        examples=(
-            Example(_VISION + "ds.config.set_num_parallel_workers(8)\n"
-                    "data = data.map(operations=trans, input_columns=\"image\", python_multiprocessing=True)\n"
-                    "data = data.batch(32, drop_remainder=True, num_parallel_workers=workers)\n",
-                    _VISION + "ds.config.set_num_parallel_workers(1)\n"
-                    "data = data.map(operations=trans, input_columns=\"image\", python_multiprocessing=False, num_parallel_workers=1)\n"
-                    "data = data.batch(32, drop_remainder=True, num_parallel_workers=1)\n"),
+        facts=(
+            SourceSetting(SOURCES, "num_parallel_workers", "1"),
+            SourceSetting(SOURCES, "python_multiprocessing", "False", only_if_given=True),
+            MethodArguments("map", _WORKER_FIXES, required=DATASET_KEYWORDS),
+            MethodArguments("batch", _WORKER_FIXES),
+            CallArguments({"mindspore.dataset.config.set_num_parallel_workers": (ArgFix(P("num", 0), "1"),)}, "{name}({value})"),
+        ),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                ds.config.set_num_parallel_workers(8)
+                data = data.map(operations=trans, input_columns="image", python_multiprocessing=True)
+                data = data.batch(32, drop_remainder=True, num_parallel_workers=workers)
+                """,
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                ds.config.set_num_parallel_workers(1)
+                data = data.map(operations=trans, input_columns="image", python_multiprocessing=False, num_parallel_workers=1)
+                data = data.batch(32, drop_remainder=True, num_parallel_workers=1)
+                """,
+                findings=("3:1 MS108", "4:8 MS108", "4:8 MS108", "5:8 MS108"),
+            ),
         ),
     ),
     Rule(
@@ -431,23 +618,50 @@ RULES = (
         "Step 5: the procedure says to comment Dropout out; the script must still run, so the layer "
         "becomes a no-op layer in place (a positional argument to MindSpore's `nn.Dropout` is "
         "keep_prob, not p: it no longer matters).",
-        examples=(
-            Example(_NN + "class Net(nn.Cell):\n    def __init__(self):\n        super().__init__()\n"
-                    "        self.drop = nn.Dropout(p=0.2)\n",
-                    _NN + "class Net(nn.Cell):\n    def __init__(self):\n        super().__init__()\n"
-                    "        # [reprofix MS201] was: nn.Dropout(p=0.2)\n        self.drop = nn.Identity()\n"),
+        facts=(DropoutLayers(DROPOUT_LAYERS),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                class Net(nn.Cell):
+                    def __init__(self):
+                        super().__init__()
+                        self.drop = nn.Dropout(p=0.2)
+                """,
+                """
+                from mindspore import nn, ops
+                class Net(nn.Cell):
+                    def __init__(self):
+                        super().__init__()
+                        # [reprofix MS201] was: nn.Dropout(p=0.2)
+                        self.drop = nn.Identity()
+                """,
+                findings=("5:21 MS201",),
+            ),
         ),
     ),
     Rule(
         "MS202", "dropout-function", FRAMEWORK, REWRITE,
         "Functional `ops.dropout(x, ...)` (and `dropout1d/2d/3d`) becomes `x`.",
         "Step 5: functional dropout draws a new mask every call.",
-        examples=(
-            Example(_NN + "def construct(self, x):\n    x = ops.dropout(x, p=0.5, training=self.training)\n"
-                    "    return ops.dropout(x, p=0.5, training=self.training)\n",
-                    _NN + "def construct(self, x):\n"
-                    "    # [reprofix MS202] x = ops.dropout(x, p=0.5, training=self.training)\n"
-                    "    # [reprofix MS202] was: ops.dropout(x, p=0.5, training=self.training)\n    return x\n"),
+        facts=(PassThrough(DROPOUT_FUNCTIONS),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                def construct(self, x):
+                    x = ops.dropout(x, p=0.5, training=self.training)
+                    return ops.dropout(x, p=0.5, training=self.training)
+                """,
+                """
+                from mindspore import nn, ops
+                def construct(self, x):
+                    # [reprofix MS202] x = ops.dropout(x, p=0.5, training=self.training)
+                    # [reprofix MS202] was: ops.dropout(x, p=0.5, training=self.training)
+                    return x
+                """,
+                findings=("3:9 MS202", "4:12 MS202"),
+            ),
         ),
     ),
     Rule(
@@ -456,9 +670,30 @@ RULES = (
         "Step 5: `ops.Dropout` returns `(output, mask)`; replacing it would break the caller's "
         "unpacking, so it keeps nothing from being dropped instead (the float 1.0: the int 1 fails "
         "MindSpore's type check).",
-        examples=(
-            Example(_NN + "dropout = ops.Dropout(keep_prob=0.8)\n", _NN + "dropout = ops.Dropout(keep_prob=1.0)\n"),
-            Example(_NN + "dropout = ops.Dropout(0.8)\n", _NN + "dropout = ops.Dropout(1.0)\n"),
+        facts=(CallArguments(DROPOUT_PRIMITIVES),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                dropout = ops.Dropout(keep_prob=0.8)
+                """,
+                """
+                from mindspore import nn, ops
+                dropout = ops.Dropout(keep_prob=1.0)
+                """,
+                findings=("2:11 MS203",),
+            ),
+            Invalid(
+                """
+                from mindspore import nn, ops
+                dropout = ops.Dropout(0.8)
+                """,
+                """
+                from mindspore import nn, ops
+                dropout = ops.Dropout(1.0)
+                """,
+                findings=("2:11 MS203",),
+            ),
         ),
     ),
     Rule(
@@ -467,10 +702,23 @@ RULES = (
         "Step 5: primitives with `seed, seed2` (StandardNormal, UniformReal, UniformInt, Gamma, "
         "Poisson, Multinomial, RandomShuffle, ...) and functional ops with `seed` (`ops.uniform`, "
         "`ops.normal`, `ops.multinomial`, `ops.randint`, ...) get the seed of the run.",
-        examples=(
-            Example(_NN + "noise = ops.StandardNormal()\nu = ops.uniform((2, 2), a, b)\nr = ops.UniformReal(8)\n",
-                    _NN + "noise = ops.StandardNormal(seed=1, seed2=1)\nu = ops.uniform((2, 2), a, b, seed=1)\n"
-                    "r = ops.UniformReal(8, seed2=1)\n"),
+        facts=(SeededOps(SEEDED_OPS),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                noise = ops.StandardNormal()
+                u = ops.uniform((2, 2), a, b)
+                r = ops.UniformReal(8)
+                """,
+                """
+                from mindspore import nn, ops
+                noise = ops.StandardNormal(seed=1, seed2=1)
+                u = ops.uniform((2, 2), a, b, seed=1)
+                r = ops.UniformReal(8, seed2=1)
+                """,
+                findings=("2:9 MS204", "3:5 MS204", "4:5 MS204"),
+            ),
         ),
     ),
     Rule(
@@ -479,112 +727,160 @@ RULES = (
         "Step 5: `NonDeterministicInts`, `LogNormalReverse`, `RandomCategorical`, "
         "`MultinomialWithReplacement` and `Randperm` cannot be given a seed; remove or replace them "
         "while debugging.",
-        examples=(Example(_NN + "op = ops.NonDeterministicInts()\n", None, reports=("MS205",)),),
-    ),
-    Rule(
-        "MS206", "project-random-class", FRAMEWORK, REPORT,
-        "The project's own `Random...` / `...Dropout...` classes are reported, never changed.",
-        "Projects define their own `RandomErasing`, `RandomCropLetterbox` or Dropout subclasses; "
-        "reprofix cannot know what they do, so it says where they are.",
-        examples=(
-            Example(_NN + "class RandomErasing:\n    pass\n\nop = RandomErasing()\n", None, reports=("MS206",)),
-            Example(_NN + "class MyDropout(nn.Dropout):\n    pass\n", None, reports=("MS206",)),
+        facts=(FlaggedCalls(UNSEEDABLE_OPS, "{name} takes no seed: remove it or replace it while debugging"),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                op = ops.NonDeterministicInts()
+                """,
+                None,
+                findings=("2:6 MS205",),
+            ),
         ),
     ),
-    Rule(
-        "MS207", "library-augmentation", FRAMEWORK, REPORT,
-        "A library call asked to build randomness is reported with the argument to change.",
-        "reprofix never edits installed libraries; where one builds the augmentations or the "
-        "shuffled loader (`create_transforms(..., is_training=True)`, `create_loader(..., "
-        "shuffle=True, mixup=0.2)`), the call site is reported with the value to pass instead.",
-        examples=(Example("import mindspore\nfrom mindcv.data import create_transforms\n"
-                          "trans = create_transforms(\"imagenet\", is_training=True, auto_augment=\"randaug\")\n",
-                          None, reports=("MS207", "MS207")),),
+    common.project_classes(
+        "MS206", FRAMEWORK,
+        why="Projects define their own `RandomErasing`, `RandomCropLetterbox` or Dropout subclasses; "
+            "reprofix cannot know what they do, so it says where they are.",
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                class RandomErasing:
+                    pass
+
+                op = RandomErasing()
+                """,
+                None,
+                findings=("5:6 MS206",),
+            ),
+            Invalid(
+                """
+                from mindspore import nn, ops
+                class MyDropout(nn.Dropout):
+                    pass
+                """,
+                None,
+                findings=("2:7 MS206",),
+            ),
+        ),
     ),
-    Rule(
-        "MS301", "random-hyperparameter", FRAMEWORK, REPORT,
-        "Hyper-parameters drawn from `random` / `numpy.random` are reported.",
-        "Step 2: no random values in hyper-parameters. A value from `random.*` or `numpy.random.*` "
-        "assigned or passed to a setting named like one (lr, learning_rate, momentum, decay, "
-        "batch_size, epochs, warmup, dropout, ...) is reported.",
-        examples=(Example("import random\nimport mindspore\nlr = random.uniform(0.01, 0.1)\n", None,
-                          reports=("MS301",)),),
+    common.library_augmentation(
+        "MS207", FRAMEWORK,
+        why="reprofix never edits installed libraries; where one builds the augmentations or the "
+            "shuffled loader (`create_transforms(..., is_training=True)`, `create_loader(..., "
+            "shuffle=True, mixup=0.2)`), the call site is reported with the value to pass instead.",
+        invalid=(
+            Invalid(
+                """
+                import mindspore
+                from mindcv.data import create_transforms
+                trans = create_transforms("imagenet", is_training=True, auto_augment="randaug")
+                """,
+                None,
+                findings=("3:39 MS207", "3:57 MS207"),
+            ),
+        ),
     ),
-    Rule(
-        "MS302", "checkpoint-pop", FRAMEWORK, REPORT,
-        "Keys popped or deleted from a loaded checkpoint are reported.",
-        "Step 3: load the fixed checkpoint completely; popping keys (a classifier head, say) leaves "
-        "those weights randomly initialised.",
-        examples=(Example("import mindspore as ms\nparams = ms.load_checkpoint(path)\n"
-                          "params.pop(\"head.weight\")\ndel params[\"head.bias\"]\n", None,
-                          reports=("MS302", "MS302")),),
+    common.random_hyperparameters(
+        "MS301", FRAMEWORK,
+        why="Step 2: no random values in hyper-parameters. A value from `random.*` or `numpy.random.*` "
+            "assigned or passed to a setting named like one (lr, learning_rate, momentum, decay, "
+            "batch_size, epochs, warmup, dropout, ...) is reported.",
+        invalid=(
+            Invalid(
+                """
+                import random
+                import mindspore
+                lr = random.uniform(0.01, 0.1)
+                """,
+                None,
+                findings=("3:6 MS301",),
+            ),
+        ),
     ),
-    Rule(
-        "MS303", "unfixed-seed", FRAMEWORK, REPORT,
-        "Seeds that change every run are reported.",
-        "Step 1: a seed from `random.randint(...)` or the clock, or an optional seed "
-        "(`if args.seed is not None:`) leaves the run unseeded; the seed block fixes the globals, "
-        "but the code should be fixed too.",
-        examples=(Example("import random\nimport mindspore as ms\nseed = random.randint(1, 10000)\n"
-                          "ms.set_seed(random.randint(1, 100))\nif args.seed is not None:\n    ms.set_seed(args.seed)\n",
-                          None, reports=("MS303", "MS303", "MS303")),),
+    common.checkpoint_pops(
+        "MS302", FRAMEWORK, loaders=CHECKPOINT_LOADERS,
+        summary="Keys popped or deleted from a loaded checkpoint are reported.",
+        why="Step 3: load the fixed checkpoint completely; popping keys (a classifier head, say) leaves "
+            "those weights randomly initialised.",
+        invalid=(
+            Invalid(
+                """
+                import mindspore as ms
+                params = ms.load_checkpoint(path)
+                params.pop("head.weight")
+                del params["head.bias"]
+                """,
+                None,
+                findings=("3:1 MS302", "4:1 MS302"),
+            ),
+        ),
+    ),
+    common.unfixed_seeds(
+        "MS303", FRAMEWORK, seed_functions=SEED_FUNCTIONS,
+        why="Step 1: a seed from `random.randint(...)` or the clock, or an optional seed (`if args.seed "
+            "is not None:`) leaves the run unseeded; the seed block fixes the globals, but the code "
+            "should be fixed too.",
+        invalid=(
+            Invalid(
+                """
+                import random
+                import mindspore as ms
+                seed = random.randint(1, 10000)
+                ms.set_seed(random.randint(1, 100))
+                if args.seed is not None:
+                    ms.set_seed(args.seed)
+                """,
+                None,
+                findings=("3:8 MS303", "4:1 MS303", "5:4 MS303"),
+            ),
+        ),
     ),
     Rule(
         "MS304", "resume-with-skip", FRAMEWORK, NOTE,
         "A hint at the first dataset source: resume with `dataset.skip(n)`.",
         "Step 4: to resume mid-way and still see the same rows, skip the consumed rows rather than "
         "starting a new epoch.",
-        examples=(Example(_VISION + "data = ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)\n",
-                          None, reports=("MS304",)),),
+        facts=(
+            ResumeHint(SOURCES, "to resume mid-way with the same data order, call .skip(n) on the dataset instead of "
+                              "starting a new shuffled epoch"),
+        ),
+        invalid=(
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                import mindspore.dataset.vision as vision
+                data = ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)
+                """,
+                None,
+                findings=("3:8 MS304",),
+            ),
+        ),
     ),
     Rule(
         "MS305", "ascend-nondeterministic", FRAMEWORK, NOTE,
         "Uses of the operators the procedure lists as slightly nondeterministic on Ascend.",
         "Step 5: DynamicGRUV2, DynamicRNN, LayerNorm, NLLLoss, BatchNorm's training reductions, "
         "Conv2d/Conv3d backward filter, AllReduce, MaxPool3D backward, the Reduce* family, ROIAlign "
-        "backward, SquareSumAll and StridedSlice backward can differ slightly between runs on Ascend "
-        "even with everything fixed; compare with the step-6 tolerance.",
-        examples=(Example(_NN + "norm = nn.LayerNorm((64,))\n", None, reports=("MS305",)),),
+        "backward, SquareSumAll and StridedSlice backward can differ slightly between runs on "
+        "Ascend even with everything fixed; compare with the step-6 tolerance.",
+        facts=(
+            FlaggedCalls(ASCEND_NONDETERMINISTIC, "{name} is slightly nondeterministic on Ascend (the procedure's list); "
+                                              "expect tiny differences there"),
+        ),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                norm = nn.LayerNorm((64,))
+                """,
+                None,
+                findings=("2:8 MS305",),
+            ),
+        ),
     ),
 )
 
-TABLE = FrameworkTable(
-    name=FRAMEWORK,
-    import_roots=("mindspore",),
-    seed_block=SEED_BLOCK,
-    rules=RULES,
-    random_data_ops=_random_data_ops(),
-    composers=frozenset(f"{m}.Compose" for m in TRANSFORMS),
-    sources=SOURCES,
-    samplers=SAMPLERS,
-    map_methods=frozenset({"map"}),
-    shuffle_methods=frozenset({"shuffle"}),
-    worker_setters={"mindspore.dataset.config.set_num_parallel_workers": P("num", 0)},
-    dropout_layers=DROPOUT_LAYERS,
-    dropout_functions=DROPOUT_FUNCTIONS,
-    dropout_primitives=DROPOUT_PRIMITIVES,
-    seeded_ops=SEEDED_OPS,
-    unseedable_ops=UNSEEDABLE_OPS,
-    ascend_nondeterministic=ASCEND_NONDETERMINISTIC,
-    seed_functions=SEED_FUNCTIONS,
-    checkpoint_loaders=CHECKPOINT_LOADERS,
-    source_settings=(
-        Setting("shuffle", "False", "source_shuffle", unless_sampler=True),
-        Setting("num_parallel_workers", "1", "workers"),
-        Setting("python_multiprocessing", "False", "workers", only_if_given=True),
-    ),
-    resume_hint="to resume mid-way with the same data order, call .skip(n) on the dataset instead of "
-                "starting a new shuffled epoch",
-    method_fixes={method: (required, _WORKER_FIXES) for method, required in (("map", DATASET_KEYWORDS), ("batch", frozenset()))},
-    augmentation_keywords={
-        "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
-        "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",
-    },
-    rule_ids={
-        "seed_block": "MS001", "random_data_op": "MS104", "source_shuffle": "MS105", "sampler": "MS106",
-        "shuffle_call": "MS107", "workers": "MS108", "dropout_layer": "MS201",
-        "dropout_function": "MS202", "dropout_primitive": "MS203", "random_op_seed": "MS204",
-        "unseedable": "MS205", "project_class": "MS206", "library_augmentation": "MS207", "random_hyperparameter": "MS301",
-        "checkpoint_pop": "MS302", "unfixed_seed": "MS303", "resume": "MS304", "ascend": "MS305",
-    },
-)
+TABLE = FrameworkTable(FRAMEWORK, ("mindspore",), RULES)

@@ -257,9 +257,11 @@ class Skeleton:
         return b"".join(result)
 
 
-def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[bytes]) -> Skeleton | None:
-    """The skeleton to parse instead of `source`, or None to parse the file whole."""
-    if len(source) < MIN_BYTES or MARK in source:
+def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[bytes],
+             min_bytes: int = MIN_BYTES) -> Skeleton | None:
+    """The skeleton to parse instead of `source` (files of `min_bytes` or more), or None to parse the
+    file whole."""
+    if len(source) < min_bytes or MARK in source:
         return None
     chunks = split(source)
     if not chunks:

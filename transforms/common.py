@@ -1,0 +1,86 @@
+"""What every framework's table shares: the report rules every framework has, built by one factory
+each, and the facts they share (Python's and NumPy's random functions, the names of settings, the
+keywords through which a library is asked for randomness)."""
+
+from __future__ import annotations
+
+from .facts import CheckpointLoaders, LibraryAugmentation, ProjectClasses, RandomValues, UnfixedSeeds
+from .rule import REPORT, Invalid, Rule, Valid
+
+# Values drawn from Python's and NumPy's generators: every framework's hyper-parameter and seed checks
+# look for these (the seed block seeds both, but a random hyper-parameter is still a random setting).
+PYTHON_RANDOM_VALUES = frozenset(
+    [f"random.{n}" for n in (
+        "random", "uniform", "randint", "randrange", "choice", "choices", "sample", "gauss",
+        "normalvariate", "lognormvariate", "expovariate", "betavariate", "triangular", "getrandbits",
+    )]
+    + [f"numpy.random.{n}" for n in (
+        "rand", "randn", "randint", "random", "random_sample", "uniform", "normal", "choice",
+        "permutation", "beta", "gamma", "exponential", "lognormal", "poisson", "binomial",
+        "standard_normal",
+    )]
+)
+PYTHON_SEED_FUNCTIONS = frozenset({"numpy.random.seed", "random.seed"})
+
+# Names of settings that a random value must not feed (the procedure's step 2).
+HYPERPARAMETER = (
+    r"(^|_)(lr|learning_rate|rate|momentum|decay|eps|epsilon|beta\d?|batch(_size)?|epochs?|steps?"
+    r"|warmup\w*|drop\w*|scale|alpha|gamma|weight_decay|loss_scale|clip\w*)($|_)"
+)
+
+# Keywords through which a library is asked to build randomness, and the value that asks it not to.
+AUGMENTATION_KEYWORDS = {
+    "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
+    "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",
+}
+
+
+def project_classes(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),
+                    why: str = "reprofix cannot know what a project's own augmentation or dropout does, so it "
+                               "says where they are.") -> Rule:
+    return Rule(
+        rule_id, "project-random-class", framework, REPORT,
+        "The project's own `Random...` / `...Dropout...` classes are reported, never changed.",
+        why, facts=(ProjectClasses(),), invalid=invalid, valid=valid,
+    )
+
+
+def library_augmentation(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),
+                         keywords: dict[str, str] = AUGMENTATION_KEYWORDS, why: str) -> Rule:
+    return Rule(
+        rule_id, "library-augmentation", framework, REPORT,
+        "A library call asked to build randomness is reported with the argument to change.",
+        why, facts=(LibraryAugmentation(keywords),), invalid=invalid, valid=valid,
+    )
+
+
+def random_hyperparameters(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),
+                           functions: frozenset[str] = PYTHON_RANDOM_VALUES, summary: str = "", why: str = "") -> Rule:
+    return Rule(
+        rule_id, "random-hyperparameter", framework, REPORT,
+        summary or "Hyper-parameters drawn from `random` / `numpy.random` are reported.",
+        why or "No random values in hyper-parameters while debugging.",
+        facts=(RandomValues(functions, HYPERPARAMETER),), invalid=invalid, valid=valid,
+    )
+
+
+def unfixed_seeds(rule_id: str, framework: str, *, seed_functions: frozenset[str], invalid: tuple[Invalid, ...],
+                  valid: tuple[Valid, ...] = (), functions: frozenset[str] = PYTHON_RANDOM_VALUES, why: str) -> Rule:
+    return Rule(
+        rule_id, "unfixed-seed", framework, REPORT,
+        "Seeds that change every run are reported.",
+        why, facts=(UnfixedSeeds(seed_functions | PYTHON_SEED_FUNCTIONS, functions),), invalid=invalid, valid=valid,
+    )
+
+
+def checkpoint_pops(rule_id: str, framework: str, *, loaders: frozenset[str], invalid: tuple[Invalid, ...],
+                    valid: tuple[Valid, ...] = (), summary: str, why: str) -> Rule:
+    return Rule(
+        rule_id, "checkpoint-pop", framework, REPORT, summary, why,
+        facts=(CheckpointLoaders(loaders),), invalid=invalid, valid=valid,
+    )
+
+
+def qualified(modules, names) -> frozenset[str]:
+    """Every `module.name`: the same ops exported by several modules of a framework."""
+    return frozenset(f"{module}.{name}" for module in modules for name in names)

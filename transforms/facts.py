@@ -1,0 +1,331 @@
+"""The facts a rule acts on: data, not code.
+
+A rule (`transforms.rule.Rule`) carries its facts; each kind of fact below is handled by exactly one
+fixer (`transforms.fixers`). Names are qualified names as a file's imports resolve them
+(`import mindspore.dataset.vision as C` then `C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`).
+Every fact also says what in a file's text can make it fire (`names`, `keywords`, `methods`), from
+which the text check before parsing is derived.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter by keyword name and positional index (None: keyword-only or after *args)."""
+
+    name: str
+    position: int | None
+
+
+@dataclass(frozen=True)
+class ArgFix:
+    """An argument fixed to `value`: added when absent, unless `only_if_given`."""
+
+    param: Param
+    value: str
+    only_if_given: bool = False
+
+
+class Fact:
+    """What a fact's rule reacts to in a file's code, for the text check before parsing."""
+
+    def names(self) -> frozenset[str]:
+        return frozenset()
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset()
+
+    def methods(self) -> frozenset[str]:
+        return frozenset()
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        """(literal, regular expression) pairs: the expression is searched only where the literal
+        occurs."""
+        return ()
+
+
+# ---- the seed block ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SeedBlock(Fact):
+    """Statements of the seed block. `imports` are modules the block needs; in `lines`, a module is
+    written `{mod:NAME}` and the seed `{seed}`, so the block can alias around name clashes."""
+
+    imports: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
+# ---- data pipeline -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Replacement:
+    """A deterministic counterpart of a random data op. `parts` are call templates relative to the
+    op's own module (`{size}` is the op's size argument). Inside a list literal the parts are spliced
+    in; elsewhere more than one part is wrapped in `compose` (the family's Compose)."""
+
+    parts: tuple[str, ...]
+    compose: str
+    keep_arguments: bool = False  # the parts take the op's own arguments (all but `seed`)
+
+
+@dataclass(frozen=True)
+class ReplaceOps(Fact):
+    """Random data ops replaced by their deterministic counterpart."""
+
+    ops: Mapping[str, Replacement]
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.ops)
+
+
+@dataclass(frozen=True)
+class DisableOps(Fact):
+    """Random data ops disabled together with every use of them. A `composer` call (Compose,
+    Sequential) of a list that only holds such ops is dead too; a `map_methods` call whose operations
+    are dead is disabled as a statement."""
+
+    ops: frozenset[str]
+    composers: frozenset[str] = frozenset()
+    map_methods: frozenset[str] = frozenset()
+
+    def names(self) -> frozenset[str]:
+        return self.ops | self.composers
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Data sources and loaders with their parameter lists (positions count), and the parameters
+    through which a sampler decides the order instead."""
+
+    signatures: Mapping[str, tuple[str, ...]]
+    sampler_params: tuple[str, ...] = ("sampler",)
+
+    def param(self, source: str, name: str) -> Param:
+        params = self.signatures[source]
+        return Param(name, params.index(name) if name in params else None)
+
+
+@dataclass(frozen=True)
+class SourceSetting(Fact):
+    """An argument every data source or loader gets (`shuffle=False`): added or replaced; only where
+    given if `only_if_given`; not beside a sampler if `unless_sampler` (MindSpore refuses both)."""
+
+    sources: Sources
+    param: str
+    value: str
+    only_if_given: bool = False
+    unless_sampler: bool = False
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.sources.signatures)
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset({self.param, *self.sources.sampler_params})
+
+
+@dataclass(frozen=True)
+class SamplerFix:
+    """What to do with a sampler passed to a source: `rename` it to a sequential sampler keeping
+    only `keep`, or set its `shuffle` to False, or nothing (`ok`: already sequential)."""
+
+    action: str  # "rename", "no_shuffle", "ok"
+    rename_to: str = ""
+    keep: tuple[Param, ...] = ()
+    shuffle: Param | None = None
+
+
+@dataclass(frozen=True)
+class Samplers(Fact):
+    """Samplers passed to sources, made sequential; `by_hand` is the advice for any other sampler."""
+
+    sources: Sources
+    fixes: Mapping[str, SamplerFix]
+    by_hand: str = "make it sequential by hand"
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.sources.signatures) | frozenset(self.fixes)
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset(self.sources.sampler_params)
+
+
+@dataclass(frozen=True)
+class ResumeHint(Fact):
+    """A note at the first data source of a file."""
+
+    sources: Sources
+    text: str
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.sources.signatures)
+
+
+@dataclass(frozen=True)
+class ShuffleCalls(Fact):
+    """Dataset methods that shuffle (`data.shuffle(1000)`): disabled."""
+
+    method_names: frozenset[str]
+
+    def methods(self) -> frozenset[str]:
+        return self.method_names
+
+
+@dataclass(frozen=True)
+class MethodArguments(Fact):
+    """Arguments fixed on a method call (`.map(...)`, `.fit(...)`). A method name alone proves
+    little (`pool.map`, scikit-learn's `fit`): the call must pass one of `required` keywords, or,
+    where none is named, at least one argument."""
+
+    method: str
+    fixes: tuple[ArgFix, ...]
+    required: frozenset[str] = frozenset()
+    message: str = ".{method}(...): {param}={value}"
+
+    def methods(self) -> frozenset[str]:
+        return frozenset({self.method})
+
+
+@dataclass(frozen=True)
+class CallArguments(Fact):
+    """Arguments fixed on calls of known functions and classes (`dropout=0.0`, `keep_prob=1.0`)."""
+
+    calls: Mapping[str, tuple[ArgFix, ...]]
+    message: str = "{name}: {param}={value}"
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.calls)
+
+
+@dataclass(frozen=True)
+class AttributeFixes(Fact):
+    """Attributes set to a fixed value: by qualified name (`torch.backends.cudnn.benchmark`), or by
+    attribute name whatever object holds them (`options.deterministic`)."""
+
+    qualified: Mapping[str, str] = field(default_factory=dict)
+    any_object: Mapping[str, str] = field(default_factory=dict)
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset(n.rsplit(".", 1)[-1] for n in self.qualified) | frozenset(self.any_object)
+
+
+# ---- network -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DropoutLayers(Fact):
+    """Dropout layers replaced by the framework's no-op layer (name -> the no-op layer's name)."""
+
+    layers: Mapping[str, str]
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.layers)
+
+
+@dataclass(frozen=True)
+class PassThrough(Fact):
+    """Calls that only perturb their input (functional dropout, random flips): they give way to the
+    input argument."""
+
+    calls: Mapping[str, Param]
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.calls)
+
+
+@dataclass(frozen=True)
+class SeededOps(Fact):
+    """Random ops given the run's seed where none (or 0, or None) is given."""
+
+    ops: Mapping[str, tuple[Param, ...]]
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.ops)
+
+
+@dataclass(frozen=True)
+class FlaggedCalls(Fact):
+    """Calls only reported (or noted): `message` with `{name}` for the call's short name."""
+
+    calls: frozenset[str]
+    message: str
+
+    def names(self) -> frozenset[str]:
+        return self.calls
+
+
+# ---- reported only -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProjectClasses(Fact):
+    """The project's own classes that look random (`Random...`, `...Dropout...`) or subclass a
+    framework's dropout or random data op: reported, never changed."""
+
+    prefixes: tuple[str, ...] = ("Random",)
+    name_part: str = "Dropout"
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        # a name counts where it is used, not where the file defines it (`class RandomCrop:`)
+        unless_defined = rb"\b(?<!class )(?<!def )"
+        found = [(p.encode(), unless_defined + re.escape(p.encode()) + rb"[A-Z]\w*") for p in self.prefixes]
+        return (*found, (self.name_part.encode(), unless_defined + rb"\w*" + re.escape(self.name_part.encode())))
+
+
+@dataclass(frozen=True)
+class LibraryAugmentation(Fact):
+    """A library call passing a keyword that builds randomness (`is_training=True`): reported with
+    the value to pass instead."""
+
+    values: Mapping[str, str]  # keyword -> the value to pass while debugging
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset(self.values)
+
+
+@dataclass(frozen=True)
+class RandomValues(Fact):
+    """Functions that draw a random value; drawn into a setting named like a hyper-parameter, they
+    are reported."""
+
+    functions: frozenset[str]
+    hyperparameter: str  # a regular expression over the setting's name
+
+    def names(self) -> frozenset[str]:
+        return self.functions
+
+
+@dataclass(frozen=True)
+class UnfixedSeeds(Fact):
+    """Seeds that change every run: a seed function given a random or changing value, a value drawn
+    into a name with `seed` in it, an optional seed (`if args.seed is not None:`)."""
+
+    seed_functions: frozenset[str]
+    random_functions: frozenset[str]
+    changing: frozenset[str] = frozenset({"time.time", "time.time_ns", "os.getpid", "os.urandom", "uuid.uuid4"})
+
+    def names(self) -> frozenset[str]:
+        return self.seed_functions | self.random_functions
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        return ((b"seed", rb"seed\w*\s+is\s+not\s+None"),)
+
+
+@dataclass(frozen=True)
+class CheckpointLoaders(Fact):
+    """Checkpoint loaders: keys popped or deleted from what they return are reported."""
+
+    loaders: frozenset[str]
+
+    def names(self) -> frozenset[str]:
+        return self.loaders
+
+
+# ---- text --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TextPattern(Fact):
+    """Found in a file's text, with no parse: every match of `pattern` (searched only where `literal`
+    occurs), or with `once` the first, its message told how many lines match (`{count}`)."""
+
+    literal: bytes
+    pattern: bytes
+    message: str
+    once: bool = False

@@ -1,0 +1,131 @@
+"""Fixers: one per kind of fact, each small, each chosen by lookup.
+
+A fixer handles one kind of fact (`transforms.facts`) for every rule that carries one. It says which
+nodes it wants through hooks; the dispatcher below calls a hook only for the nodes a fact names
+(qualified call names, method names) or for every node of a kind (classes, assignments, ...).
+Which fixer acts on a node is decided by the facts, never by the order of branches.
+
+Order of work, the only order there is: fixers that need the whole file first (random data ops are
+taken out together with every use of them), then each call by its qualified name, each method call
+by its method name, then classes, comparisons, `del` statements and assignments. A node that an
+earlier fixer replaced or disabled is left to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+import libcst as cst
+
+from ..context import Context
+from ..facts import Fact
+from ..rule import Rule
+from ..table import FrameworkTable
+
+
+class Fixer:
+    """Handles one kind of fact. Override the hooks it needs; each gets the fact and its rule."""
+
+    fact: type[Fact] = Fact
+
+    def on_file(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
+        """Once per file, before any node, with every fact of this kind."""
+
+    def on_call(self, ctx: Context, fact, rule: Rule, call: cst.Call, name: str) -> None:
+        """A call of a qualified name the fact names."""
+
+    def on_other_call(self, ctx: Context, fact, rule: Rule, call: cst.Call, name: str) -> None:
+        """A call of a name outside every framework and random-number module (the project's own
+        classes, libraries)."""
+
+    def on_method(self, ctx: Context, fact, rule: Rule, call: cst.Call, method: str) -> None:
+        """A method call (`data.map(...)`) of a method the fact names."""
+
+    def on_class(self, ctx: Context, fact, rule: Rule, node: cst.ClassDef) -> None: ...
+
+    def on_comparison(self, ctx: Context, fact, rule: Rule, node: cst.Comparison) -> None: ...
+
+    def on_del(self, ctx: Context, fact, rule: Rule, node: cst.Del) -> None: ...
+
+    def on_assign(self, ctx: Context, fact, rule: Rule, node: cst.Assign) -> None: ...
+
+
+def _hooked(name: str) -> set[type[Fact]]:
+    """The kinds of fact whose fixer overrides hook `name`."""
+    return {kind for kind, fixer in FIXERS.items() if getattr(type(fixer), name) is not getattr(Fixer, name)}
+
+
+class Dispatch:
+    """Which (fixer, fact, rule) acts on what, for the tables a file uses."""
+
+    def __init__(self, tables: Iterable[FrameworkTable], disabled: frozenset[str]):
+        self.pairs: list[tuple[Fixer, Fact, Rule]] = [
+            (FIXERS[type(fact)], fact, rule)
+            for table in tables for rule in table.rules if rule.id not in disabled
+            for fact in rule.facts if type(fact) in FIXERS
+        ]
+        self.by_name: dict[str, list] = defaultdict(list)
+        self.by_method: dict[str, list] = defaultdict(list)
+        for entry in self.pairs:
+            _, fact, _ = entry
+            if type(fact) in _hooked("on_call"):
+                for name in fact.names():
+                    self.by_name[name].append(entry)
+            if type(fact) in _hooked("on_method"):
+                for method in fact.methods():
+                    self.by_method[method].append(entry)
+
+    def hooked(self, hook: str) -> list[tuple[Fixer, Fact, Rule]]:
+        kinds = _hooked(hook)
+        return [entry for entry in self.pairs if type(entry[1]) in kinds]
+
+
+def run(ctx: Context, tables: list[FrameworkTable]) -> None:
+    """Every fixer of every table the file uses, over the file."""
+    dispatch = Dispatch(tables, ctx.options.disabled)
+    files = defaultdict(list)
+    for fixer, fact, rule in dispatch.hooked("on_file"):
+        files[fixer].append((fact, rule))
+    for fixer, facts in files.items():
+        fixer.on_file(ctx, facts)
+    other_calls = dispatch.hooked("on_other_call")
+    for call, name in ctx.named_calls:
+        for fixer, fact, rule in dispatch.by_name.get(name, ()):
+            if not ctx.taken(call):
+                fixer.on_call(ctx, fact, rule, call, name)
+        if name.split(".")[0] not in ctx.foreign:
+            for fixer, fact, rule in other_calls:
+                fixer.on_other_call(ctx, fact, rule, call, name)
+    for call in ctx.method_calls:
+        method = call.func.attr.value
+        for fixer, fact, rule in dispatch.by_method.get(method, ()):
+            if not ctx.taken(call):
+                fixer.on_method(ctx, fact, rule, call, method)
+    for hook, nodes in (("on_class", ctx.index.classes), ("on_comparison", ctx.index.comparisons),
+                        ("on_del", ctx.index.dels), ("on_assign", ctx.index.assigns)):
+        entries = dispatch.hooked(hook)
+        for node in nodes if entries else ():
+            for fixer, fact, rule in entries:
+                getattr(fixer, hook)(ctx, fact, rule, node)
+
+
+from .arguments import FixAttributes, FixCallArguments, FixMethodArguments, SeedRandomOps  # noqa: E402
+from .data_ops import DisableRandomOps, ReplaceRandomOps  # noqa: E402
+from .network import NeutraliseDropout, PassThroughCalls  # noqa: E402
+from .reports import (  # noqa: E402
+    FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportProjectClasses,
+    ReportRandomHyperparameters, ReportUnfixedSeeds,
+)
+from .sources import DisableShuffleCalls, FixSamplers, ResumeNote, SourceSettings  # noqa: E402
+
+FIXERS: dict[type[Fact], Fixer] = {
+    fixer.fact: fixer
+    for fixer in (
+        ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), FixSamplers(), ResumeNote(),
+        DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
+        NeutraliseDropout(), PassThroughCalls(), FlagCalls(), ReportProjectClasses(),
+        ReportLibraryAugmentation(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
+        ReportCheckpointPops(),
+    )
+}

@@ -1,0 +1,226 @@
+"""Random data ops: replaced by a deterministic counterpart, or taken out with every use of them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .. import cstutil
+from ..context import Context, name_is_free, short
+from ..facts import DisableOps, Param, Replacement, ReplaceOps
+from ..rule import REPORT, Rule
+from . import Fixer
+
+
+class ReplaceRandomOps(Fixer):
+    """`RandomCrop(size)` becomes `CenterCrop(size)`, `RandomResizedCrop(size)` a resize then a centre
+    crop: the op's module names the new parts; in a list literal they are spliced in, elsewhere
+    several parts are wrapped in the family's Compose. Where there is no size argument, or no way to
+    name the module, the op is reported instead."""
+
+    fact = ReplaceOps
+
+    def on_call(self, ctx: Context, fact: ReplaceOps, rule: Rule, call: cst.Call, name: str) -> None:
+        spec = fact.ops[name]
+        parts = self.parts(ctx, call, name, spec)
+        if parts is None:
+            ctx.finding(rule, call, f"{short(name)} could not be rewritten here (no size argument, or no way "
+                                    "to name its module): replace it by hand", REPORT)
+            return
+        if self.in_list(ctx, call):
+            ctx.plan.splice[call] = parts
+        elif len(parts) == 1:
+            ctx.plan.replace[call] = lambda updated, new=parts[0]: new
+        else:
+            compose_module, compose_name = spec.compose.rsplit(".", 1)
+            composed = cst.Call(
+                func=cst.Attribute(value=ctx.module_ref(compose_module, None), attr=cst.Name(compose_name)),
+                args=[cst.Arg(cst.List([cst.Element(p) for p in parts]))],
+            )
+            ctx.plan.replace[call] = lambda updated, new=composed: new
+        ctx.comment(call, rule, f"was: {ctx.code(call)}")
+        ctx.finding(rule, call, f"{short(name)} -> {', '.join(ctx.module.code_for_node(p) for p in parts)}")
+
+    @staticmethod
+    def in_list(ctx: Context, call: cst.Call) -> bool:
+        return isinstance(ctx.parent(call), cst.Element) and isinstance(ctx.parent(ctx.parent(call)), cst.List)
+
+    def parts(self, ctx: Context, call: cst.Call, name: str, spec: Replacement) -> list[cst.Call] | None:
+        size = (call.args or [None])[0] if spec.keep_arguments else cstutil.find_arg(call, Param("size", 0))
+        if size is None:
+            return None
+        if len(spec.parts) > 1 and not self.in_list(ctx, call):
+            compose_module = spec.compose.rsplit(".", 1)[0]
+            if ctx.module_level_name(compose_module) is None and not name_is_free(compose_module.split(".")[0], ctx.index):
+                return None
+        ref = ctx.module_ref(name.rsplit(".", 1)[0], call.func)
+        if ref is None:
+            return None
+        parts = [
+            cst.parse_expression("__module__." + template.format(size="__size__"))
+            .visit(_Substitute({"__module__": ref, "__size__": size.value}))
+            for template in spec.parts
+        ]
+        if spec.keep_arguments:  # the same arguments, but no seed: `RandomCrop(h, w, seed=1)` -> `CenterCrop(h, w)`
+            kept = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "seed")]
+            if kept:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            parts = [p.with_changes(args=kept) for p in parts]
+        return parts
+
+
+class _Substitute(cst.CSTTransformer):
+    """Put nodes in place of placeholder names in a parsed template."""
+
+    def __init__(self, values: dict[str, cst.BaseExpression]):
+        super().__init__()
+        self.values = values
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.values.get(original_node.value, updated_node)
+
+
+class DisableRandomOps(Fixer):
+    """Every other random data op is taken out together with every use of it: out of list literals,
+    out of lists built from a name bound to it, and a `map(...)` statement that only applies it is
+    disabled whole. A value that only carries random ops (a list of them, a Compose of such a list, a
+    name bound once to one) is dead too. Where a use cannot be removed safely (passed to a function,
+    unpacked from a tuple), nothing is changed and the op is reported. The project's own random ops
+    named in the configuration (`random-data-ops`) count as random ops."""
+
+    fact = DisableOps
+
+    def on_file(self, ctx: Context, facts: list[tuple[DisableOps, Rule]]) -> None:
+        for fact, rule in facts:
+            roots = {
+                call: name for call, name in ctx.named_calls
+                if name in fact.ops or ctx.configured(name, ctx.options.random_data_ops)
+            }
+            if roots:
+                _Disabling(ctx, fact, rule, roots).plan()
+
+
+class _Disabling:
+    """One table's random ops in one file: what is dead, and how each dead expression goes."""
+
+    def __init__(self, ctx: Context, fact: DisableOps, rule: Rule, roots: dict[cst.Call, str]):
+        self.ctx, self.fact, self.rule, self.roots = ctx, fact, rule, roots
+
+    def plan(self) -> None:
+        ctx, rule, roots = self.ctx, self.rule, self.roots
+        excluded: set[cst.Call] = set()
+        while True:
+            dead, killed = self.propagate({c: n for c, n in roots.items() if c not in excluded})
+            actions, stuck = {}, []
+            for node in dead:
+                if ctx.holder(node) in dead:
+                    continue
+                action = self.context_action(node, dead, killed)
+                if action is None:
+                    stuck.append(node)
+                else:
+                    actions[node] = action
+            if not stuck:
+                break
+            for node in stuck:
+                for root in dead[node] - excluded:
+                    ctx.finding(rule, root, f"{short(roots[root])} is random, but one of its uses cannot be "
+                                            f"removed safely (`{ctx.code(ctx.statement(node))}`): remove it by hand",
+                                REPORT)
+                excluded |= dead[node]
+        for root, name in roots.items():
+            if root not in excluded:
+                ctx.finding(rule, root, f"{short(name)} disabled")
+        for assign in killed:
+            ctx.plan.drop_statements[ctx.statement(assign)] = rule.id
+        for node in sorted(actions, key=lambda n: ctx.index.order.get(n, 0)):  # comments in source order
+            actions[node]()
+
+    def propagate(self, roots: dict[cst.Call, str]):
+        """Every expression that only carries random data ops: the ops themselves, lists made only
+        of them, composers of such lists, and names bound once to such a value (with all uses)."""
+        ctx = self.ctx
+        origin: dict[cst.CSTNode, set[cst.Call]] = {call: {call} for call in roots}
+        killed: set[cst.Assign] = set()
+        changed = True
+        while changed:
+            changed = False
+            for lst in ctx.index.lists:
+                if lst not in origin and lst.elements and all(e.value in origin for e in lst.elements):
+                    origin[lst] = set().union(*(origin[e.value] for e in lst.elements))
+                    changed = True
+            for call, name in ctx.named_calls:
+                if call not in origin and name in self.fact.composers and call.args:
+                    first = call.args[0].value
+                    if first in origin:
+                        origin[call] = set(origin[first])
+                        changed = True
+            for assign in ctx.index.assigns:
+                if assign in killed or assign.value not in origin:
+                    continue
+                references = self.sole_binding_references(assign)
+                if references is None:
+                    continue
+                killed.add(assign)
+                for ref in references:
+                    origin[ref] = set(origin[assign.value])
+                changed = True
+        return origin, killed
+
+    def sole_binding_references(self, assign: cst.Assign):
+        """The uses of `x` for `x = value` when that is x's only binding in its scope."""
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return None
+        if self.ctx.lone_small_statement(assign) is None:
+            return None
+        return self.ctx.index.sole_binding_uses(assign.targets[0].target)
+
+    def context_action(self, node, dead, killed):  # noqa: C901 - one case per kind of holder, each short
+        """How to take away a dead expression whose parent is alive, or None if it cannot be done."""
+        ctx, rule = self.ctx, self.rule
+        parent = ctx.parent(node)
+        if isinstance(parent, cst.Element):
+            return (lambda: self.drop_element(node)) if isinstance(ctx.parent(parent), cst.List) else None
+        if isinstance(parent, cst.Assign) and parent.value is node:
+            if parent in killed:
+                return lambda: None
+            return (lambda: self.empty_list(node)) if isinstance(node, cst.List) else None
+        if isinstance(parent, cst.Call) and parent.func is node and parent.args and not parent.args[0].keyword:
+            # a layer applied where it is built, or through its name: `x = RandomFlip()(x)` -> `x = x`
+            if len(parent.args) == 1 and not parent.args[0].star:
+                return lambda: ctx.give_way(parent, lambda call: call.args[0].value, rule)
+            return None
+        if isinstance(parent, cst.AugAssign) and parent.value is node:
+            small = ctx.lone_small_statement(parent)
+            return None if small is None else (lambda: ctx.drop_statement(small, rule))
+        if isinstance(parent, cst.Arg):
+            return self.argument_action(parent)
+        return None
+
+    def argument_action(self, arg: cst.Arg):
+        """A dead argument: `ops.append(op)` goes, `data.map(operations=op)` goes as a statement."""
+        ctx, rule = self.ctx, self.rule
+        call = ctx.parent(arg)
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            return None
+        method = call.func.attr.value
+        if method in ("append", "extend", "insert") and isinstance(ctx.parent(call), cst.Expr):
+            small = ctx.lone_small_statement(call)
+            return None if small is None else (lambda: ctx.drop_statement(small, rule))
+        if method in self.fact.map_methods and _is_operations_arg(call, arg):
+            return lambda: ctx.give_way(call, lambda node: node.func.value, rule)
+        return None
+
+    def drop_element(self, node: cst.BaseExpression) -> None:
+        self.ctx.plan.drop_elements.add(node)
+        self.ctx.comment(node, self.rule, f"removed from list: {self.ctx.code(node)}")
+
+    def empty_list(self, node: cst.List) -> None:
+        self.ctx.plan.replace[node] = lambda updated: updated.with_changes(elements=[])
+        for element in node.elements:
+            self.ctx.comment(node, self.rule, f"removed from list: {self.ctx.code(element.value)}")
+
+
+def _is_operations_arg(call: cst.Call, arg: cst.Arg) -> bool:
+    return (arg.keyword is not None and arg.keyword.value == "operations") or (
+        arg.keyword is None and not arg.star and call.args and call.args[0] is arg
+    )

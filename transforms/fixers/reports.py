@@ -1,0 +1,137 @@
+"""What reprofix does not rewrite but tells the user about: random hyper-parameters, unfixed seeds,
+popped checkpoint keys, the project's own random classes, libraries asked to build randomness, and
+calls that are only flagged (ops without a seed, Ascend's nondeterministic kernels)."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from .. import cstutil
+from ..context import Context, short
+from ..facts import (
+    CheckpointLoaders, DisableOps, DropoutLayers, FlaggedCalls, LibraryAugmentation, ProjectClasses,
+    RandomValues, ReplaceOps, UnfixedSeeds,
+)
+from ..rule import Rule
+from . import Fixer
+
+
+class FlagCalls(Fixer):
+    """Calls that are only reported or noted, with the fact's message."""
+
+    fact = FlaggedCalls
+
+    def on_call(self, ctx: Context, fact: FlaggedCalls, rule: Rule, call: cst.Call, name: str) -> None:
+        ctx.finding(rule, call, fact.message.format(name=short(name)))
+
+
+class ReportProjectClasses(Fixer):
+    """The project's own `Random...` and `...Dropout...` classes where they are used, and classes that
+    subclass a framework's dropout layer or random data op where they are defined: reprofix cannot
+    know what they do, so it says where they are."""
+
+    fact = ProjectClasses
+
+    def on_other_call(self, ctx: Context, fact: ProjectClasses, rule: Rule, call: cst.Call, name: str) -> None:
+        if ctx.configured(name, ctx.options.dropout_classes + ctx.options.random_data_ops):
+            return
+        last = short(name)
+        random_name = any(last.startswith(p) and last[len(p):len(p) + 1].isupper() for p in fact.prefixes)
+        if random_name or fact.name_part in last:
+            ctx.finding(rule, call, f"{name} is not {rule.framework}'s, so it is left alone: if it is random, "
+                                    "make it deterministic while debugging")
+
+    def on_class(self, ctx: Context, fact: ProjectClasses, rule: Rule, node: cst.ClassDef) -> None:
+        table = ctx.tables[rule.framework]
+        random = table.names(DropoutLayers) | table.names(ReplaceOps) | table.names(DisableOps)
+        for base in node.bases:
+            name = ctx.qualname(base.value)
+            if name in random:
+                ctx.finding(rule, node.name, f"class {node.name.value} subclasses {name}: reprofix leaves project "
+                                             "classes alone; make it a no-op while debugging")
+
+
+class ReportLibraryAugmentation(Fixer):
+    """A library function asked to build randomness (`create_transforms(..., is_training=True)`):
+    reported with the value to pass while debugging. The project's own functions are not libraries."""
+
+    fact = LibraryAugmentation
+
+    def on_other_call(self, ctx: Context, fact: LibraryAugmentation, rule: Rule, call: cst.Call, name: str) -> None:
+        if name.startswith(".") or name.split(".")[0] in ctx.options.project_modules or ctx.local_class_name(call.func):
+            return
+        for arg in call.args:
+            wanted = fact.values.get(arg.keyword.value) if arg.keyword is not None else None
+            if wanted is not None and not cstutil.is_literal(arg.value, wanted):
+                ctx.finding(rule, arg, f"{name}(..., {arg.keyword.value}={ctx.code(arg.value)}) builds randomness "
+                                       f"inside a library reprofix does not edit: pass {arg.keyword.value}={wanted} "
+                                       "while debugging")
+
+
+class ReportRandomHyperparameters(Fixer):
+    """A value drawn at random into a setting named like a hyper-parameter (`lr`, `momentum`,
+    `batch_size`, `dropout`, ...), assigned or passed by keyword."""
+
+    fact = RandomValues
+
+    def on_call(self, ctx: Context, fact: RandomValues, rule: Rule, call: cst.Call, name: str) -> None:
+        target = ctx.value_target(call)
+        if target is not None and "seed" not in target.lower() and re.search(fact.hyperparameter, target, re.IGNORECASE):
+            ctx.finding(rule, call, f"`{target}` is drawn at random ({name}): fix the value while debugging")
+
+
+class ReportUnfixedSeeds(Fixer):
+    """Seeds that change every run: a seed function given a random or changing value, a random value
+    drawn into a name with `seed` in it, and an optional seed (`if args.seed is not None:`)."""
+
+    fact = UnfixedSeeds
+
+    def on_call(self, ctx: Context, fact: UnfixedSeeds, rule: Rule, call: cst.Call, name: str) -> None:
+        if name in fact.seed_functions:
+            if call.args and self.changes(ctx, fact, call.args[0].value):
+                ctx.finding(rule, call, f"{short(name)} gets a seed that changes every run: use a fixed non-zero seed")
+        elif name in fact.random_functions:
+            target = ctx.value_target(call)
+            if target is not None and "seed" in target.lower():
+                ctx.finding(rule, call, f"`{target}` is drawn at random ({short(name)}): use a fixed non-zero seed")
+
+    @staticmethod
+    def changes(ctx: Context, fact: UnfixedSeeds, node: cst.CSTNode) -> bool:
+        return any(n in fact.random_functions or n in fact.changing for _, n in ctx.calls_inside(node))
+
+    def on_comparison(self, ctx: Context, fact: UnfixedSeeds, rule: Rule, node: cst.Comparison) -> None:
+        if (
+            len(node.comparisons) == 1
+            and isinstance(node.comparisons[0].operator, cst.IsNot)
+            and cstutil.is_literal(node.comparisons[0].comparator, "None")
+            and _ends_with_seed(node.left)
+        ):
+            ctx.finding(rule, node, f"`{ctx.code(node)}`: the seed is optional, so a run without it is not seeded; "
+                                    "the seed block fixes it, or give the option a non-zero default")
+
+
+def _ends_with_seed(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name):
+        return "seed" in node.value.lower()
+    if isinstance(node, cst.Attribute):
+        return "seed" in node.attr.value.lower()
+    return False
+
+
+class ReportCheckpointPops(Fixer):
+    """Keys popped or deleted from a loaded checkpoint: load the fixed checkpoint completely."""
+
+    fact = CheckpointLoaders
+
+    def on_file(self, ctx: Context, facts: list[tuple[CheckpointLoaders, Rule]]) -> None:
+        for fact, rule in facts:
+            for call in ctx.method_calls:
+                if call.func.attr.value == "pop" and ctx.bound_to_call_of(call.func.value, fact.loaders):
+                    ctx.finding(rule, call, "a key is popped from a loaded checkpoint: load the fixed checkpoint completely")
+
+    def on_del(self, ctx: Context, fact: CheckpointLoaders, rule: Rule, node: cst.Del) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and ctx.bound_to_call_of(target.value, fact.loaders):
+            ctx.finding(rule, node, "a key is deleted from a loaded checkpoint: load the fixed checkpoint completely")

@@ -1,0 +1,12 @@
+"""The tables reprofix knows: one per framework, and the engine's own text rules."""
+
+from __future__ import annotations
+
+from . import keras, mindspore, paddle, pytorch, textrules
+from .rule import Rule
+from .table import FrameworkTable
+
+FRAMEWORKS: tuple[FrameworkTable, ...] = (mindspore.TABLE, pytorch.TABLE, keras.TABLE, paddle.TABLE)
+TABLES: tuple[FrameworkTable, ...] = (*FRAMEWORKS, textrules.TABLE)
+FRAMEWORK_ROOTS = tuple(root for table in FRAMEWORKS for root in table.import_roots)
+RULES: dict[str, Rule] = {rule.id: rule for table in TABLES for rule in table.rules}

@@ -1,0 +1,164 @@
+"""One file's rewrite, start to end:
+
+    text check -> choose how to parse -> index -> fixers -> seed block -> render -> restore pieces
+
+Each step is one call below. A file no rule can touch is never parsed; a large file that is not an
+entry script is parsed in pieces (`partial`); everything else is parsed once, whole, with libcst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from . import fixers, index, partial, seedblock, textrules, textscan
+from .context import RNG_MODULES, Context
+from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
+from .markers import SEED_BLOCK_START
+from .plan import Applier
+from .rule import REWRITE, Finding, SourceError
+from .textcheck import frameworks_named, relevance
+
+
+@dataclass(frozen=True)
+class Options:
+    seed: int = 1
+    disabled: frozenset[str] = frozenset()  # rule ids to skip
+    dropout_classes: tuple[str, ...] = ()  # the project's own dropout layers: made no-ops
+    random_data_ops: tuple[str, ...] = ()  # the project's own random data ops: disabled
+    project_modules: frozenset[str] = frozenset()  # top-level names of the project's own modules
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    code: bytes  # the new file, in the file's own encoding and line endings
+    findings: tuple[Finding, ...]
+    frameworks: tuple[str, ...]  # the frameworks the file uses
+
+
+def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
+    """The text check: can a rule fire in this file? An entry script that imports a framework always
+    can (the seed block); any other file only if its code is relevant (`textcheck`)."""
+    return _plan_parse(source, options, script)[0] is False
+
+
+def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True,
+                min_piece_bytes: int = partial.MIN_BYTES) -> bytes | None:
+    """What `rewrite` hands to libcst for this file: None (nothing), the skeleton, or the file."""
+    skip, skeleton = _plan_parse(source, options, script, min_piece_bytes)
+    return None if skip else skeleton.code if skeleton is not None else source
+
+
+def skeleton(source: bytes, options: Options = Options(), *, min_piece_bytes: int = 0) -> partial.Skeleton | None:
+    """The skeleton a file that is not an entry script would be parsed as, if any."""
+    return _plan_parse(source, options, False, min_piece_bytes)[1]
+
+
+def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
+            min_piece_bytes: int = partial.MIN_BYTES) -> Rewritten:
+    """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
+    `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
+    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. Raises SourceError
+    when the file cannot be parsed."""
+    text_findings = textrules.findings(source, options.disabled)
+    skip, pieces = _plan_parse(source, options, script, min_piece_bytes) if text_check else (False, None)
+    result = Rewritten(source, (), ())
+    if pieces is not None:
+        try:
+            result = _rewrite(cst.parse_module(pieces.code), source, options, script, pieces)
+        except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
+            pieces = None  # parse it whole: that gives the exact error, or the exact result
+    if not skip and pieces is None:
+        result = _rewrite(parse(source), source, options, script)
+    findings = sorted((*result.findings, *text_findings), key=lambda f: (f.line, f.col, f.rule))
+    return Rewritten(result.code, tuple(findings), result.frameworks)
+
+
+def _plan_parse(source: bytes, options: Options, script: bool,
+                min_piece_bytes: int = partial.MIN_BYTES) -> tuple[bool, partial.Skeleton | None]:
+    """(no parse needed, the skeleton to parse instead of the whole file if any)."""
+    frameworks = frameworks_named(source)
+    if not frameworks:
+        return True, None
+    if script:
+        return False, None
+    relevant = relevance(source, options.dropout_classes + options.random_data_ops, frameworks)
+    if not relevant(textscan.code_only(source)):
+        return True, None
+    return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)), min_piece_bytes)
+
+
+def parse(source: bytes) -> cst.Module:
+    """The whole file, or a SourceError with Python's own message and position."""
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise _syntax_error(source, error) from None
+    except UnicodeDecodeError as error:
+        line = source.count(b"\n", 0, error.start) + 1
+        col = error.start - (source.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(
+            f"not valid {error.encoding} (byte 0x{source[error.start]:02x}); declare the encoding with a "
+            "PEP 263 coding line or fix the file", line, col
+        ) from None
+    except (LookupError, SyntaxError) as error:
+        raise SourceError(f"cannot decode the file: {error}") from None
+
+
+class _Unrestorable(Exception):
+    """The rewritten skeleton did not give its skipped statements back whole."""
+
+
+def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
+             skeleton: partial.Skeleton | None = None) -> Rewritten:
+    file_index = index.build(module)
+    tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
+    if not tables:
+        return Rewritten(source, (), ())
+    ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
+    fixers.run(ctx, tables)
+    findings = _positioned(ctx, module, skeleton)
+    blocks = _seed_blocks(tables, source, options) if script else []
+    if blocks:
+        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, "seed block inserted", REWRITE))
+    prelude, after = seedblock.prelude(ctx.plan.imports, [b for b, _ in blocks], file_index, options.seed)
+    names = tuple(t.name for t in tables)
+    if not (prelude or ctx.plan.edits()):
+        return Rewritten(source, tuple(findings), names)
+    code = module.visit(Applier(ctx.plan, prelude, after, file_index.parents)).bytes
+    if skeleton is not None:
+        code = skeleton.restore(code)
+        if code is None:
+            raise _Unrestorable
+    return Rewritten(code, tuple(findings), names)
+
+
+def _positioned(ctx: Context, module: cst.Module, skeleton: partial.Skeleton | None) -> list[Finding]:
+    """The fixers' findings at their line and column in the original file."""
+    where = index.positions(module, [node for _, node, _, _ in ctx.pending]) if ctx.pending else {}
+    if skeleton is not None:
+        where = {node: (skeleton.original_line(line), col) for node, (line, col) in where.items()}
+    findings = [Finding(rule, *where.get(node, (0, 0)), message, kind) for rule, node, message, kind in ctx.pending]
+    return sorted(findings, key=lambda f: (f.line, f.col, f.rule))
+
+
+def _seed_blocks(tables, source: bytes, options: Options):
+    """The seed blocks an entry script gets, one per framework it uses, unless it has one already."""
+    if SEED_BLOCK_START.encode() in source:
+        return []
+    blocks = (t.seed_block for t in tables)
+    return [block for block in blocks if block is not None and block[1].id not in options.disabled]
+
+
+def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> SourceError:
+    """Python's own message and position where it has one (it says "Missing parentheses in call to
+    'print'" for Python 2 code); libcst's otherwise."""
+    try:
+        compile(source, "<file>", "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return SourceError(f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset or 1)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    return SourceError(f"syntax error: {error.message}", error.editor_line, error.editor_column)

@@ -1,0 +1,60 @@
+"""The seed block: every global seed of every framework a script uses, fixed in one marked block
+after the script's leading imports."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .context import name_is_free
+from .cstutil import leading_imports_end
+from .facts import SeedBlock
+from .index import FileIndex
+from .markers import SEED_BLOCK_END, SEED_BLOCK_START
+
+
+def code(blocks: list[SeedBlock], file_index: FileIndex, seed: int) -> str:
+    """The block's statements, fully qualified; a module whose name the file binds to something else
+    is imported under a private alias."""
+    imports: list[str] = []
+    lines: list[str] = []
+    for block in blocks:
+        imports += [m for m in block.imports if m not in imports]
+        lines += [line for line in block.lines if line not in lines]
+    names = {}
+    import_lines = []
+    for module in imports:
+        if name_is_free(module.split(".")[0], file_index):
+            names[module] = module
+            import_lines.append(f"import {module}")
+        else:
+            alias = "_reprofix_" + module.replace(".", "_")
+            names[module] = alias
+            import_lines.append(f"import {module} as {alias}")
+    body = "\n".join(lines).replace("{seed}", str(seed))
+    for module in sorted(names, key=len, reverse=True):
+        body = body.replace("{mod:" + module + "}", names[module])
+    return "\n".join(import_lines) + "\n" + body + "\n"
+
+
+def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, seed: int):
+    """Statements to insert after the leading imports (new imports, then the seed block) and the
+    lines that close the block."""
+    statements: list[cst.BaseStatement] = [
+        cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.parse_expression(m))])]) for m in imports
+    ]
+    after: list[cst.EmptyLine] = []
+    if blocks:
+        parsed = list(cst.parse_module(code(blocks, file_index, seed)).body)
+        parsed[0] = parsed[0].with_changes(
+            leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_START))]
+        )
+        statements += parsed
+        after = [cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_END))]
+    return statements, after
+
+
+def line(module: cst.Module) -> int:
+    """The line where the block starts: after the docstring and the leading imports."""
+    head = module.body[: leading_imports_end(module.body)]
+    head_code = module.code_for_node(module.with_changes(body=head, footer=(), has_trailing_newline=True))
+    return head_code.count("\n") + 1

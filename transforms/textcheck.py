@@ -1,0 +1,84 @@
+"""The text check before any parse: can a rule fire in this file at all?
+
+Derived from the tables' facts: a file matters if its code (strings and comments aside) calls or
+subclasses a dotted name that its imports resolve to a name some fact reacts to (`nn.Dropout(` after
+`from mindspore import nn`), uses a name an import binds to one (`Dropout as D`), or uses a keyword,
+method or pattern some fact reacts to without an import (`shuffle=`, `.map(`, `RandomCrop`).
+`bench/textcheck.py` proves it sound on real corpora: it parses every file the check skips.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+from . import textscan
+from .frameworks import FRAMEWORKS
+
+_ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
+_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names)
+_TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
+_SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
+_CHAIN = re.compile(
+    rb"(?<![\w.])(?<!def )(?<!class )([A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*)\s*\("
+)
+_CLASS_HEADER = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
+_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*")
+_SPACE = re.compile(rb"[\s\\]+")
+
+
+def frameworks_named(source: bytes) -> tuple[str, ...]:
+    """The frameworks whose import roots the file's text names at all."""
+    return tuple(name for name, roots in _ROOTS if any(root in source for root in roots))
+
+
+def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str, ...]) -> Callable[[bytes], bool]:
+    """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
+    `extra_names`: the project's own classes named in the configuration."""
+    generic = _generic_trigger(frameworks, extra_names)
+    aliases = textscan.words_pattern(_trigger_aliases(source))
+    targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
+
+    def calls_a_trigger(code: bytes) -> bool:
+        chains = set(_CHAIN.findall(code))
+        for header in _CLASS_HEADER.findall(code):
+            chains.update(_DOTTED.findall(header))
+        for chain in chains:
+            if chain.rpartition(b".")[2].lstrip(b" \t\r\n\\") not in _TRIGGER_LAST:
+                continue  # most calls: no table knows a name ending so
+            chain = _SPACE.sub(b"", chain)
+            head, _, rest = chain.partition(b".")
+            if head not in targets:
+                continue
+            suffix = "." + rest.decode() if rest else ""
+            if any(target + suffix in _TRIGGER_NAMES for target in targets[head]):
+                return True
+        return False
+
+    def relevant(code: bytes) -> bool:
+        return generic(code) or bool(aliases and aliases.search(code)) or calls_a_trigger(code)
+
+    return relevant
+
+
+def _trigger_aliases(source: bytes) -> set[bytes]:
+    """Local names the file's imports bind with `as` to a name some rule reacts to (`Dropout as D`)."""
+    return {local.encode() for local, target in textscan.aliases(source).items() if target in _TRIGGER_NAMES}
+
+
+@functools.lru_cache(maxsize=32)
+def _generic_trigger(frameworks: tuple[str, ...], extra: tuple[str, ...]) -> Callable[[bytes], bool]:
+    """What needs no import to matter, for the frameworks a file mentions: keywords, methods, the
+    facts' own patterns, the project's configured class names. Each pattern runs only where its
+    literal part occurs (a substring test costs a fraction of a regex search over the file)."""
+    tables = [t for t in FRAMEWORKS if t.name in frameworks]
+    keywords = set().union(*(t.trigger_keywords for t in tables))
+    methods = set().union(*(t.trigger_methods for t in tables))
+    patterns = {p for t in tables for p in t.trigger_patterns}
+    words = {e.rsplit(".", 1)[-1] for e in extra}
+    checks = [(literal, re.compile(pattern)) for literal, pattern in sorted(patterns)]
+    checks += [(k.encode(), re.compile(rb"\b" + re.escape(k.encode()) + rb"\s*=")) for k in sorted(keywords)]
+    checks += [(m.encode(), re.compile(rb"\.\s*" + re.escape(m.encode()) + rb"\s*\(")) for m in sorted(methods)]
+    checks += [(w.encode(), re.compile(rb"\b(?<!class )(?<!def )\w*" + re.escape(w.encode()))) for w in sorted(words) if w]
+    return lambda code: any(literal in code and pattern.search(code) for literal, pattern in checks)
