@@ -118,7 +118,7 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
         return Rewritten(source, (), ())
     ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
     fixers.run(ctx, tables)
-    findings = _positioned(ctx, module, skeleton)
+    findings = _positioned(ctx, skeleton)
     blocks = _seed_blocks(tables, source, options) if script else []
     if blocks:
         findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, "seed block inserted", REWRITE))
@@ -134,9 +134,9 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
     return Rewritten(code, tuple(findings), names)
 
 
-def _positioned(ctx: Context, module: cst.Module, skeleton: partial.Skeleton | None) -> list[Finding]:
+def _positioned(ctx: Context, skeleton: partial.Skeleton | None) -> list[Finding]:
     """The fixers' findings at their line and column in the original file."""
-    where = index.positions(module, [node for _, node, _, _ in ctx.pending]) if ctx.pending else {}
+    where = index.positions(ctx.index, [node for _, node, _, _ in ctx.pending]) if ctx.pending else {}
     if skeleton is not None:
         where = {node: (skeleton.original_line(line), col) for node, (line, col) in where.items()}
     findings = [Finding(rule, *where.get(node, (0, 0)), message, kind) for rule, node, message, kind in ctx.pending]
