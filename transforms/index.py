@@ -282,12 +282,15 @@ class _Markers:
         while pending:
             chosen = [n for n in pending if not any(a in pending for a in self.ancestors(n))]
             marks = {node: f"{self.tag}{i}_" for i, node in enumerate(chosen)}  # no mark a prefix of another
-            rendered = module.code_for_node(self.statement.visit(_Replace(marks, self.index.parents)))
+            replace = _Replace(marks, self.index.parents)
+            rendered = module.code_for_node(self.statement.visit(replace))
+            stand_ins = {node: module.code_for_node(_head(replace.stand_ins[node])) for node in chosen}
+            starts = {node: rendered.index(marks[node]) - stand_ins[node].index(marks[node]) for node in chosen}
             done = []  # in the order they stand
-            for node in sorted(chosen, key=lambda n: rendered.index(marks[n])):
-                before = rendered[: rendered.index(marks[node])]
+            for node in sorted(chosen, key=starts.get):
+                before = rendered[: starts[node]]
                 for earlier in done:
-                    before = before.replace(marks[earlier], module.code_for_node(_head(earlier)))
+                    before = before.replace(stand_ins[earlier], module.code_for_node(_head(earlier)))
                 found[node] = (before.count("\n"), len(before) - (before.rfind("\n") + 1) + 1)
                 done.append(node)
                 if "\n" in module.code_for_node(_head(node)):
@@ -305,11 +308,12 @@ class _Markers:
 
 
 class _Replace(cst.CSTTransformer):
-    """Each marked node becomes a marker of the same kind (an expression, an argument, a statement)."""
+    """Each marked node becomes a stand-in of the same kind that renders as its marker."""
 
     def __init__(self, marks: dict[cst.CSTNode, str], parents: dict[cst.CSTNode, cst.CSTNode]):
         super().__init__()
         self.marks = marks
+        self.stand_ins: dict[cst.CSTNode, cst.CSTNode] = {}
         self.path: set[cst.CSTNode] = set()
         for node in marks:
             while node is not None and node not in self.path:
@@ -323,16 +327,24 @@ class _Replace(cst.CSTTransformer):
         mark = self.marks.get(original_node)
         if mark is None:
             return updated_node
-        name = cst.Name(mark)
-        if isinstance(original_node, cst.Arg):  # the separator after it stays: only its head is marked
-            return cst.Arg(name, comma=original_node.comma, whitespace_after_arg=original_node.whitespace_after_arg)
-        if isinstance(original_node, cst.DictElement):
-            return cst.DictElement(name, name, comma=original_node.comma)
-        if isinstance(original_node, cst.BaseSmallStatement):
-            return cst.Expr(name, semicolon=original_node.semicolon)
-        if isinstance(original_node, cst.BaseStatement):
-            return cst.SimpleStatementLine([cst.Expr(name)])
-        return name
+        self.stand_ins[original_node] = new = _stand_in(original_node, cst.Name(mark))
+        return new
+
+
+def _stand_in(node: cst.CSTNode, name: cst.Name) -> cst.CSTNode:
+    """A node of the same kind as `node` that renders as `name` (a keyword argument as `name=_`, a
+    starred one as `*name`), followed by the same separator as `node`."""
+    if isinstance(node, cst.Arg):
+        if node.keyword is not None:
+            return node.with_changes(keyword=name, value=cst.Name("_"))
+        return node.with_changes(value=name)
+    if isinstance(node, cst.DictElement):
+        return cst.DictElement(name, name, comma=node.comma)
+    if isinstance(node, cst.BaseSmallStatement):
+        return cst.Expr(name, semicolon=node.semicolon)
+    if isinstance(node, cst.BaseStatement):
+        return cst.SimpleStatementLine([cst.Expr(name)])
+    return name
 
 
 def _head(node: cst.CSTNode) -> cst.CSTNode:

@@ -1,0 +1,62 @@
+"""Every table is consistent: each fact has its fixer, each rule acts on something, ids are unique,
+and no name is claimed by two facts that would each rewrite it."""
+
+import re
+
+import pytest
+
+from transforms import facts
+from transforms.fixers import FIXERS
+from transforms.frameworks import FRAMEWORKS, RULES, TABLES
+
+# Facts the pipeline handles itself rather than through a fixer.
+PIPELINE_FACTS = (facts.SeedBlock, facts.TextPattern)
+# Facts that each rewrite the call they name: a name claimed by two of them would be ambiguous.
+EXCLUSIVE = (facts.ReplaceOps, facts.DisableOps, facts.DropoutLayers, facts.PassThrough, facts.SeededOps,
+             facts.CallArguments)
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_every_fact_has_its_fixer_and_every_rule_a_fact(table):
+    prefixes = {rule.id[:2] for rule in table.rules}
+    assert len(prefixes) == 1, f"one id prefix per table, not {prefixes}"
+    for rule in table.rules:
+        assert rule.framework == table.name
+        assert rule.facts, f"{rule.id} acts on nothing"
+        for fact in rule.facts:
+            assert isinstance(fact, PIPELINE_FACTS) or type(fact) in FIXERS, f"{rule.id}: no fixer for {type(fact).__name__}"
+
+
+def test_rule_ids_are_unique_across_tables():
+    ids = [rule.id for table in TABLES for rule in table.rules]
+    assert len(ids) == len(set(ids)) == len(RULES)
+    assert all(re.fullmatch(r"[A-Z]{2}\d{3}", i) for i in ids)
+
+
+def test_every_kind_of_fact_is_used_and_each_fixer_handles_its_own():
+    used = {type(fact) for table in TABLES for rule in table.rules for fact in rule.facts}
+    assert set(FIXERS) <= used, f"fixers nothing uses: {set(FIXERS) - used}"
+    for kind, fixer in FIXERS.items():
+        assert fixer.fact is kind and fixer.__doc__, kind
+
+
+@pytest.mark.parametrize("table", FRAMEWORKS, ids=lambda t: t.name)
+def test_no_name_is_rewritten_by_two_facts(table):
+    owner: dict[str, str] = {}
+    for fact, rule in table.facts(facts.Fact):
+        if not isinstance(fact, EXCLUSIVE):
+            continue
+        for name in fact.names():
+            assert owner.setdefault(name, rule.id) == rule.id, f"{name}: {owner[name]} and {rule.id}"
+            assert name.split(".")[0] in table.import_roots, name
+
+
+@pytest.mark.parametrize("table", FRAMEWORKS, ids=lambda t: t.name)
+def test_one_seed_block_and_settings_that_fit_their_sources(table):
+    assert len(list(table.facts(facts.SeedBlock))) == 1
+    for fact, rule in table.facts(facts.SourceSetting):
+        assert any(fact.param in params for params in fact.sources.signatures.values()), rule.id
+    for fact, rule in table.facts(facts.Samplers):
+        for fix in fact.fixes.values():
+            assert fix.action in ("rename", "no_shuffle", "ok"), rule.id
+            assert (fix.action == "rename") == bool(fix.rename_to) and (fix.action == "no_shuffle") == bool(fix.shuffle)
