@@ -356,7 +356,7 @@ def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Ve
     """Compare the runs step by step against the first, each loss series on its own; say where they
     part, in the procedure's words."""
     for number, run in enumerate(runs, 1):
-        _check_judgeable(number, run, steps)
+        check_judgeable(number, run, steps)
     notes, compared = [], []
     for name in runs[0].series:
         lengths = [len(r.series.get(name, [])) for r in runs]
@@ -435,7 +435,7 @@ def check_ran(number: int, run: Run) -> None:
                           f"the end of its stderr:\n{tail}")
 
 
-def _check_judgeable(number: int, run: Run, steps: int) -> None:
+def check_judgeable(number: int, run: Run, steps: int) -> None:
     check_ran(number, run)
     if run.slow_pattern:
         raise CannotJudge(f"run {number} timed out after {run.seconds:.0f} s while --loss-pattern was matching a "
