@@ -36,6 +36,8 @@ def locate(tmp_path: Path, sample: str, *args: str, code: int) -> dict:
     ("locate_torch_data.py", "torch", "data", "features", "Net", None),
     ("locate_torch_update.py", "torch", "update", "hidden.weight", "NoisySGD", "NoisySGD"),
     ("locate_mindspore_forward.py", "mindspore", "forward", "body.shake", "Shake", "Shake"),
+    ("locate_paddle_forward.py", "paddle", "forward", "body.shake", "Shake", "Shake"),
+    ("locate_keras_forward.py", "keras", "forward", "shake", "Shake", "Shake"),
 ])
 def test_locate_names_step_phase_and_module(tmp_path: Path, sample, framework, phase, module, type_, defined):
     require_framework(framework)

@@ -5,8 +5,13 @@ global hooks (MindSpore, Paddle), recording a call by wrapping the layer base cl
 from __future__ import annotations
 
 import inspect
+import os
+import sys
 
 from .recorder import caller, class_source, guarded
+
+
+FRAMEWORKS = ("torch", "mindspore", "paddle", "keras", "tensorflow", "jax")
 
 
 class Root:
@@ -51,7 +56,10 @@ class Naming:
         return self.sources[cls]
 
     def where_called(self) -> str:
-        return caller(self.skip_dirs)
+        """Where the user's code called the model: the innermost frame outside the frameworks."""
+        frameworks = tuple(os.path.dirname(module.__file__) for name in FRAMEWORKS
+                           for module in [sys.modules.get(name)] if getattr(module, "__file__", None))
+        return caller(self.skip_dirs + frameworks)
 
     def inputs(self, layer, args, kwargs):
         """(name, tensor) for the call's tensor arguments."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
+from . import keras_hooks
 from .layers import Naming, Root, owner_of
 from .recorder import digest, guarded
 
@@ -67,8 +68,11 @@ class TorchProbe:
             return
         root = self.roots.get(id(module))
         if root is None:
-            root = self.roots[id(module)] = Root(module, type(module).named_modules, type(module).named_parameters,
-                                                 WRAPPERS)
+            if keras_hooks.is_keras_layer(module):  # Keras 3 on torch: Keras' names, not torch's
+                named = (keras_hooks.named_layers, keras_hooks.named_parameters)
+            else:
+                named = (type(module).named_modules, type(module).named_parameters)
+            root = self.roots[id(module)] = Root(module, *named, WRAPPERS)
         self.stack.append((module, root))
         self.hook_parameters(module, root)
         where = self.naming.where_called()
@@ -110,14 +114,31 @@ class TorchProbe:
             if id(parameter) in self.hooked_parameters or not parameter.requires_grad:
                 continue
             self.hooked_parameters.add(id(parameter))
-            full = root.parameters.get(id(parameter), "")
-            owner, type_, source = owner_of(full, [root], self.naming)
-            hook = self.gradient_hook(owner, type_, source, f"gradient of {full.rpartition('.')[2]}", id(parameter))
             register = getattr(parameter, "register_post_accumulate_grad_hook", None)
             if register is not None:
-                self.parameter_handles.append(register(lambda p, hook=hook: hook(p.grad)))
+                self.parameter_handles.append(register(lambda p: self.parameter_gradient(p, p.grad)))
             else:  # torch < 2.1: the gradient before accumulation
-                self.parameter_handles.append(parameter.register_hook(hook))
+                self.parameter_handles.append(parameter.register_hook(
+                    lambda g, p=parameter: self.parameter_gradient(p, g)))
+
+    def parameter_gradient(self, parameter, gradient):
+        if gradient is None or not self.recorder.recording():
+            return None
+        # named when the gradient arrives: the model is built and called by then (Keras builds layers
+        # one by one before the model's first call)
+        full = self.parameter_name(parameter, "")
+        owner, type_, source = owner_of(full, reversed(list(self.roots.values())), self.naming)
+        what = f"gradient of {full.rpartition('.')[2]}"
+        guarded(lambda: self.recorder.event("backward", owner, type_, source, what, self.digest(gradient),
+                                            id(parameter)))
+        return None
+
+    def parameter_name(self, parameter, default: str) -> str:
+        """The parameter's dotted name in the latest top-level module that holds it."""
+        for root in reversed(list(self.roots.values())):
+            if id(parameter) in root.parameters:
+                return root.parameters[id(parameter)]
+        return default
 
     # -- update ----------------------------------------------------------------------------------
     def optimizer_step(self, optimizer, args, kwargs):
@@ -129,8 +150,7 @@ class TorchProbe:
         type_, source = type(optimizer).__name__, self.naming.source(type(optimizer))
         for g, group in enumerate(optimizer.param_groups):
             for i, parameter in enumerate(group["params"]):
-                name = next((r.parameters[id(parameter)] for r in self.roots.values() if id(parameter) in r.parameters),
-                            f"param_groups[{g}][{i}]")
+                name = self.parameter_name(parameter, f"param_groups[{g}][{i}]")
                 self.recorder.event("update", name, type_, source, "value", self.digest(parameter))
 
     # -------------------------------------------------------------------------------------------
