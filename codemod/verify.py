@@ -150,7 +150,7 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=env,
+            start_new_session=True, env=env, preexec_fn=_die_with_parent(),
         )
     except OSError as error:
         raise CannotJudge(f"cannot start {command[0]!r}: {error.strerror}") from None
@@ -173,6 +173,7 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
             on_loss(found)
 
     exited_at = None
+    first_signal = signal.SIGTERM
     signals.arm(timeout)
     try:
         while buffers:
@@ -208,12 +209,15 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
                 break
     except _Deadline:
         run.timed_out = True
+    except Interrupted as stop:  # the run gets the signal reprofix got (a training may save on SIGINT)
+        first_signal = stop.signum
+        raise
     finally:
         signals.disarm()
         signals.shielded = True
         try:
             selector.close()
-            stop_all(process)
+            stop_all(process, first_signal)
         finally:
             signals.shielded = False
         run.returncode = process.returncode
@@ -227,11 +231,26 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     return run
 
 
-def stop_all(process: subprocess.Popen) -> None:
+def _die_with_parent():
+    """What the child runs before exec (Linux): if reprofix dies, even by SIGKILL, the command gets
+    SIGKILL (PR_SET_PDEATHSIG). None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
+def stop_all(process: subprocess.Popen, first_signal: int = signal.SIGTERM) -> None:
     """Stop the command and everything it started: its process group, its session, their
-    descendants, and orphans handed to us; SIGTERM first, SIGKILL after TERMINATE seconds."""
+    descendants, and orphans handed to us; `first_signal` (SIGTERM, or the signal reprofix got)
+    first, SIGKILL after TERMINATE seconds."""
     if process.poll() is None or _members(process.pid):
-        _signal_all(process.pid, signal.SIGTERM)
+        _signal_all(process.pid, first_signal)
         limit = time.monotonic() + TERMINATE
         while time.monotonic() < limit and (process.poll() is None or _members(process.pid)):
             _reap(process.pid)

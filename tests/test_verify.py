@@ -309,3 +309,24 @@ def test_a_signal_stops_the_run_and_says_what_was_done(tmp_path: Path, signum: i
     assert (f"reprofix: interrupted by {name} during run 2 of 2: it was stopped, with every process it started; "
             "run 1 read 2 loss(es); nothing was judged. To finish, run the same verify command again.") in stderr
     assert not any(alive(int(pid)) for pid in pids.read_text().split())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_command_dies_with_reprofix_even_on_sigkill(tmp_path: Path):
+    pid_file = tmp_path / "pid"
+    train = script(tmp_path, "train.py", f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    verify = subprocess.Popen([PY, "-m", "codemod", "verify", "--", PY, train], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    verify.kill()
+    verify.wait()
+    pid = int(pid_file.read_text())
+    for _ in range(100):  # the kernel delivers SIGKILL to the orphan; it is reaped by init
+        if not alive(pid):
+            break
+        time.sleep(0.1)
+    assert not alive(pid)
