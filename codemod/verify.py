@@ -22,7 +22,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .losses import LossReader, parse_losses  # noqa: F401 - parse_losses is part of this module's API
+from .losses import LossReader
 
 GRACE = 1.0  # seconds to read what is left once the command itself has exited
 TERMINATE = 5.0  # seconds between SIGTERM and SIGKILL

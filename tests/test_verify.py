@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod.losses import LossReader
-from codemod.verify import close, parse_losses
+from codemod.losses import LossReader, parse_losses
+from codemod.verify import close
 from conftest import ROOT, run_reprofix
 
 PY = sys.executable

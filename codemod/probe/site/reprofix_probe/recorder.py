@@ -103,40 +103,41 @@ def failure(error: BaseException) -> None:
 
 
 def digest(shape, dtype: str, raw, values) -> dict:
-    """shape, dtype, a hash of the exact bytes, statistics and a sample; `values` is a flat float64
-    numpy array of the same elements."""
+    """shape, dtype, a hash of the exact bytes (`raw`), statistics and a sample; `values` is a flat
+    numpy array of the elements in their own dtype. Nothing the size of the tensor is copied, so
+    memory stays flat (a mask of one byte per element for the NaN count aside)."""
     import numpy
 
     count = int(values.size)
+    if values.dtype.kind == "c":
+        values = numpy.abs(values)
+    elif values.dtype.kind == "b":
+        values = values.view(numpy.uint8)
+    elif values.dtype.kind not in "iuf":
+        values = values[:0].astype(numpy.float64)  # not numbers: the hash alone
     stats = {}
-    if count:
-        finite = values[numpy.isfinite(values)]
-        stats = {"nan": int(numpy.isnan(values).sum()), "inf": int(numpy.isinf(values).sum())}
-        if finite.size:
-            stats.update(min=float(finite.min()), max=float(finite.max()), mean=float(finite.mean()))
-    if count > SAMPLE:
-        values = values[numpy.linspace(0, count - 1, SAMPLE).astype(numpy.int64)]
+    if values.size:
+        with numpy.errstate(all="ignore"):
+            if values.dtype.kind == "f":
+                stats.update(nan=int(numpy.isnan(values).sum()), inf=int(numpy.isinf(values).sum()))
+            stats.update(min=float(values.min()), max=float(values.max()), mean=float(values.mean(dtype=numpy.float64)))
+    if values.size > SAMPLE:
+        values = values[numpy.linspace(0, values.size - 1, SAMPLE).astype(numpy.int64)]
     return {
         "shape": [int(n) for n in shape],
         "dtype": dtype,
         "count": count,
         "hash": hashlib.blake2b(raw, digest_size=16).hexdigest(),
         "stats": stats,
-        "sample": base64.b64encode(numpy.ascontiguousarray(values, dtype="<f8").tobytes()).decode("ascii"),
+        "sample": base64.b64encode(values.astype("<f8").tobytes()).decode("ascii"),
     }
 
 
 def numpy_digest(array, dtype: str | None = None) -> dict:
     import numpy
 
-    array = numpy.ascontiguousarray(array)
-    if array.dtype.kind == "c":
-        values = numpy.abs(array).astype(numpy.float64).reshape(-1)
-    elif array.dtype.kind in "biuf":
-        values = array.astype(numpy.float64).reshape(-1)
-    else:
-        values = numpy.zeros(0)
-    return digest(array.shape, dtype or str(array.dtype), array.reshape(-1).view(numpy.uint8), values)
+    flat = numpy.ascontiguousarray(array).reshape(-1)
+    return digest(numpy.shape(array), dtype or str(flat.dtype), flat.view(numpy.uint8), flat)
 
 
 def class_source(cls) -> str:

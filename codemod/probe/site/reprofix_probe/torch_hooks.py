@@ -161,10 +161,8 @@ class TorchProbe:
         with torch.no_grad():
             flat = tensor.detach().to("cpu").contiguous().reshape(-1)
             raw = flat.view(torch.uint8).numpy() if flat.numel() else b""
-            if flat.is_complex():
-                values = flat.abs().double().numpy()
-            elif flat.dtype == torch.bool:
-                values = flat.to(torch.uint8).double().numpy()
-            else:
-                values = flat.double().numpy()
+            try:
+                values = flat.numpy()
+            except TypeError:  # bfloat16, float8: numpy has no such dtype
+                values = flat.float().numpy()
         return digest(tuple(tensor.shape), str(tensor.dtype).replace("torch.", ""), raw, values)
