@@ -9,6 +9,7 @@ from collections import OrderedDict
 
 import numpy as np
 import torch
+from locate_torch_train import batches, synthetic_data, train
 from torch import nn
 
 
@@ -41,19 +42,9 @@ class Net(nn.Module):
 
 
 def main():
-    torch.manual_seed(1)
-    torch.set_num_threads(1)
-    features = torch.randn(64, 8)
-    labels = (features.sum(dim=1) > 0).long()
+    features, labels = synthetic_data()
     model = Net()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-    for step in range(1, 4):
-        batch = slice(16 * (step - 1), 16 * step)
-        loss = nn.functional.cross_entropy(model(features[batch]), labels[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        print(f"step {step} loss: {loss.item():.6f}", flush=True)
+    train(model, torch.optim.SGD(model.parameters(), lr=0.5), batches(features, labels))
 
 
 if __name__ == "__main__":

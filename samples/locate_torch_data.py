@@ -7,6 +7,7 @@ input `features` of Net.
 import random
 
 import torch
+from locate_torch_train import synthetic_data, train
 from torch import nn
 from torch.utils.data import DataLoader, Sampler, TensorDataset
 
@@ -37,22 +38,10 @@ class Net(nn.Module):
 
 
 def main():
-    torch.manual_seed(1)
-    torch.set_num_threads(1)
-    features = torch.randn(64, 8)
-    labels = (features.sum(dim=1) > 0).long()
-    data = TensorDataset(features, labels)
-    loader = DataLoader(data, batch_size=16, sampler=SystemShuffle(len(data)))
+    data = TensorDataset(*synthetic_data())
     model = Net()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    for step, (x, y) in enumerate(loader, 1):
-        loss = nn.functional.cross_entropy(model(x), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        print(f"step {step} loss: {loss.item():.6f}", flush=True)
-        if step == 3:
-            break
+    train(model, torch.optim.SGD(model.parameters(), lr=0.1),
+          DataLoader(data, batch_size=16, sampler=SystemShuffle(len(data))))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ seeded by the operating system (`os.urandom`), which no global seed reaches.
 import os
 
 import torch
+from locate_torch_train import batches, synthetic_data, train
 from torch import nn
 
 
@@ -42,20 +43,9 @@ class Net(nn.Module):
 
 
 def main():
-    torch.manual_seed(1)
-    torch.set_num_threads(1)
-    features = torch.randn(64, 8)
-    labels = (features.sum(dim=1) > 0).long()
+    features, labels = synthetic_data()
     model = Net()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    loss_fn = nn.CrossEntropyLoss()
-    for step in range(1, 4):
-        batch = slice(16 * (step - 1), 16 * step)
-        loss = loss_fn(model(features[batch]), labels[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        print(f"step {step} loss: {loss.item():.6f}", flush=True)
+    train(model, torch.optim.SGD(model.parameters(), lr=0.1), batches(features, labels), loss_fn=nn.CrossEntropyLoss())
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ backward passes of step 1 agree; the parameters after the first update do not.
 import os
 
 import torch
+from locate_torch_train import batches, synthetic_data, train
 from torch import nn
 
 
@@ -38,19 +39,9 @@ class Net(nn.Module):
 
 
 def main():
-    torch.manual_seed(1)
-    torch.set_num_threads(1)
-    features = torch.randn(64, 8)
-    labels = (features.sum(dim=1) > 0).long()
+    features, labels = synthetic_data()
     model = Net()
-    optimizer = NoisySGD(model.parameters(), lr=0.1, noise=0.05)
-    for step in range(1, 4):
-        batch = slice(16 * (step - 1), 16 * step)
-        loss = nn.functional.cross_entropy(model(features[batch]), labels[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        print(f"step {step} loss: {loss.item():.6f}", flush=True)
+    train(model, NoisySGD(model.parameters(), lr=0.1, noise=0.05), batches(features, labels))
 
 
 if __name__ == "__main__":

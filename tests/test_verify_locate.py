@@ -23,9 +23,15 @@ def class_line(path: Path, name: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if re.match(rf"class {name}\b", line))
 
 
+def copy_sample(tmp_path: Path, sample: str) -> None:
+    """The sample, and the training loop the PyTorch samples share."""
+    for name in (sample, "locate_torch_train.py"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+
+
 def locate(tmp_path: Path, sample: str, *args: str, code: int) -> dict:
     """verify --locate --json on a copy of the sample, run from its folder; the JSON result."""
-    shutil.copy(SAMPLES / sample, tmp_path / sample)
+    copy_sample(tmp_path, sample)
     result = run_reprofix("verify", "--locate", "--json", "--", PY, sample, *args, cwd=tmp_path, check_code=code)
     return json.loads(result.stdout)
 
@@ -45,11 +51,12 @@ def test_locate_names_step_phase_and_module(tmp_path: Path, sample, framework, p
     data = locate(tmp_path, sample, *args, code=1)
     divergence = data["divergence"]
     if defined:
-        line = class_line(tmp_path / sample, defined)
-    else:  # data: where the script calls the model
-        line = next(i for i, text in enumerate((tmp_path / sample).read_text().splitlines(), 1) if "model(x)" in text)
+        source = f"{sample}:{class_line(tmp_path / sample, defined)}"
+    else:  # data: where the training loop calls the model
+        loop = (tmp_path / "locate_torch_train.py").read_text().splitlines()
+        source = f"locate_torch_train.py:{next(i for i, text in enumerate(loop, 1) if 'model(x)' in text)}"
     assert (divergence["step"], divergence["phase"], divergence["module"], divergence["type"], divergence["source"],
-            divergence["within_tolerance"]) == (1, phase, module, type_, f"{sample}:{line}", False)
+            divergence["within_tolerance"]) == (1, phase, module, type_, source, False)
     assert divergence["max_abs_diff"] > 0 and data["verdict"] == "not reproducible"
     assert data["locate"]["steps"] == 2 and data["locate"]["events"][0] == data["locate"]["events"][1]
     if framework == "mindspore":
@@ -61,7 +68,7 @@ def test_locate_backward_in_text(tmp_path: Path):
     """A custom autograd function adding noise on the way back: the module holding it, not the layer
     whose gradient shows the difference first."""
     require_framework("torch")
-    shutil.copy(SAMPLES / "locate_torch_backward.py", tmp_path)
+    copy_sample(tmp_path, "locate_torch_backward.py")
     result = run_reprofix("verify", "--locate", "--keep-traces", "traces", "--", PY, "locate_torch_backward.py",
                           cwd=tmp_path, check_code=1)
     line = class_line(tmp_path / "locate_torch_backward.py", "Shake")
@@ -107,8 +114,8 @@ def test_the_probe_changes_neither_output_nor_exit_status(tmp_path: Path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text("import sys\nsys.stderr.write('the user sitecustomize ran\\n')\n")
-    code = (f"import runpy, sys; runpy.run_path({str(SAMPLES / 'locate_reproducible.py')!r}, run_name='__main__'); "
-            "sys.exit(3)")
+    code = (f"import runpy, sys; sys.path.insert(0, {str(SAMPLES)!r}); "
+            f"runpy.run_path({str(SAMPLES / 'locate_reproducible.py')!r}, run_name='__main__'); sys.exit(3)")
     plain_env = {**os.environ, "PYTHONPATH": str(site)}
     traces = tmp_path / "traces"
     traces.mkdir()

@@ -100,10 +100,12 @@ class CallProbe:
     class's __call__ with call(). A subclass supplies the framework's facts."""
 
     wrappers: dict = {}
+    forward_name = "forward"
 
-    def __init__(self, recorder, naming: Naming):
+    def __init__(self, recorder, framework, tensor_type):
         self.recorder = recorder
-        self.naming = naming
+        self.naming = Naming(lambda value: isinstance(value, tensor_type), self.forward_name,
+                             (os.path.dirname(framework.__file__),))
         self.stack: list = []  # (layer, root) of the calls under way
         self.roots: dict = {}
 

@@ -6,9 +6,7 @@ PyNative instead, and MS_JIT=0 (set by reprofix) makes @jit functions run eagerl
 
 from __future__ import annotations
 
-import os
-
-from .layers import CallProbe, Naming
+from .layers import CallProbe
 from .recorder import guarded, numpy_digest
 
 WRAPPERS = {
@@ -46,12 +44,10 @@ def pynative_only(mindspore, recorder) -> None:
 
 class MindSporeProbe(CallProbe):
     wrappers = WRAPPERS
+    forward_name = "construct"
 
     def __init__(self, mindspore, recorder):
-        self.mindspore = mindspore
-        tensor = mindspore.Tensor
-        super().__init__(recorder, Naming(lambda value: isinstance(value, tensor), "construct",
-                                          (os.path.dirname(mindspore.__file__),)))
+        super().__init__(recorder, mindspore, mindspore.Tensor)
         self.optimizer = mindspore.nn.Optimizer
 
     def named_layers(self, cell):

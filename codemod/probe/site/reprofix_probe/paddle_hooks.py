@@ -6,9 +6,7 @@ gradients before it (backward), the parameters after it (update). Code turned in
 
 from __future__ import annotations
 
-import os
-
-from .layers import CallProbe, Naming
+from .layers import CallProbe
 from .recorder import class_source, guarded, numpy_digest
 
 WRAPPERS = {"DataParallel": "_layers"}
@@ -24,10 +22,7 @@ class PaddleProbe(CallProbe):
     wrappers = WRAPPERS
 
     def __init__(self, paddle, recorder):
-        self.paddle = paddle
-        tensor = paddle.Tensor
-        super().__init__(recorder, Naming(lambda value: isinstance(value, tensor), "forward",
-                                          (os.path.dirname(paddle.__file__),)))
+        super().__init__(recorder, paddle, paddle.Tensor)
         self.stepping = False
 
     def named_layers(self, layer):
