@@ -126,7 +126,7 @@ def locate(first: Path, second: Path, *, atol: float, rtol: float) -> Location:
                "no training was recorded: the probe saw no PyTorch module, MindSpore cell, Paddle layer or Keras "
                "layer being called (not a Python command? `python -I`, `-E` or `-S` skip the probe; a framework "
                "the probe does not hook; or a model compiled to a graph)")
-        raise TraceError(why)
+        raise TraceError(why + "".join(f"; {note}" for note in notes))
     pairs = list(zip(runs[0], runs[1]))
     if len(runs[0]) != len(runs[1]):
         notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")

@@ -217,8 +217,7 @@ def _report_located(options: Options, results: list, base: Path) -> int:
     if parted:
         final = "not reproducible"
         message = (locatelib.PHASE_MEANING["loss"] if divergence.phase == "loss" else
-                   f"the runs first part at step {divergence.step}, {divergence.phase}"
-                   + (f", {divergence.module or 'the top-level model'} ({divergence.type})" if divergence.type else ""))
+                   f"the runs first part at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
     else:
         final = "reproducible"
         message = (f"the losses and every traced tensor agree over {location.steps} step(s)"
@@ -246,6 +245,14 @@ def _after_model(verdict) -> locatelib.Divergence:
                                 meaning=locatelib.PHASE_MEANING["loss"])
 
 
+def _where(divergence) -> str:
+    """`encoder.jitter (Jitter)`, `input x of Net`, `the top-level model (Net)`."""
+    if divergence.phase == "data":
+        return f"input {divergence.module} of {divergence.type}" if divergence.module else divergence.type
+    where = divergence.module or "the top-level model"
+    return f"{where} ({divergence.type})" if divergence.type else where
+
+
 def _locate_json(location, options: Options) -> dict:
     return {
         "steps": location.steps, "events": list(location.events), "atol": options.trace_atol,
@@ -265,12 +272,8 @@ def _located_text(location, divergence, options: Options) -> list:
     elif divergence.phase == "loss":
         lines.append(f"located: step {divergence.step}, after the model: {divergence.meaning}")
     else:
-        where = divergence.module or ("" if divergence.phase == "data" else "the top-level model")
-        what = f"{where} ({divergence.type})" if divergence.type and where else (where or divergence.type)
-        if divergence.phase == "data":
-            what = f"input {divergence.module} of {divergence.type}" if divergence.module else divergence.type
         at = f" at {divergence.source}" if divergence.source else ""
-        lines.append(f"located: step {divergence.step}, {divergence.phase}: {what}{at}")
+        lines.append(f"located: step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}")
         if divergence.max_abs_diff is not None:
             bound = "=" if divergence.exact else "\u2265"
             size = f"max |\u0394| {bound} {divergence.max_abs_diff:.3g}"
