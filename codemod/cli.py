@@ -312,25 +312,43 @@ def verify(
     runs: int = typer.Option(2, "--runs", min=2, help="How many times to run it."),
     steps: int = typer.Option(2, "--steps", min=1, help="Steps to compare (the procedure: the first two)."),
     full: bool = typer.Option(False, "--full", help="Let every run finish and compare every step."),
-    timeout: float = typer.Option(600.0, "--timeout", min=1, help="Seconds each run may take."),
-    atol: float = typer.Option(1e-3, "--atol", help="Absolute tolerance (numpy.allclose)."),
-    rtol: float = typer.Option(1e-3, "--rtol", help="Relative tolerance (numpy.allclose)."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds each run may take, everything included."),
+    no_loss_timeout: float = typer.Option(120.0, "--no-loss-timeout", metavar="SECONDS",
+                                          help="Stop a run that has printed no loss after this long (0: never)."),
+    atol: Optional[float] = typer.Option(None, "--atol", help="Absolute tolerance (numpy.allclose); losses: 1e-3, "
+                                         "--locate's traces: exact."),
+    rtol: Optional[float] = typer.Option(None, "--rtol", help="Relative tolerance (numpy.allclose); losses: 1e-3, "
+                                         "--locate's traces: exact."),
     loss_pattern: Optional[str] = typer.Option(None, "--loss-pattern", metavar="REGEX",
                                                help="A regular expression whose one group captures the loss."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     plot: Optional[str] = typer.Option(None, "--plot", metavar="FILE.png", help="Draw the runs' losses and their differences."),
+    locate: bool = typer.Option(False, "--locate", help="Trace both runs and report where they first part: step, "
+                                "phase, module."),
+    keep_traces: Optional[str] = typer.Option(None, "--keep-traces", metavar="DIR",
+                                              help="With --locate: keep the traces in DIR."),
 ) -> None:
     """Run a command several times and judge reproducibility as the procedure's step 6 does.
     Exit 0 reproducible, 1 not reproducible, 2 could not judge."""
-    import json
+    import math
     import re
 
-    from . import verify as verifylib
+    from . import verify_session
 
     if command and command[0] == "--":
         command = command[1:]
     if not command:
         _fail("verify needs a command after --, e.g. `reprofix verify -- python train.py`", EXIT_USAGE)
+    for name, value in (("--atol", atol), ("--rtol", rtol)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            _fail(f"{name} {value}: must be a finite number, 0 or more", EXIT_USAGE)
+    for name, value, least in (("--timeout", timeout, 1), ("--no-loss-timeout", no_loss_timeout, 0)):
+        if not (math.isfinite(value) and value >= least):
+            _fail(f"{name} {value}: must be a finite number of seconds, {least} or more", EXIT_USAGE)
+    if locate and runs != 2:
+        _fail("--locate compares two runs: leave --runs at 2", EXIT_USAGE)
+    if keep_traces is not None and not locate:
+        _fail("--keep-traces goes with --locate", EXIT_USAGE)
     pattern = None
     if loss_pattern is not None:
         try:
@@ -344,50 +362,12 @@ def verify(
 
         if importlib.util.find_spec("matplotlib") is None:
             _fail("--plot needs matplotlib: pip install 'reprofix[plot]'", EXIT_USAGE)
-    quiet = as_json
-    results = []
-    try:
-        for number in range(1, runs + 1):
-            if not quiet:
-                typer.echo(f"reprofix: run {number}/{runs}: {' '.join(command)}", err=True)
-            seen = []
-
-            def show(loss: float, seen=seen, number=number) -> None:
-                seen.append(loss)
-                if not quiet and (full or len(seen) <= steps):
-                    typer.echo(f"  run {number} step {len(seen)}: loss {loss:.6g}", err=True)
-
-            results.append(verifylib.run_once(command, steps=steps, full=full, timeout=timeout,
-                                              pattern=pattern, on_loss=show))
-        verdict = verifylib.judge(results, steps=steps, full=full, atol=atol, rtol=rtol)
-    except verifylib.CannotJudge as error:
-        if as_json:
-            typer.echo(json.dumps({"verdict": "could not judge", "reason": str(error)}, indent=2))
-        typer.echo(f"reprofix: could not judge: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    if plot is not None:
-        verifylib.plot(results, verdict, plot)
-    if as_json:
-        typer.echo(json.dumps({
-            "verdict": "reproducible" if verdict.reproducible else "not reproducible",
-            "message": verdict.message,
-            "first_difference": verdict.first_difference,
-            "atol": atol, "rtol": rtol,
-            "runs": [{"losses": r.losses, "returncode": r.returncode, "stopped_early": r.stopped,
-                      "seconds": round(r.seconds, 3)} for r in results],
-            "steps": [{"step": s.number, "values": s.values, "abs_diff": s.abs_diff, "rel_diff": s.rel_diff,
-                       "agree": s.agree} for s in verdict.steps],
-        }, indent=2))
-    else:
-        header = f"{'step':>4}  " + "  ".join(f"{'run ' + str(i):>14}" for i in range(1, runs + 1))
-        typer.echo(header + f"  {'|diff|':>10}  {'rel diff':>10}  agree")
-        for s in verdict.steps:
-            values = "  ".join(f"{v:>14.8g}" for v in s.values)
-            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  {'yes' if s.agree else 'NO'}")
-        typer.echo(f"verdict: {verdict.message}")
-        if plot is not None:
-            typer.echo(f"plot: {plot}")
-    raise typer.Exit(EXIT_OK if verdict.reproducible else EXIT_FAILED)
+    options = verify_session.Options(
+        command=command, runs=runs, steps=steps, full=full, timeout=timeout,
+        no_loss_timeout=no_loss_timeout or None, atol=atol, rtol=rtol, pattern=pattern, as_json=as_json,
+        plot=plot, locate=locate, keep_traces=keep_traces,
+    )
+    raise typer.Exit(verify_session.execute(options))
 
 
 def _echo(text: str) -> None:

@@ -1,171 +1,361 @@
 """`reprofix verify`: run a command several times and judge reproducibility as the procedure's step 6
 does: the first two iterations' losses must agree within `numpy.allclose(atol=1e-3, rtol=1e-3)`.
 
-Works for any command that prints losses (MindSpore, PyTorch, Keras, anything): a loss per step is
-read from its output, each run is stopped as soon as it has printed the steps needed.
+Works for any command that prints losses (MindSpore, PyTorch, Keras, anything): losses are read from
+its output line by line (codemod/losses.py), and each run is stopped as soon as it has printed the
+steps needed. A run is a process session of its own: whatever it starts (a background `sleep &`, a
+process that changed its group or session) is stopped with it, on every way out, including when
+reprofix itself gets SIGINT, SIGTERM or SIGHUP. --timeout bounds everything, matching a
+--loss-pattern included.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import os
 import re
 import selectors
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 
-NUMBER = r"[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf|infinity)"
-# MindSpore's LossMonitor: "epoch: 1 step: 2, loss is 2.30" (older: "loss is Tensor(..., value= 2.30)")
-LOSS_MONITOR = re.compile(
-    r"epoch:\s*(\d+)\s+step:\s*(\d+),\s*loss is\s*(?:\(?Tensor\([^)]*?value=\s*)?\[?\s*(" + NUMBER + r")",
-    re.IGNORECASE,
-)
-# "loss: 2.3", "loss=2.3", "loss 2.3", "'loss': 2.3", "Loss = tensor(2.3, grad_fn=...)", "loss is [2.3]"
-KEYED = re.compile(
-    r"(?<![\w])(?:train_)?loss\b['\"]?\s*(?:[:=]|is)?\s*(?:tensor\(|array\(|Tensor\([^)]*?value=\s*)?\[*\s*("
-    + NUMBER + r")(?![\w.])",
-    re.IGNORECASE,
-)
-# a line that is only a printed tensor or array: "tensor(2.3026, grad_fn=<NllLossBackward0>)", "[2.3026]"
-BARE = re.compile(r"^\s*(?:tensor\(|array\(|Tensor\([^)]*?value=\s*)?\[*\s*(" + NUMBER + r")\s*\]*(?:,[^)]*)?\)?\s*$")
+from .losses import LossReader
+
+GRACE = 1.0  # seconds to read what is left once the command itself has exited
+TERMINATE = 5.0  # seconds between SIGTERM and SIGKILL
+LONGEST_LINE = 1 << 20  # a line without end longer than this is read as a line
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class CannotJudge(Exception):
     """Exit 2: the runs do not allow a verdict; the message says why and what to do."""
 
 
+class Interrupted(Exception):
+    """reprofix got SIGINT, SIGTERM or SIGHUP; the run under way has been stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Deadline(Exception):
+    pass
+
+
 @dataclass
 class Run:
-    losses: list[float] = field(default_factory=list)
-    epochs: list[tuple[int, int]] = field(default_factory=list)  # (epoch, step) from LossMonitor lines
+    series: dict = field(default_factory=dict)  # name -> losses, in the order the series appeared
+    epochs: list = field(default_factory=list)  # (epoch, step) from LossMonitor lines
     returncode: int | None = None
     stopped: bool = False  # stopped by us once it printed enough
     timed_out: bool = False
+    slow_pattern: bool = False  # the deadline struck while --loss-pattern was matching a line
+    no_loss: bool = False  # stopped because no loss appeared within --no-loss-timeout
     seconds: float = 0.0
-    output_tail: list[str] = field(default_factory=list)
-    stderr_tail: list[str] = field(default_factory=list)
+    lines: int = 0
+    bare_integers: int = 0
+    evaluation_lines: int = 0
+    output_tail: list = field(default_factory=list)
+    stderr_tail: list = field(default_factory=list)
+
+    @property
+    def losses(self) -> list:
+        """The first series (the only one, usually)."""
+        return next(iter(self.series.values()), [])
 
 
-def parse_losses(lines: list[str], pattern: re.Pattern | None = None) -> tuple[list[float], list[tuple[int, int]]]:
-    """One loss per matching line: a custom pattern, else MindSpore's LossMonitor and keyed losses,
-    else (when nothing matched) lines that are only a printed tensor or array."""
-    if pattern is not None:
-        return [_number(m.group(1)) for line in lines if (m := pattern.search(line))], []
-    losses, epochs = [], []
-    for line in lines:
-        monitor = LOSS_MONITOR.search(line)
-        if monitor:
-            epochs.append((int(monitor.group(1)), int(monitor.group(2))))
-            losses.append(_number(monitor.group(3)))
-            continue
-        keyed = KEYED.search(line)
-        if keyed:
-            losses.append(_number(keyed.group(1)))
-    if not losses:
-        losses = [_number(m.group(1)) for line in lines if (m := BARE.match(line))]
-    return losses, epochs
+class Signals:
+    """While active, SIGINT/SIGTERM/SIGHUP raise Interrupted in the main thread (so the run under way
+    is stopped on the way out) and SIGALRM is the deadline of the run under way. While `shielded`
+    (stopping a run), a signal is kept and raised afterwards."""
+
+    def __init__(self):
+        self.shielded = False
+        self.pending: int | None = None
+        self.armed = False
+        self.previous: dict = {}
+
+    def __enter__(self):
+        if _main_thread():
+            for signum in FORWARDED:
+                self.previous[signum] = signal.signal(signum, self._interrupt)
+            self.previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, self._deadline)
+        return self
+
+    def __exit__(self, *exc):
+        self.disarm()
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        return False
+
+    def _interrupt(self, signum, frame):
+        if self.shielded:
+            self.pending = self.pending or signum
+            return
+        raise Interrupted(signum)
+
+    def _deadline(self, signum, frame):
+        if self.armed and not self.shielded:
+            self.armed = False
+            raise _Deadline()
+
+    def arm(self, seconds: float) -> None:
+        if self.previous:
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+
+    def disarm(self) -> None:
+        self.armed = False
+        if self.previous:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def raise_pending(self) -> None:
+        if self.pending is not None:
+            signum, self.pending = self.pending, None
+            raise Interrupted(signum)
 
 
-def _number(text: str) -> float:
-    return float(text.lower().replace("infinity", "inf"))
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
-def run_once(command: list[str], *, steps: int, full: bool, timeout: float, pattern, on_loss=None) -> Run:
+def become_subreaper() -> None:
+    """Linux: processes a run orphans (a `setsid cmd &` that escaped its session) become our
+    children rather than init's, so they can still be found and stopped."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+
+
+def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=None, on_loss=None,
+             no_loss_timeout: float | None = None, env: dict | None = None, ready=None,
+             signals: Signals | None = None) -> Run:
     """Run the command, reading stdout and stderr line by line (\\r counts as a line end, for progress
-    bars); stop it once `steps` losses are in, unless `full`."""
+    bars); stop it once `steps` losses are in (and `ready()` says so), unless `full`."""
+    signals = signals or Signals()
     run = Run()
+    reader = LossReader(pattern)
+    tail, stderr_tail = collections.deque(maxlen=20), collections.deque(maxlen=20)
     start = time.monotonic()
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True, env=env, preexec_fn=_die_with_parent(),
         )
     except OSError as error:
         raise CannotJudge(f"cannot start {command[0]!r}: {error.strerror}") from None
     selector = selectors.DefaultSelector()
     buffers = {process.stdout: b"", process.stderr: b""}
-    lines: list[str] = []
     for stream in buffers:
         os.set_blocking(stream.fileno(), False)
         selector.register(stream, selectors.EVENT_READ)
-    open_streams = 2
+
+    def take(line_bytes: bytes, stream) -> None:
+        line = line_bytes.decode("utf-8", "replace")
+        run.lines += 1
+        tail.append(line)
+        if stream is process.stderr:
+            stderr_tail.append(line)
+        run.slow_pattern = pattern is not None
+        found = reader.feed(line)
+        run.slow_pattern = False
+        if found and on_loss is not None:
+            on_loss(found)
+
+    exited_at = None
+    first_signal = signal.SIGTERM
+    signals.arm(timeout)
     try:
-        while open_streams:
-            left = timeout - (time.monotonic() - start)
-            if left <= 0:
+        while buffers:
+            now = time.monotonic()
+            if now - start >= timeout:
                 run.timed_out = True
                 break
-            for key, _ in selector.select(timeout=min(left, 0.5)):
+            if no_loss_timeout is not None and not reader.count() and now - start >= no_loss_timeout:
+                run.no_loss = True
+                break
+            if process.poll() is not None:
+                exited_at = exited_at or now
+                if now - exited_at > GRACE:  # what is left holds the pipes: a background child
+                    break
+            for key, _ in selector.select(timeout=0.2):
                 stream = key.fileobj
                 chunk = os.read(stream.fileno(), 65536)
                 if not chunk:
                     selector.unregister(stream)
-                    open_streams -= 1
+                    rest = buffers.pop(stream)
+                    if rest:
+                        take(rest, stream)
                     continue
-                data = buffers[stream] + chunk
-                *complete, buffers[stream] = re.split(rb"\r\n|\r|\n", data)
+                *complete, rest = re.split(rb"\r\n|\r|\n", buffers[stream] + chunk)
+                if len(rest) > LONGEST_LINE:
+                    complete.append(rest)
+                    rest = b""
+                buffers[stream] = rest
                 for raw in complete:
-                    line = raw.decode("utf-8", "replace")
-                    _remember(run.output_tail, line)
-                    if stream is process.stderr:
-                        _remember(run.stderr_tail, line)
-                    lines.append(line)
-                    found, _ = parse_losses([line], pattern)
-                    if found and on_loss is not None:
-                        on_loss(found[0])
-            run.losses, run.epochs = parse_losses(lines, pattern)
-            if not full and len(run.losses) >= steps:
+                    take(raw, stream)
+            if not full and reader.count() >= steps and (ready is None or ready()):
                 run.stopped = True
                 break
+    except _Deadline:
+        run.timed_out = True
+    except Interrupted as stop:  # the run gets the signal reprofix got (a training may save on SIGINT)
+        first_signal = stop.signum
+        raise
     finally:
-        selector.close()
-        for stream, rest in buffers.items():
-            if rest:
-                lines.append(rest.decode("utf-8", "replace"))
-        _stop(process)
+        signals.disarm()
+        signals.shielded = True
+        try:
+            selector.close()
+            stop_all(process, first_signal)
+        finally:
+            signals.shielded = False
         run.returncode = process.returncode
         run.seconds = time.monotonic() - start
-    run.losses, run.epochs = parse_losses(lines, pattern)
+    if not run.timed_out:
+        run.slow_pattern = False
+    run.series, run.epochs = reader.series, reader.epochs
+    run.bare_integers, run.evaluation_lines = reader.bare_integers, reader.evaluation_lines
+    run.output_tail, run.stderr_tail = list(tail), list(stderr_tail)
+    signals.raise_pending()
     return run
 
 
-def _remember(tail: list[str], line: str, keep: int = 20) -> None:
-    tail.append(line)
-    del tail[:-keep]
+def _die_with_parent():
+    """What the child runs before exec (Linux): if reprofix dies, even by SIGKILL, the command gets
+    SIGKILL (PR_SET_PDEATHSIG). None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=5)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+def stop_all(process: subprocess.Popen, first_signal: int = signal.SIGTERM) -> None:
+    """Stop the command and everything it started: its process group, its session, their
+    descendants, and orphans handed to us; `first_signal` (SIGTERM, or the signal reprofix got)
+    first, SIGKILL after TERMINATE seconds."""
+    if process.poll() is None or _members(process.pid):
+        _signal_all(process.pid, first_signal)
+        limit = time.monotonic() + TERMINATE
+        while time.monotonic() < limit and (process.poll() is None or _members(process.pid)):
+            _reap(process.pid)
+            time.sleep(0.05)
+        _signal_all(process.pid, signal.SIGKILL)
     process.wait()
+    _reap(process.pid)
     for stream in (process.stdout, process.stderr):
         stream.close()
+
+
+def _signal_all(leader: int, signum: int) -> None:
+    try:
+        os.killpg(leader, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for pid in _members(leader):
+        try:
+            os.kill(pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _processes() -> dict:
+    """pid -> (ppid, process group, session, state) of every process (Linux /proc; empty elsewhere)."""
+    table = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return table
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                data = stat.read()
+        except OSError:
+            continue
+        fields = data[data.rindex(b")") + 2:].split()
+        table[int(entry)] = (int(fields[1]), int(fields[2]), int(fields[3]), fields[0])
+    return table
+
+
+def _members(leader: int) -> set:
+    """Live processes of the run started as `leader`: its session and group, their descendants, and
+    orphans re-parented to us."""
+    table = _processes()
+    me = os.getpid()
+    found = {pid for pid, (ppid, group, session, _) in table.items()
+             if pid != me and (session == leader or group == leader or ppid == me)}
+    found.add(leader)
+    children = collections.defaultdict(list)
+    for pid, (ppid, *_rest) in table.items():
+        children[ppid].append(pid)
+    todo = list(found)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found and child != me:
+                found.add(child)
+                todo.append(child)
+    return {pid for pid in found if pid in table and table[pid][3] != b"Z"}
+
+
+def _reap(leader: int) -> None:
+    """Collect orphans re-parented to us (never the leader: Popen waits for it)."""
+    me = os.getpid()
+    for pid, (ppid, *_rest) in _processes().items():
+        if ppid == me and pid != leader:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
 
 
 @dataclass
 class Step:
     number: int
-    values: list[float]
+    values: list
     abs_diff: float
     rel_diff: float
     agree: bool
 
+    @property
+    def bitwise(self) -> bool:
+        return self.abs_diff == 0 and all(_same(v, self.values[0]) for v in self.values)
+
+
+@dataclass
+class Series:
+    name: str
+    steps: list
+    first_difference: int | None
+
 
 @dataclass
 class Verdict:
-    steps: list[Step]
+    series: list  # Series, one per loss series printed (usually one, "loss")
     reproducible: bool
     first_difference: int | None
     message: str
+    notes: list = field(default_factory=list)
+
+    @property
+    def steps(self) -> list:
+        return self.series[0].steps if self.series else []
 
 
 def close(a: float, b: float, atol: float, rtol: float) -> bool:
@@ -177,48 +367,112 @@ def close(a: float, b: float, atol: float, rtol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(b)
 
 
-def judge(runs: list[Run], *, steps: int, full: bool, atol: float, rtol: float) -> Verdict:
-    """Compare the runs step by step against the first; say where they part, in the procedure's words."""
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Verdict:
+    """Compare the runs step by step against the first, each loss series on its own; say where they
+    part, in the procedure's words."""
     for number, run in enumerate(runs, 1):
-        _check_judgeable(number, run, steps)
-    count = min(len(r.losses) for r in runs) if full else steps
+        check_judgeable(number, run, steps)
+    notes, compared = [], []
+    for name in runs[0].series:
+        lengths = [len(r.series.get(name, [])) for r in runs]
+        count = min(lengths) if full else steps
+        if min(lengths) < count or count == 0:
+            notes.append(f"{name}: printed {min(lengths)} time(s) in some run, not compared")
+            continue
+        compared.append(Series(name, *_table([r.series[name] for r in runs], count, atol, rtol)))
+    firsts = [s.first_difference for s in compared if s.first_difference is not None]
+    first = min(firsts) if firsts else None
+    count = max(len(s.steps) for s in compared)
+    message = _message(compared, first, len(runs), count, atol, rtol)
+    return Verdict(compared, first is None, first, message, notes)
+
+
+def _table(values_per_run: list, count: int, atol: float, rtol: float):
     table = []
     for i in range(count):
-        values = [r.losses[i] for r in runs]
+        values = [run[i] for run in values_per_run]
         base = values[0]
-        diffs = [abs(v - base) for v in values[1:]] or [0.0]
-        abs_diff = max(diffs)
-        rel_diff = abs_diff / abs(base) if base not in (0.0,) and not math.isnan(base) else (0.0 if abs_diff == 0 else math.inf)
-        agree = all(close(v, base, atol, rtol) for v in values[1:])
-        table.append(Step(i + 1, values, abs_diff, rel_diff, agree))
+        abs_diff = max([_difference(v, base) for v in values[1:]] or [0.0])
+        if abs_diff == 0:
+            rel_diff = 0.0
+        else:
+            rel_diff = abs_diff / abs(base) if base != 0 and math.isfinite(base) else math.inf
+        table.append(Step(i + 1, values, abs_diff, rel_diff, all(close(v, base, atol, rtol) for v in values[1:])))
     first = next((s.number for s in table if not s.agree), None)
+    return table, first
+
+
+def _difference(a: float, b: float) -> float:
+    if _same(a, b):
+        return 0.0
+    if math.isnan(a) or math.isnan(b):
+        return math.inf
+    return abs(a - b)
+
+
+def _message(compared: list, first: int | None, runs: int, count: int, atol: float, rtol: float) -> str:
+    def agreed(upto: int) -> str:
+        """How the steps before `upto` agreed: bitwise, or within tolerance with the largest |diff|."""
+        steps = [s for series in compared for s in series.steps if s.number < upto]
+        if all(s.bitwise for s in steps):
+            return ""
+        return f" within tolerance (bitwise different, |\u0394| = {max(s.abs_diff for s in steps):.3g})"
+
+    which = ""
+    if len(compared) > 1:
+        parts = [f"{s.name} from step {s.first_difference}" if s.first_difference else f"{s.name} agrees"
+                 for s in compared]
+        which = f" ({'; '.join(parts)})"
     if first is None:
-        message = (f"reproducible: all {len(runs)} runs agree on the first {count} step(s) "
-                   f"(numpy.allclose, atol={atol:g}, rtol={rtol:g})")
-    elif first == 1:
-        message = "not reproducible: the first step differs, so forward-pass randomness remains"
-    elif first == 2:
-        message = ("not reproducible: the first step agrees (the forward pass is fixed) but the second "
-                   "differs, so backward-pass randomness remains")
-    else:
-        message = (f"not reproducible: the first two steps agree (forward and backward are fixed) but "
-                   f"step {first} differs, so randomness enters later (data order, a schedule, ...)")
-    return Verdict(table, first is None, first, message)
+        return (f"reproducible: all {runs} runs agree on the first {count} step(s){agreed(count + 1)} "
+                f"(numpy.allclose, atol={atol:g}, rtol={rtol:g}){which}")
+    if first == 1:
+        return f"not reproducible: the first step differs, so forward-pass randomness remains{which}"
+    if first == 2:
+        how = agreed(2) or " (the forward pass is fixed)"
+        return (f"not reproducible: the first step agrees{how} but the second differs, so backward-pass "
+                f"randomness remains{which}")
+    how = agreed(first) or " (forward and backward are fixed)"
+    return (f"not reproducible: the first two steps agree{how} but step {first} differs, so randomness "
+            f"enters later (data order, a schedule, ...){which}")
 
 
-def _check_judgeable(number: int, run: Run, steps: int) -> None:
-    if run.returncode not in (0, None) and not run.stopped and not run.timed_out:
+HINT = ("Print a loss per step (e.g. MindSpore's LossMonitor(1), or `print(f\"loss: {loss}\")`), or pass "
+        "--loss-pattern with a regular expression whose one group captures the loss, "
+        "e.g. --loss-pattern 'train loss ([0-9.]+)'")
+
+
+def check_ran(number: int, run: Run) -> None:
+    """The command itself failed: nothing can be judged."""
+    if run.returncode not in (0, None) and not run.stopped and not run.timed_out and not run.no_loss:
         tail = "\n".join("    " + line for line in run.stderr_tail[-10:]) or "    (no output on stderr)"
         raise CannotJudge(f"run {number}: the command failed with exit status {run.returncode}; "
                           f"the end of its stderr:\n{tail}")
+
+
+def check_judgeable(number: int, run: Run, steps: int) -> None:
+    check_ran(number, run)
+    if run.slow_pattern:
+        raise CannotJudge(f"run {number} timed out after {run.seconds:.0f} s while --loss-pattern was matching a "
+                          "line: the pattern backtracks too much (nested repeats such as (a+)+); simplify it")
     if not run.losses:
         tail = "\n".join("    " + line for line in run.output_tail[-10:]) or "    (no output)"
-        raise CannotJudge(
-            f"run {number}: no loss found in the output. Its last lines:\n{tail}\n"
-            "Print a loss per step (e.g. MindSpore's LossMonitor(1), or `print(f\"loss: {loss}\")`), or "
-            "pass --loss-pattern with a regular expression whose one group captures the loss, "
-            "e.g. --loss-pattern 'train loss ([0-9.]+)'"
-        )
+        why = [f"run {number}: no loss found in {run.lines} line(s) of output"]
+        if run.no_loss:
+            why.append(f"(stopped after {run.seconds:.0f} s without one: --no-loss-timeout)")
+        elif run.timed_out:
+            why.append(f"(timed out after {run.seconds:.0f} s)")
+        extra = ""
+        if run.bare_integers:
+            extra += (f"{run.bare_integers} line(s) were bare whole numbers: a step counter is not a loss, so they "
+                      "were not read as losses. ")
+        if run.evaluation_lines:
+            extra += f"{run.evaluation_lines} evaluation line(s) (test, validation) were left out. "
+        raise CannotJudge(f"{' '.join(why)}. Its last lines:\n{tail}\n{extra}{HINT}")
     if _per_epoch(run.epochs):
         raise CannotJudge(
             f"run {number}: only per-epoch losses were printed (sink mode: steps {run.epochs[:3]}...). "
@@ -232,7 +486,7 @@ def _check_judgeable(number: int, run: Run, steps: int) -> None:
         )
 
 
-def _per_epoch(epochs: list[tuple[int, int]]) -> bool:
+def _per_epoch(epochs: list) -> bool:
     """LossMonitor in sink mode prints one line per epoch: steps jump, or epochs change every line."""
     if len(epochs) < 2:
         return bool(epochs) and epochs[0][1] > 1
@@ -242,7 +496,18 @@ def _per_epoch(epochs: list[tuple[int, int]]) -> bool:
     return new_epoch_each_line and (jumps or steps[0] > 1)
 
 
-def plot(runs: list[Run], verdict: Verdict, path: str) -> None:
+def strict_json(value):
+    """JSON has no NaN or Infinity: they become the strings "NaN", "Infinity", "-Infinity"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
+
+
+def plot(runs: list, verdict: Verdict, path: str) -> None:
     import matplotlib
     import matplotlib.ticker
 

@@ -2,14 +2,18 @@
 every case where no verdict can be given."""
 
 import json
+import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from codemod.verify import close, parse_losses
-from conftest import run_reprofix
+from codemod.losses import LossReader, parse_losses
+from codemod.verify import close
+from conftest import ROOT, run_reprofix
 
 PY = sys.executable
 
@@ -29,6 +33,8 @@ PY = sys.executable
     ("12/100 [==>...........................] - ETA: 3s - loss: 2.2897 - accuracy: 0.1133", 2.2897),  # Keras
     ("loss: nan", float("nan")),
     ("loss: -inf", float("-inf")),
+    ("step: 1, losses: 2.41", 2.41),  # the MindSpore tutorial's hand-fixed sample
+    ("0.6931", 0.6931),  # a bare print(loss.item())
 ])
 def test_loss_formats(line: str, loss: float):
     (found,), _ = parse_losses([line])
@@ -38,6 +44,37 @@ def test_loss_formats(line: str, loss: float):
 def test_lines_without_a_loss_are_ignored():
     losses, _ = parse_losses(["epoch 1", "val_loss: 3.0", "accuracy: 0.5", "loading 100%", "loss: 1.0"])
     assert losses == [1.0]
+
+
+def test_several_named_losses_on_a_line_are_series_of_their_own():
+    reader = LossReader()
+    for line in ["[1/5][0/100] Loss_D: 1.62 Loss_G: 4.92 D(x): 0.5", "[1/5][1/100] Loss_D: 1.50 Loss_G: 4.80",
+                 "epoch 1 loss_cls: 0.7 loss_box 0.3 loss_scale: 1024"]:
+        reader.feed(line)
+    assert reader.series == {"Loss_D": [1.62, 1.50], "Loss_G": [4.92, 4.80], "loss_cls": [0.7], "loss_box": [0.3]}
+
+
+@pytest.mark.parametrize("line", [
+    "Test set: Average loss: 0.0331, Accuracy: 9900/10000 (99%)",  # pytorch/examples mnist
+    "Validation loss: 0.25",
+    "epoch 3 eval loss=0.4",
+])
+def test_evaluation_losses_are_not_training_steps(line: str):
+    reader = LossReader()
+    reader.feed(line)
+    reader.feed("epoch 1 loss 0.5 test accuracy 0.9")  # an evaluation word after the loss: a training line
+    assert reader.series == {"loss": [0.5]} and reader.evaluation_lines == 1
+
+
+def test_bare_whole_numbers_are_never_losses():
+    reader = LossReader()
+    for line in ["0", "cost 0.61", "1", "cost 0.72", "2"]:
+        reader.feed(line)
+    assert reader.series == {} and reader.bare_integers == 3
+    counter = LossReader()
+    for line in ["1.0", "2.0", "3.0"]:  # a step counter printed as floats
+        counter.feed(line)
+    assert counter.series == {}
 
 
 def test_numpy_allclose_semantics():
@@ -122,3 +159,174 @@ def test_missing_command_and_plot(tmp_path: Path):
     train = counter(tmp_path)
     run_reprofix("verify", "--plot", "curves.png", "--", PY, train, str(tmp_path / "n"), "1", cwd=tmp_path, check_code=1)
     assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bare_numbers_cannot_fool_it(tmp_path: Path):
+    """A step counter and a random cost: no loss can be read, so no verdict (never 'reproducible')."""
+    noisy = script(tmp_path, "noisy.py", "import random\nfor i in range(3):\n    print(i)\n"
+                                          "    print(f'cost {random.random()}')\n")
+    result = run_reprofix("verify", "--", PY, noisy, cwd=tmp_path, check_code=2)
+    assert "could not judge: run 1: no loss found in 6 line(s) of output" in result.stderr
+    assert "3 line(s) were bare whole numbers: a step counter is not a loss" in result.stderr
+    assert "    cost " in result.stderr and "--loss-pattern" in result.stderr
+    run_reprofix("verify", "--loss-pattern", r"cost ([0-9.]+)", "--", PY, noisy, cwd=tmp_path, check_code=1)
+
+
+def test_each_named_loss_is_compared(tmp_path: Path):
+    gan = script(tmp_path, "gan.py", (
+        "import random\n"
+        "for step in range(3):\n"
+        "    print(f'[{step}/3] Loss_D: {1.5 - step / 10} Loss_G: {random.random()}', flush=True)\n"
+    ))
+    result = run_reprofix("verify", "--json", "--", PY, gan, cwd=tmp_path, check_code=1)
+    data = json.loads(result.stdout)
+    assert [(s["name"], s["first_difference"]) for s in data["series"]] == [("Loss_D", None), ("Loss_G", 1)]
+    assert data["message"] == ("not reproducible: the first step differs, so forward-pass randomness remains "
+                               "(Loss_D agrees; Loss_G from step 1)")
+
+
+def test_evaluation_lines_are_not_steps_under_full(tmp_path: Path):
+    train = script(tmp_path, "train.py", (
+        "import random\n"
+        "for epoch in range(2):\n"
+        "    for step in range(2):\n"
+        "        print(f'Train Epoch: {epoch} [{step * 32}/64]\\tLoss: {2.0 - epoch - step / 10:.6f}')\n"
+        "    print(f'Test set: Average loss: {random.random():.4f}, Accuracy: 50/100 (50%)')\n"
+    ))
+    result = run_reprofix("verify", "--full", "--json", "--", PY, train, cwd=tmp_path, check_code=0)
+    assert [s["values"][0] for s in json.loads(result.stdout)["steps"]] == [2.0, 1.9, 1.0, 0.9]
+
+
+def test_within_tolerance_says_bitwise_different(tmp_path: Path):
+    train = script(tmp_path, "train.py", (
+        "n = int(open(sys.argv[1]).read()) if os.path.exists(sys.argv[1]) else 0\n"
+        "open(sys.argv[1], 'w').write(str(n + 1))\n"
+        "print('loss: 2.5')\nprint(f'loss: {2.25 + n / 4096}')\nprint('loss: 9.0')\n"
+    ))
+    result = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), cwd=tmp_path, check_code=0)
+    assert ("verdict: reproducible: all 2 runs agree on the first 2 step(s) within tolerance (bitwise different, "
+            "|\u0394| = 0.000244) (numpy.allclose, atol=0.001, rtol=0.001)") in result.stdout
+    result = run_reprofix("verify", "--steps", "3", "--atol", "0", "--rtol", "0", "--", PY, train,
+                          str(tmp_path / "n"), cwd=tmp_path, check_code=1)
+    assert ("verdict: not reproducible: the first step agrees (the forward pass is fixed) but the second differs"
+            in result.stdout)
+
+
+def test_json_is_strict(tmp_path: Path):
+    nan = script(tmp_path, "nan.py", "print('loss: nan')\nprint('loss: inf')\n")
+    result = run_reprofix("verify", "--json", "--", PY, nan, cwd=tmp_path, check_code=1)
+
+    def refuse(constant):
+        raise AssertionError(f"not strict JSON: {constant}")
+
+    data = json.loads(result.stdout, parse_constant=refuse)
+    assert data["runs"][0]["losses"] == ["NaN", "Infinity"]
+    assert data["steps"][0]["abs_diff"] == 0.0 and data["steps"][0]["agree"] is False
+
+
+@pytest.mark.parametrize("option, value", [("--atol", "-1"), ("--rtol", "nan"), ("--atol", "inf"),
+                                           ("--timeout", "nan"), ("--no-loss-timeout", "-5")])
+def test_bad_tolerances_and_timeouts_are_usage_errors(tmp_path: Path, option: str, value: str):
+    result = run_reprofix("verify", option, value, "--", PY, "-c", "pass", cwd=tmp_path, check_code=2)
+    assert result.stderr.startswith(f"reprofix: {option} ") and "must be a finite number" in result.stderr
+
+
+def test_gives_up_when_no_loss_appears(tmp_path: Path):
+    quiet = script(tmp_path, "quiet.py", "print('loading the data', flush=True)\ntime.sleep(60)\n")
+    result = run_reprofix("verify", "--no-loss-timeout", "2", "--", PY, quiet, cwd=tmp_path, check_code=2)
+    assert ("could not judge: run 1: no loss found in 1 line(s) of output (stopped after 2 s without one: "
+            "--no-loss-timeout). Its last lines:\n    loading the data\n") in result.stderr
+
+
+def test_long_output_is_read_in_linear_time(tmp_path: Path):
+    """250,000 lines before the losses: every line is read once, so the losses are found well within the
+    timeout (reading them again at every line took minutes for 100,000)."""
+    chatty = script(tmp_path, "chatty.py", (
+        "out = sys.stdout\n"
+        "for i in range(250000):\n"
+        "    out.write(f'batch {i} of 250000: shapes (32, 3, 224, 224), lr 0.1\\n')\n"
+        "print('loss: 2.5')\nprint('loss: 2.25')\n"
+    ))
+    result = run_reprofix("verify", "--timeout", "120", "--json", "--", PY, chatty, cwd=tmp_path, check_code=0)
+    assert [s["values"] for s in json.loads(result.stdout)["steps"]] == [[2.5, 2.5], [2.25, 2.25]]
+
+
+def test_a_backtracking_loss_pattern_cannot_outlast_the_timeout(tmp_path: Path):
+    line = script(tmp_path, "line.py", "print('a' * 40, flush=True)\ntime.sleep(60)\n")
+    result = run_reprofix("verify", "--timeout", "2", "--loss-pattern", r"(?:a+)+b([0-9.]+)", "--", PY, line,
+                          cwd=tmp_path, check_code=2)
+    assert "timed out after 2 s while --loss-pattern was matching a line" in result.stderr
+
+
+def alive(pid: int) -> bool:
+    """Is the process there and not a zombie?"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds processes through /proc")
+@pytest.mark.parametrize("full", [False, True])
+def test_nothing_the_command_started_survives(tmp_path: Path, full: bool):
+    """A background child, and one that left for a session of its own, are stopped with the run; with
+    --full verify does not wait for them (the timeout would say so)."""
+    pids = tmp_path / "pids"
+    shell = (f"sleep 301 & echo $! >> {pids}; setsid sleep 302 & echo $! >> {pids}; "
+             "echo loss: 1.0; echo loss: 0.5")
+    args = ["--full"] if full else []
+    result = run_reprofix("verify", *args, "--timeout", "100", "--", "sh", "-c", shell, cwd=tmp_path, check_code=0)
+    assert "reproducible: all 2 runs agree" in result.stdout
+    started = [int(p) for p in pids.read_text().split()]
+    assert len(started) == 4 and not any(alive(pid) for pid in started)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds processes through /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_the_run_and_says_what_was_done(tmp_path: Path, signum: int):
+    pids = tmp_path / "pids"
+    train = script(tmp_path, "train.py", (
+        "import subprocess\n"
+        "n = int(open('n').read()) if os.path.exists('n') else 0\n"
+        "open('n', 'w').write(str(n + 1))\n"
+        "print('loss: 1.0', flush=True)\n"
+        "if n == 0:\n    print('loss: 0.5')\n    sys.exit(0)\n"
+        "child = subprocess.Popen(['sleep', '303'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+        "time.sleep(300)\n"
+    ))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    verify = subprocess.Popen([PY, "-m", "codemod", "verify", "--", PY, train], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):  # up to a minute for run 2 to start
+        if pids.exists() and len(pids.read_text().split()) == 2:
+            break
+        time.sleep(0.1)
+    verify.send_signal(signum)
+    _, stderr = verify.communicate(timeout=60)
+    assert verify.returncode == 128 + signum
+    name = signal.Signals(signum).name
+    assert (f"reprofix: interrupted by {name} during run 2 of 2: it was stopped, with every process it started; "
+            "run 1 read 2 loss(es); nothing was judged. To finish, run the same verify command again.") in stderr
+    assert not any(alive(int(pid)) for pid in pids.read_text().split())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_command_dies_with_reprofix_even_on_sigkill(tmp_path: Path):
+    pid_file = tmp_path / "pid"
+    train = script(tmp_path, "train.py", f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(300)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    verify = subprocess.Popen([PY, "-m", "codemod", "verify", "--", PY, train], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    verify.kill()
+    verify.wait()
+    pid = int(pid_file.read_text())
+    for _ in range(100):  # the kernel delivers SIGKILL to the orphan; it is reaped by init
+        if not alive(pid):
+            break
+        time.sleep(0.1)
+    assert not alive(pid)

@@ -1,0 +1,295 @@
+"""`reprofix verify --locate`: read the traces the probe wrote in two runs, align them event by
+event, and say where they first part: step, phase, module, class, source, size of the difference,
+and what that usually means.
+
+Only the standard library: the traces hold digests (hash, statistics, a sample of values), written
+by codemod/probe/site/reprofix_probe.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PHASE_MEANING = {
+    "data": ("the inputs of the model differ: the data order or augmentation is not fixed (a shuffling sampler, "
+             "random transforms, worker processes, a sampler drawing from the OS's randomness); `reprofix scan` "
+             "lists the candidates reprofix knows"),
+    "forward": ("its inputs agreed and its output differs: randomness inside it (a random op, noise from a generator "
+                "the seeds do not reach) or a nondeterministic kernel"),
+    "forward-glue": ("the input of {inner} differs while everything before it agreed: randomness in the code of "
+                     "{module} that runs before it calls {inner}"),
+    "backward": ("the gradient entering it agreed and the gradient leaving it differs: randomness in its backward "
+                 "pass (a custom autograd function or bprop, or a nondeterministic gradient kernel: on CUDA "
+                 "index_add_, scatter_add_, index_put_ with accumulate, embedding_bag, interpolate and ctc_loss "
+                 "backward, unless torch.use_deterministic_algorithms(True); on Ascend the procedure's list, "
+                 "e.g. Conv2D backward filter, BNTrainingReduceGrad, StridedSlice backward)"),
+    "backward-glue": ("the gradient at {inner} differs while the gradients after it agreed: randomness in the "
+                      "backward of the code of {module} between its layers"),
+    "backward-loss": ("the first gradient of the backward pass, at {module}, differs while the forward pass "
+                      "agreed: randomness in the loss function's backward, after the model"),
+    "update": ("the gradients agreed and the parameters after the optimizer step differ: the optimizer ({type}) adds "
+               "randomness"),
+    "loss": ("the model's inputs, outputs, gradients and updates agree, but the losses differ: the randomness is "
+             "after the model (the loss function or the printing)"),
+    "path": ("the runs recorded different events here: the control flow depends on randomness (a random branch, "
+             "a different number of calls, a different number of steps)"),
+}
+
+
+class TraceError(Exception):
+    """The traces do not allow a comparison; the message says why."""
+
+
+@dataclass
+class Trace:
+    argv: list
+    start: float
+    events: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    done: bool = False
+
+
+@dataclass
+class Divergence:
+    step: int
+    phase: str  # data, forward, backward, update; "loss" when only the losses differ; "path"
+    module: str
+    type: str
+    source: str
+    max_abs_diff: float | None
+    within_tolerance: bool
+    exact: bool = True  # max_abs_diff over every value (small tensors), or over a sample
+    event: str = ""  # the first differing record itself, when it is not the module's own output
+    meaning: str = ""
+
+    def as_json(self) -> dict:
+        return {"step": self.step, "phase": self.phase, "module": self.module, "type": self.type,
+                "source": self.source, "max_abs_diff": self.max_abs_diff, "within_tolerance": self.within_tolerance,
+                "max_abs_diff_exact": self.exact, "event": self.event, "meaning": self.meaning}
+
+
+@dataclass
+class Location:
+    divergence: Divergence | None  # the first difference beyond the tolerance, else the first bitwise one
+    first_bitwise: Divergence | None
+    events: tuple[int, int]  # events compared in each run
+    steps: int
+    notes: list = field(default_factory=list)
+
+
+def read_traces(directory: Path) -> list[Trace]:
+    """The traces of every process that recorded events, in the order the processes started."""
+    traces = []
+    for path in sorted(Path(directory).glob("trace-*.jsonl")):
+        trace = None
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    break  # a process killed mid-line
+                kind = record.get("kind")
+                if kind == "process":
+                    trace = Trace(record.get("argv", []), record.get("start", 0.0))
+                elif trace is None:
+                    break
+                elif kind == "event":
+                    trace.events.append(record)
+                elif kind == "note":
+                    trace.notes.append(record["text"])
+                elif kind == "done":
+                    trace.done = True
+        if trace is not None and (trace.events or trace.notes):
+            traces.append(trace)
+    return sorted(traces, key=lambda t: t.start)
+
+
+def probe_errors(directory: Path) -> list[str]:
+    found = []
+    for path in sorted(Path(directory).glob("error-*")):
+        found += [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return found
+
+
+def locate(first: Path, second: Path, *, atol: float, rtol: float) -> Location:
+    runs = [[t for t in read_traces(d) if t.events] for d in (first, second)]
+    notes = sorted({n for d in (first, second) for t in read_traces(d) for n in t.notes})
+    if not runs[0] or not runs[1]:
+        errors = probe_errors(first) + probe_errors(second)
+        why = (f"the probe failed: {errors[0]}" if errors else
+               "no training was recorded: the probe saw no PyTorch module, MindSpore cell, Paddle layer or Keras "
+               "layer being called (not a Python command? `python -I`, `-E` or `-S` skip the probe; a framework "
+               "the probe does not hook; or a model compiled to a graph)")
+        raise TraceError(why + "".join(f"; {note}" for note in notes))
+    pairs = list(zip(runs[0], runs[1]))
+    if len(runs[0]) != len(runs[1]):
+        notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")
+    counted = (sum(len(t.events) for t in runs[0]), sum(len(t.events) for t in runs[1]))
+    steps = max((e["step"] for t in runs[0] for e in t.events), default=0)
+    divergence = first_bitwise = None
+    for one, two in pairs:
+        found_bitwise, found = compare(one.events, two.events, atol, rtol)
+        first_bitwise = first_bitwise or found_bitwise
+        if found is not None:
+            divergence = found
+            break
+    return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes)
+
+
+def compare(one: list, two: list, atol: float, rtol: float):
+    """(first bitwise difference, first difference beyond the tolerance) between two runs' events."""
+    first_bitwise = None
+    for index, (a, b) in enumerate(zip(one, two)):
+        if key(a) != key(b) or a["shape"] != b["shape"] or a["dtype"] != b["dtype"]:
+            return first_bitwise, path_divergence(a, b)
+        if a["hash"] == b["hash"]:
+            continue
+        size, exact = max_abs_diff(a, b)
+        within = within_tolerance(a, b, atol, rtol)
+        divergence = explain(one, index, size, within, exact)
+        if first_bitwise is None:
+            first_bitwise = divergence
+        if not within:
+            return first_bitwise, divergence
+    if len(one) != len(two):
+        longer = one if len(one) > len(two) else two
+        extra = longer[min(len(one), len(two))]
+        which = "run 1" if longer is one else "run 2"
+        divergence = Divergence(extra["step"], "path", extra["module"], extra["type"], extra["source"], None, False,
+                                event=f"only {which} recorded {describe_event(extra)}", meaning=PHASE_MEANING["path"])
+        return first_bitwise, divergence
+    return first_bitwise, None
+
+
+def key(event: dict) -> tuple:
+    return event["step"], event["phase"], event["module"], event["type"], event["what"]
+
+
+def path_divergence(a: dict, b: dict) -> Divergence:
+    return Divergence(a["step"], "path", a["module"], a["type"], a["source"], None, False,
+                      event=f"run 1 recorded {describe_event(a)}, run 2 {describe_event(b)}",
+                      meaning=PHASE_MEANING["path"])
+
+
+def describe_event(event: dict) -> str:
+    where = f"{event['module']} ({event['type']})" if event["module"] else f"the top-level {event['type']}"
+    if event["phase"] == "data":
+        where = f"input {event['module']} of {event['type']}"
+        return f"{event['phase']} {where} {event['shape']}"
+    return f"{event['phase']} {event['what']} of {where} {event['shape']}"
+
+
+def explain(events: list, index: int, size: float, within: bool, exact: bool) -> Divergence:
+    """The first differing event, attributed to the code that made it differ: the module whose inputs
+    (or whose incoming gradient) agreed."""
+    event = events[index]
+    phase, what = event["phase"], event["what"]
+    blamed, meaning, detail = event, PHASE_MEANING.get(phase, ""), describe_event(event)
+    if phase == "forward" and what.startswith("input "):
+        blamed = layer_event(events, index, parent(event["module"]))
+        meaning = PHASE_MEANING["forward-glue"].format(inner=label(event), module=label(blamed))
+    elif phase == "forward" and what.startswith("output"):
+        detail = ""
+    elif phase == "backward" and not is_parameter_gradient(event):
+        previous = last_agreeing_gradient(events, index)
+        if previous is None:
+            meaning = PHASE_MEANING["backward-loss"].format(module=label(event))
+        elif previous["what"].startswith("gradient of input"):
+            blamed = layer_event(events, index, parent(previous["module"]))
+            meaning = PHASE_MEANING["backward-glue"].format(inner=label(event), module=label(blamed))
+        else:
+            blamed = previous
+    elif phase == "update":
+        meaning = PHASE_MEANING["update"].format(type=event["type"])
+        detail = ""
+    return Divergence(event["step"], phase, blamed["module"], blamed["type"], blamed["source"], size, within, exact,
+                      detail, meaning)
+
+
+def parent(module: str) -> str:
+    return module.rpartition(".")[0]
+
+
+def label(event: dict) -> str:
+    return f"{event['module']} ({event['type']})" if event["module"] else f"the model ({event['type']})"
+
+
+def layer_event(events: list, index: int, module: str) -> dict:
+    """A forward event of the same step that describes the layer named `module` (its class and
+    source), the nearest before `index` first."""
+    step = events[index]["step"]
+    found = [i for i, e in enumerate(events) if e["step"] == step and e["phase"] == "forward" and e["module"] == module]
+    before = [i for i in found if i < index]
+    if before or found:
+        return events[before[-1] if before else found[0]]
+    return {"module": module, "type": "", "source": ""}
+
+
+def last_agreeing_gradient(events: list, index: int):
+    """The gradient that last agreed before this one, in this step. Of several gradients about the
+    same tensor (a layer's output is also its parent's), the innermost layer's, which comes first."""
+    step = events[index]["step"]
+    earlier = [e for e in events[:index]
+               if e["step"] == step and e["phase"] == "backward" and not is_parameter_gradient(e)]
+    if not earlier:
+        return None
+    start = len(earlier) - 1
+    while start > 0 and earlier[start - 1].get("tensor") == earlier[-1].get("tensor"):
+        start -= 1
+    return earlier[start]
+
+
+def is_parameter_gradient(event: dict) -> bool:
+    what = event["what"]
+    return what.startswith("gradient of ") and not what.startswith(("gradient of output", "gradient of input"))
+
+
+def max_abs_diff(a: dict, b: dict) -> tuple[float, bool]:
+    """The largest |difference| seen: over every value when the tensors are small enough for the
+    sample to hold them all (exact), else over the sample and the statistics (a lower bound)."""
+    x, y = sample(a), sample(b)
+    largest = max((difference(p, q) for p, q in zip(x, y)), default=0.0)
+    for name in ("min", "max", "mean"):
+        if name in a["stats"] and name in b["stats"]:
+            gap = abs(a["stats"][name] - b["stats"][name])
+            largest = max(largest, gap) if math.isfinite(gap) else largest
+    if a["stats"].get("nan") != b["stats"].get("nan") or a["stats"].get("inf") != b["stats"].get("inf"):
+        largest = math.inf
+    return largest, a["count"] == len(x)
+
+
+def within_tolerance(a: dict, b: dict, atol: float, rtol: float) -> bool:
+    """numpy.allclose's test on every value held (run 1 as reference), NaN agreeing with NaN."""
+    if atol == 0 and rtol == 0:
+        return False
+    for p, q in zip(sample(b), sample(a)):
+        if difference(p, q) > atol + rtol * abs(q) and not (math.isinf(p) and p == q):
+            return False
+    if "mean" in a["stats"] and "mean" in b["stats"]:
+        one, two = a["stats"]["mean"], b["stats"]["mean"]
+        if math.isfinite(one) and math.isfinite(two) and abs(one - two) > atol + rtol * abs(one):
+            return False
+    return a["stats"].get("nan") == b["stats"].get("nan") and a["stats"].get("inf") == b["stats"].get("inf")
+
+
+def difference(p: float, q: float) -> float:
+    if math.isnan(p) or math.isnan(q):
+        return 0.0 if math.isnan(p) and math.isnan(q) else math.inf
+    if p == q:  # also equal infinities
+        return 0.0
+    return abs(p - q)
+
+
+def sample(event: dict) -> array.array:
+    values = array.array("d")
+    values.frombytes(base64.b64decode(event["sample"]))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+

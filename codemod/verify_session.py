@@ -1,0 +1,294 @@
+"""One `reprofix verify` invocation: run the command, judge the losses, with --locate compare the
+probe's traces, and print the result as text or JSON. Returns the exit status: 0 reproducible,
+1 not reproducible, 2 could not judge; 128 + the signal when interrupted."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from . import locate as locatelib
+from . import probe
+from . import verify as verifylib
+
+EXIT_OK, EXIT_FAILED, EXIT_CANNOT = 0, 1, 2
+
+
+@dataclass
+class Options:
+    command: list
+    runs: int = 2
+    steps: int = 2
+    full: bool = False
+    timeout: float = 600.0
+    no_loss_timeout: float | None = 120.0
+    atol: float | None = None  # None: the procedure's 1e-3 for losses; exact (0) for --locate's traces
+    rtol: float | None = None
+    pattern: re.Pattern | None = None
+    as_json: bool = False
+    plot: str | None = None
+    locate: bool = False
+    keep_traces: str | None = None
+
+    @property
+    def loss_atol(self) -> float:
+        return 1e-3 if self.atol is None else self.atol
+
+    @property
+    def loss_rtol(self) -> float:
+        return 1e-3 if self.rtol is None else self.rtol
+
+    @property
+    def trace_atol(self) -> float:
+        return self.atol or 0.0
+
+    @property
+    def trace_rtol(self) -> float:
+        return self.rtol or 0.0
+
+
+def say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def execute(options: Options) -> int:
+    verifylib.become_subreaper()
+    base = _trace_base(options)
+    results: list = []
+    try:
+        with verifylib.Signals() as signals:
+            try:
+                results = _run_all(options, base, signals, results)
+            except verifylib.CannotJudge as error:
+                return _cannot_judge(options, str(error))
+            except verifylib.Interrupted as stop:
+                return _interrupted(options, stop, results, base)
+        if options.locate:
+            return _report_located(options, results, base)
+        try:
+            verdict = verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
+                                      rtol=options.loss_rtol)
+        except verifylib.CannotJudge as error:
+            return _cannot_judge(options, str(error))
+        _report(options, results, verdict)
+        return EXIT_OK if verdict.reproducible else EXIT_FAILED
+    finally:
+        if base is not None and options.keep_traces is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _trace_base(options: Options) -> Path | None:
+    if not options.locate:
+        return None
+    if options.keep_traces is None:
+        return Path(tempfile.mkdtemp(prefix="reprofix-traces-"))
+    base = Path(options.keep_traces)
+    for n in range(1, options.runs + 1):  # traces of an earlier run in the same folder
+        shutil.rmtree(base / f"run-{n}", ignore_errors=True)
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def _run_all(options: Options, base: Path | None, signals, results: list) -> list:
+    quiet = options.as_json
+    for number in range(1, options.runs + 1):
+        if not quiet:
+            probe_note = " (with the probe)" if options.locate else ""
+            say(f"reprofix: run {number}/{options.runs}{probe_note}: {' '.join(options.command)}")
+        env = ready = None
+        if base is not None:
+            trace_dir = base / f"run-{number}"
+            trace_dir.mkdir(parents=True, exist_ok=True)
+            env = probe.environment(trace_dir, options.steps)
+            ready = (lambda d=trace_dir: probe.finished(d))
+        seen = [0]
+
+        def show(found, number=number, seen=seen) -> None:
+            seen[0] += 1
+            if not quiet and (options.full or seen[0] <= options.steps):
+                losses = ", ".join(f"{name} {value:.6g}" for name, value in found)
+                say(f"  run {number} step {seen[0]}: {losses}")
+
+        run = verifylib.run_once(options.command, steps=options.steps, full=options.full, timeout=options.timeout,
+                                 pattern=options.pattern, on_loss=show, no_loss_timeout=options.no_loss_timeout,
+                                 env=env, ready=ready, signals=signals)
+        results.append(run)
+        if options.locate:  # the traces may still say where the runs part
+            verifylib.check_ran(number, run)
+        else:  # no use running again what cannot be judged
+            verifylib.check_judgeable(number, run, 1 if options.full else options.steps)
+    return results
+
+
+def _cannot_judge(options: Options, reason: str) -> int:
+    if options.as_json:
+        typer.echo(json.dumps({"verdict": "could not judge", "reason": reason, **({"divergence": None}
+                                                                                   if options.locate else {})},
+                              indent=2))
+    say(f"reprofix: could not judge: {reason}")
+    return EXIT_CANNOT
+
+
+def _interrupted(options: Options, stop, results: list, base: Path | None) -> int:
+    done = [f"run {n} read {len(r.losses)} loss(es)" for n, r in enumerate(results, 1)]
+    kept = f"; the traces so far are in {base}" if base is not None and options.keep_traces else ""
+    say(f"reprofix: interrupted by {stop} during run {len(results) + 1} of {options.runs}: it was stopped, with "
+        f"every process it started; {', '.join(done) if done else 'no run had finished'}; nothing was judged"
+        f"{kept}. To finish, run the same verify command again.")
+    return 128 + stop.signum
+
+
+def _report(options: Options, results: list, verdict, located: tuple | None = None) -> None:
+    """The loss table and the verdict; with --locate (`located`: final verdict, its message, JSON
+    fields, text lines), the losses' own verdict is one line among the findings."""
+    if options.plot is not None:
+        verifylib.plot(results, verdict, options.plot)
+    final, message, extra, lines = located or (
+        "reproducible" if verdict.reproducible else "not reproducible", verdict.message, {}, [])
+    if options.as_json:
+        data = {
+            "verdict": final,
+            "message": message,
+            **({"losses_message": verdict.message} if located else {}),
+            "first_difference": verdict.first_difference,
+            "atol": options.loss_atol, "rtol": options.loss_rtol,
+            "runs": [{"losses": r.losses, "series": r.series, "returncode": r.returncode, "stopped_early": r.stopped,
+                      "seconds": round(r.seconds, 3)} for r in results],
+            "steps": [_step_json(s) for s in verdict.steps],
+            "series": [{"name": s.name, "first_difference": s.first_difference,
+                        "steps": [_step_json(step) for step in s.steps]} for s in verdict.series],
+            **extra,
+        }
+        typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
+        return
+    for series in verdict.series:
+        if len(verdict.series) > 1:
+            typer.echo(f"series {series.name}:")
+        header = f"{'step':>4}  " + "  ".join(f"{'run ' + str(i):>14}" for i in range(1, len(results) + 1))
+        typer.echo(header + f"  {'|diff|':>10}  {'rel diff':>10}  agree")
+        for s in series.steps:
+            values = "  ".join(f"{v:>14.8g}" for v in s.values)
+            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  "
+                       f"{'yes' if s.agree else 'NO'}")
+    for note in verdict.notes:
+        typer.echo(f"note: {note}")
+    if located:
+        typer.echo(f"losses: {verdict.message}")
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"verdict: {final}: {message}" if located else f"verdict: {message}")
+    if options.plot is not None:
+        typer.echo(f"plot: {options.plot}")
+
+
+def _step_json(step) -> dict:
+    return {"step": step.number, "values": step.values, "abs_diff": step.abs_diff, "rel_diff": step.rel_diff,
+            "agree": step.agree}
+
+
+# --- --locate --------------------------------------------------------------------------------------
+
+def _report_located(options: Options, results: list, base: Path) -> int:
+    verdict, loss_problem = None, None
+    try:
+        verdict = verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
+                                  rtol=options.loss_rtol)
+    except verifylib.CannotJudge as error:
+        loss_problem = str(error)
+    try:
+        location = locatelib.locate(base / "run-1", base / "run-2", atol=options.trace_atol, rtol=options.trace_rtol)
+    except locatelib.TraceError as error:
+        losses = f"the losses: {verdict.message}" if verdict is not None else loss_problem
+        return _cannot_judge(options, f"could not locate: {error} ({losses})")
+    divergence = location.divergence
+    if (divergence is None or divergence.within_tolerance) and verdict is not None and not verdict.reproducible:
+        divergence = _after_model(verdict)
+    parted = divergence is not None and not divergence.within_tolerance
+    if not parted and verdict is None:
+        return _cannot_judge(options, (
+            f"the traces agree{' within tolerance' if divergence else ''} over {location.steps} step(s), but the "
+            f"losses could not be compared, so randomness after the model is not ruled out: {loss_problem}"))
+    if parted:
+        final = "not reproducible"
+        message = (locatelib.PHASE_MEANING["loss"] if divergence.phase == "loss" else
+                   f"the runs first part at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
+    else:
+        final = "reproducible"
+        message = (f"the losses and every traced tensor agree over {location.steps} step(s)"
+                   + (" within tolerance (bitwise different)" if divergence else ", bitwise"))
+    extra = {"divergence": divergence.as_json() if divergence else None, "locate": _locate_json(location, options)}
+    lines = _located_text(location, divergence, options)
+    if verdict is not None:
+        _report(options, results, verdict, (final, message, extra, lines))
+    elif options.as_json:  # the traces alone found where the runs part
+        data = {"verdict": final, "message": message, "losses_message": loss_problem, **extra}
+        typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
+    else:
+        typer.echo(f"losses: {loss_problem}")
+        for line in lines:
+            typer.echo(line)
+        typer.echo(f"verdict: {final}: {message}")
+    return EXIT_FAILED if parted else EXIT_OK
+
+
+def _after_model(verdict) -> locatelib.Divergence:
+    """The traces agree, the losses do not: the randomness is after the model."""
+    series = next(s for s in verdict.series if s.first_difference is not None)
+    step = series.steps[series.first_difference - 1]
+    return locatelib.Divergence(step.number, "loss", "", "", "", step.abs_diff, False,
+                                meaning=locatelib.PHASE_MEANING["loss"])
+
+
+def _where(divergence) -> str:
+    """`encoder.jitter (Jitter)`, `input x of Net`, `the top-level model (Net)`."""
+    if divergence.phase == "data":
+        return f"input {divergence.module} of {divergence.type}" if divergence.module else divergence.type
+    where = divergence.module or "the top-level model"
+    return f"{where} ({divergence.type})" if divergence.type else where
+
+
+def _locate_json(location, options: Options) -> dict:
+    return {
+        "steps": location.steps, "events": list(location.events), "atol": options.trace_atol,
+        "rtol": options.trace_rtol, "notes": location.notes,
+        "first_bitwise_difference": location.first_bitwise.as_json() if location.first_bitwise else None,
+        "traces": options.keep_traces,
+    }
+
+
+def _located_text(location, divergence, options: Options) -> list:
+    tolerance = (f"atol={options.trace_atol:g}, rtol={options.trace_rtol:g}"
+                 if options.trace_atol or options.trace_rtol else "exact comparison")
+    lines = []
+    if divergence is None:
+        lines.append(f"located: no divergence: both runs recorded the same {location.events[0]} event(s) "
+                     f"(data, forward, backward, update) over {location.steps} step(s), bitwise")
+    elif divergence.phase == "loss":
+        lines.append(f"located: step {divergence.step}, after the model: {divergence.meaning}")
+    else:
+        at = f" at {divergence.source}" if divergence.source else ""
+        lines.append(f"located: step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}")
+        if divergence.max_abs_diff is not None:
+            bound = "=" if divergence.exact else "\u2265"
+            size = f"max |\u0394| {bound} {divergence.max_abs_diff:.3g}"
+            if not divergence.exact:
+                size += " (from a sample of the values and their statistics)"
+            verdict = "within tolerance" if divergence.within_tolerance else "not within tolerance"
+            lines.append(f"  {size}: {verdict} ({tolerance})")
+        if divergence.event:
+            lines.append(f"  first differing record: {divergence.event}")
+        lines.append(f"  what it usually means: {divergence.meaning}")
+    first = location.first_bitwise
+    if first is not None and divergence is not None and first is not divergence and divergence.phase != "loss":
+        lines.append(f"  before it, within tolerance: step {first.step}, {first.phase}, {first.module or first.type}")
+    for note in location.notes:
+        lines.append(f"  note: {note}")
+    lines.append(f"  compared: {location.events[0]} and {location.events[1]} event(s) over {location.steps} step(s)"
+                 + (f"; traces in {options.keep_traces}" if options.keep_traces else ""))
+    return lines
