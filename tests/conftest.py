@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -17,10 +18,33 @@ def rule_snippets() -> list[str]:
     return sorted({example.code for rule in all_rules().values() for example in rule.examples})
 
 
+# Material for generated programs: rule examples, unrelated statements, and class members mixing both.
+HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
+UNRELATED = [
+    "def unrelated(a, b=2):\n    return a + b\n",
+    "@staticmethod\ndef decorated(x):\n    if x:\n        return 1\n    else:\n        return 2\n",
+    "class Helper:\n    \"\"\"Doc.\n\nmore doc at column 0\n\"\"\"\n    size = 3\n\n    def grow(self, n):\n        return n * self.size\n",
+    "try:\n    value = int('3')\nexcept ValueError:\n    value = 0\nfinally:\n    pass\n",
+    "TABLE = [\n1, 2,\n3]\nTOTAL = 1 + \\\n    2\n",
+    "for i in range(3):\n    print(i)\nelse:\n    print('done')\n",
+    "dataset = data = None\n",  # rebinds names the examples use: "bound once" no longer holds
+    "sizes = [data for data in range(2)]\n",
+    "def later():\n    global dataset\n    dataset = None\n",
+]
+# Members for a class whose body mixes what rules touch with what they do not.
+MEMBERS = [
+    "    def helper(self, x):\n        return x\n",
+    "    def build(self):\n        self.drop = nn.Dropout(p=0.5)\n        return self.drop\n",
+    "    settings = {\"shuffle\": True}\n",
+    "    def data(self):\n        return ds.GeneratorDataset(self.source, column_names=[\"x\"], **self.settings)\n",
+    "    rate = 0.5\n    layer = nn.Dropout(p=rate)\n",
+    "    def shuffled(self, data):\n        return data.shuffle(buffer_size=10)\n",
+    "    @property\n    def name(self):\n        return 'net'\n",
+]
+
+
 def vary_line_endings(draw, text: str) -> bytes:
     """`text` with CRLF line endings or not, and its last newline or not, as hypothesis draws."""
-    from hypothesis import strategies as st
-
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")
     if draw(st.booleans()):
@@ -50,3 +74,15 @@ def run_reprofix(*args: str, cwd: Path, check_code: int | None = None) -> subpro
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return tmp_path
+
+
+SNIPPETS = rule_snippets()
+
+
+@st.composite
+def mixed_code(draw) -> bytes:
+    """Rule examples, unrelated statements and a class mixing both, in any order; CRLF or not."""
+    parts = draw(st.lists(st.sampled_from(SNIPPETS + UNRELATED), min_size=2, max_size=6))
+    members = draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=5))
+    parts.insert(draw(st.integers(0, len(parts))), "class Net(nn.Cell):\n" + "\n".join(members))
+    return vary_line_endings(draw, HEADER + "\n".join(parts))

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from conftest import require_framework, rule_snippets, run_reprofix, vary_line_e
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\nfrom mindspore import nn, ops\n"
 SNIPPETS = rule_snippets()
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def round_trip(source: bytes, script: bool) -> None:
@@ -73,9 +74,10 @@ def corpus_sample(limit: int | None) -> tuple[Path, list[Path]]:
     return root, files
 
 
+@pytest.mark.framework
 def test_round_trip_over_a_real_corpus(tmp_path: Path):
     """A sample of mindspore's own sources (the full run: `python bench/roundtrip.py`)."""
-    root, files = corpus_sample(int(os.environ.get("REPROFIX_CORPUS_FILES", "300")))
+    root, files = corpus_sample(int(os.environ.get("REPROFIX_CORPUS_FILES", "120")))
     tree = tmp_path / "corpus"
     for file in files:
         target = tree / file.relative_to(root)
