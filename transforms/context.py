@@ -244,8 +244,16 @@ class Context:
         ):
             self.plan.drop_statements[self.parent(parent)] = rule.id
             return
-        self.plan.replace[call] = pick
+        self.plan.replace[call] = lambda updated: _keep_parentheses(updated, pick(updated))
         self.comment(call, rule, f"was: {self.code(call)}")
+
+
+def _keep_parentheses(outer: cst.BaseExpression, inner: cst.BaseExpression) -> cst.BaseExpression:
+    """`inner` in place of `outer`, inside outer's own parentheses: a multi-line chain written
+    `(ds.batch(32)\n  .shuffle(100))` stays one expression when `.shuffle(...)` gives way."""
+    if not outer.lpar:
+        return inner
+    return inner.with_changes(lpar=[*outer.lpar, *inner.lpar], rpar=[*inner.rpar, *outer.rpar])
 
 
 def name_is_free(root: str, index: FileIndex) -> bool:

@@ -49,16 +49,13 @@ def set_arg(call: cst.Call, param: Param, value: cst.BaseExpression) -> cst.Call
     )
     if not args:
         return call.with_changes(args=[new_arg])
+    # The new argument goes where the last one stands and follows the call's own layout: it takes
+    # the last one's comma (a trailing comma stays trailing) and what stands before `)`, and the
+    # last one is followed by the separator the call already uses between arguments.
     last = args[-1]
-    if isinstance(last.comma, cst.Comma):
-        # Trailing-comma style (usually one argument per line): the new argument takes over the
-        # last one's comma, and the last one gets the separator used between arguments.
-        separator = _separator(call)
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
-        new_arg = new_arg.with_changes(comma=last.comma)
-    else:
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    args.append(new_arg)
+    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=_separator(call)),
+                                 whitespace_after_arg=cst.SimpleWhitespace(""))
+    args.append(new_arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
     return call.with_changes(args=args)
 
 
@@ -71,7 +68,9 @@ def append_positional(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
 
 
 def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
-    for arg in call.args[:-1]:
+    """The whitespace after the last comma between arguments (a newline and indent for one argument
+    per line), or, for a single argument on its own line, the whitespace after `(`."""
+    for arg in reversed(call.args[:-1]):
         if isinstance(arg.comma, cst.Comma):
             return arg.comma.whitespace_after
     if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):

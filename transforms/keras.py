@@ -194,6 +194,23 @@ RULES = (
                 """,
                 findings=("2:6 KR107",),
             ),
+            Invalid(
+                """
+                import tensorflow as tf
+                train = (tf.data.Dataset.from_tensor_slices(x)
+                         .batch(32)
+                         .shuffle(100))
+                """,
+                """
+                import tensorflow as tf
+                # [reprofix KR107] was: (tf.data.Dataset.from_tensor_slices(x)
+                # [reprofix KR107]          .batch(32)
+                # [reprofix KR107]          .shuffle(100))
+                train = (tf.data.Dataset.from_tensor_slices(x)
+                         .batch(32))
+                """,
+                findings=("2:9 KR107",),
+            ),
         ),
     ),
     Rule(

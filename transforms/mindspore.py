@@ -568,6 +568,20 @@ RULES = (
                 """,
                 findings=("3:8 MS107", "4:15 MS107"),
             ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                data = (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)
+                        .shuffle(64))
+                """,
+                """
+                import mindspore.dataset as ds
+                # [reprofix MS107] was: (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)
+                # [reprofix MS107]         .shuffle(64))
+                data = (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1))
+                """,
+                findings=("2:8 MS107", "2:9 MS304"),
+            ),
         ),
         valid=(
             Valid(

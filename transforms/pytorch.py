@@ -229,6 +229,25 @@ RULES = (
                 """,
                 findings=("5:31 PT105", "6:12 PT108"),
             ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(
+                    data,
+                    batch_size=32
+                )
+                """,
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(
+                    data,
+                    batch_size=32,
+                    shuffle=False,
+                    num_workers=0
+                )
+                """,
+                findings=("2:10 PT105", "2:10 PT108"),
+            ),
         ),
     ),
     Rule(
