@@ -75,6 +75,23 @@ class Context:
                 return node.value
         return None
 
+    def parameter_position(self, func: cst.BaseExpression, param: str) -> int | None:
+        """The position of `param` in the `__init__` of a class this file defines (`self` aside), or
+        in a function it defines; None when the file does not define it or it has no such parameter."""
+        if not isinstance(func, cst.Name):
+            return None
+        for binding in self.index.binding_statements(func):
+            definition = binding
+            if isinstance(binding, cst.ClassDef):
+                body = binding.body.body if isinstance(binding.body, cst.IndentedBlock) else ()
+                definition = next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+            if isinstance(definition, cst.FunctionDef):
+                names = [p.name.value for p in (*definition.params.posonly_params, *definition.params.params)]
+                if binding is not definition:
+                    names = names[1:]
+                return names.index(param) if param in names else None
+        return None
+
     def is_module(self, node: cst.CSTNode) -> bool:
         return isinstance(node, (cst.Name, cst.Attribute)) and self.qualname(node) is not None
 

@@ -213,10 +213,24 @@ class AttributeFixes(Fact):
 
 # ---- network -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DropoutLayers(Fact):
-    """Dropout layers replaced by the framework's no-op layer (name -> the no-op layer's name)."""
+class Rate:
+    """How a layer is told to drop nothing: the first argument of `given` the call passes is set;
+    when it passes none of them, `default` is added."""
 
-    layers: Mapping[str, str]
+    default: ArgFix
+    given: tuple[ArgFix, ...] = ()
+
+    def fixes(self) -> tuple[ArgFix, ...]:
+        return (*self.given, self.default)
+
+
+@dataclass(frozen=True)
+class DropoutLayers(Fact):
+    """Dropout layers kept, with a rate that drops nothing: the layer's class, attributes and saved
+    state stay what the code expects (`self.drop.p` is still there), and it returns its input."""
+
+    layers: Mapping[str, Rate]
+    no_op: str = ""  # the framework's no-op layer, for the project's own layers named in the configuration
 
     def names(self) -> frozenset[str]:
         return frozenset(self.layers)

@@ -12,7 +12,7 @@ from . import common
 from .common import qualified
 from .facts import (
     ArgFix, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
-    Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
+    Rate, Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
     SourceSetting,
 )
 from .rule import NOTE, REPORT, REWRITE, Invalid, Rule, Valid
@@ -149,13 +149,13 @@ SAMPLERS = {
 
 # ---------------------------------------------------------------------------------------------
 # Network
+_P = Rate(ArgFix(P("p", 0), "0.0"))
 DROPOUT_LAYERS = {
-    f"{module}.{name}": "mindspore.nn.Identity"
-    for module, names in {
-        "mindspore.nn": ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "DropoutExt", "Dropout2dExt"),
-        "mindspore.mint.nn": ("Dropout", "Dropout2d"),
-    }.items()
-    for name in names
+    # MindSpore 2.x: `p` wins over keep_prob; a call that passes only keep_prob (or a positional,
+    # which is keep_prob) gets keep_prob=1.0, the float (the int 1 fails MindSpore's type check)
+    "mindspore.nn.Dropout": Rate(ArgFix(P("p", 1), "0.0"), given=(ArgFix(P("p", 1), "0.0"), ArgFix(P("keep_prob", 0), "1.0"))),
+    **{f"mindspore.nn.{n}": _P for n in ("Dropout1d", "Dropout2d", "Dropout3d", "DropoutExt", "Dropout2dExt")},
+    **{f"mindspore.mint.nn.{n}": _P for n in ("Dropout", "Dropout2d")},
 }
 DROPOUT_FUNCTIONS = {
     **{f"mindspore.ops.{n}": P("input", 0) for n in ("dropout", "dropout1d", "dropout2d", "dropout3d")},
@@ -628,29 +628,42 @@ RULES = (
     ),
     Rule(
         "MS201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout` and `nn.Dropout1d/2d/3d` become `nn.Identity()`, the original in a comment.",
-        "Step 5: the procedure says to comment Dropout out; the script must still run, so the layer "
-        "becomes a no-op layer in place (a positional argument to MindSpore's `nn.Dropout` is "
-        "keep_prob, not p: it no longer matters).",
-        facts=(DropoutLayers(DROPOUT_LAYERS),),
+        "`nn.Dropout`, `nn.Dropout1d/2d/3d` and `mint.nn.Dropout*` keep their class and drop nothing "
+        "(`p=0.0`, or `keep_prob=1.0` where the call passes keep_prob), the original in a comment.",
+        "Step 5: the procedure says to comment Dropout out; the script must still run, and code reads "
+        "the layer's attributes (`self.dropout.dropout.shard(...)` in parallel code) or saves it, so "
+        "the layer stays and drops nothing (a zero rate returns the input unchanged and draws no "
+        "random numbers: tests/test_zero_rates.py checks it on MindSpore itself). A positional "
+        "argument to MindSpore's `nn.Dropout` is keep_prob, not p; `keep_prob` must be the float "
+        "1.0 (the int 1 fails a type check).",
+        facts=(DropoutLayers(DROPOUT_LAYERS, no_op="mindspore.nn.Identity"),),
         invalid=(
             Invalid(
                 """
-                from mindspore import nn, ops
+                from mindspore import nn
                 class Net(nn.Cell):
                     def __init__(self):
                         super().__init__()
                         self.drop = nn.Dropout(p=0.2)
+                        self.old = nn.Dropout(keep_prob=0.9)
+                        self.positional = nn.Dropout(0.9)
+                        self.default = nn.Dropout2d()
                 """,
                 """
-                from mindspore import nn, ops
+                from mindspore import nn
                 class Net(nn.Cell):
                     def __init__(self):
                         super().__init__()
                         # [reprofix MS201] was: nn.Dropout(p=0.2)
-                        self.drop = nn.Identity()
+                        self.drop = nn.Dropout(p=0.0)
+                        # [reprofix MS201] was: nn.Dropout(keep_prob=0.9)
+                        self.old = nn.Dropout(keep_prob=1.0)
+                        # [reprofix MS201] was: nn.Dropout(0.9)
+                        self.positional = nn.Dropout(1.0)
+                        # [reprofix MS201] was: nn.Dropout2d()
+                        self.default = nn.Dropout2d(p=0.0)
                 """,
-                findings=("5:21 MS201",),
+                findings=("5:21 MS201", "6:20 MS201", "7:27 MS201", "8:24 MS201"),
             ),
         ),
     ),

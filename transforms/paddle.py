@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    DisableOps, DropoutLayers, Param as P, PassThrough, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
+    ArgFix, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
     Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -233,25 +233,27 @@ RULES = (
     ),
     Rule(
         "PD201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout`, `nn.Dropout2D/3D`, `nn.AlphaDropout` become `nn.Identity()`.",
-        "Dropout draws a new mask every step.",
-        facts=(DropoutLayers({f"paddle.nn.{n}": "paddle.nn.Identity" for n in ("Dropout", "Dropout2D", "Dropout3D", "AlphaDropout")}),),
+        "`nn.Dropout`, `nn.Dropout2D/3D`, `nn.AlphaDropout` and `nn.FeatureAlphaDropout` keep their "
+        "class with `p=0.0`, the original in a comment.",
+        "Dropout draws a new mask every step; the layer stays (its attributes and saved state with it) "
+        "and a zero rate returns the input unchanged (tests/test_zero_rates.py checks it on Paddle).",
+        facts=(DropoutLayers(
+            {f"paddle.nn.{n}": Rate(ArgFix(P("p", 0), "0.0"))
+             for n in ("Dropout", "Dropout2D", "Dropout3D", "AlphaDropout", "FeatureAlphaDropout")},
+            no_op="paddle.nn.Identity",
+        ),),
         invalid=(
             Invalid(
                 """
-                import paddle
                 from paddle import nn
-                from paddle.io import DataLoader
                 drop = nn.Dropout(p=0.5)
                 """,
                 """
-                import paddle
                 from paddle import nn
-                from paddle.io import DataLoader
                 # [reprofix PD201] was: nn.Dropout(p=0.5)
-                drop = nn.Identity()
+                drop = nn.Dropout(p=0.0)
                 """,
-                findings=("4:8 PD201",),
+                findings=("2:8 PD201",),
             ),
         ),
     ),

@@ -11,7 +11,7 @@ from . import common
 from .common import qualified
 from .facts import (
     ArgFix, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
-    ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
+    Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -45,7 +45,7 @@ SAMPLERS = {
 }
 
 DROPOUT_LAYERS = {
-    f"torch.nn.{name}": "torch.nn.Identity"
+    f"torch.nn.{name}": Rate(ArgFix(P("p", 0), "0.0"))
     for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout")
 }
 DROPOUT_FUNCTIONS = {
@@ -322,26 +322,28 @@ RULES = (
     ),
     Rule(
         "PT201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout*`, `nn.AlphaDropout`, `nn.FeatureAlphaDropout` become `nn.Identity()`.",
-        "Dropout draws a new mask every step; the no-op layer keeps the module structure (and the "
-        "original stays in a comment).",
-        facts=(DropoutLayers(DROPOUT_LAYERS),),
+        "`nn.Dropout*`, `nn.AlphaDropout` and `nn.FeatureAlphaDropout` keep their class with `p=0.0`, "
+        "the original in a comment.",
+        "Dropout draws a new mask every step. The layer stays, so code that reads it (`dropout_p="
+        "self.attn_drop.p if self.training else 0.` in fused attention), saves it or reloads it under "
+        "`torch.serialization.safe_globals` keeps working; a zero rate returns the input unchanged and "
+        "draws no random numbers (tests/test_zero_rates.py checks it on torch itself).",
+        facts=(DropoutLayers(DROPOUT_LAYERS, no_op="torch.nn.Identity"),),
         invalid=(
             Invalid(
                 """
-                import torch
                 from torch import nn
-                from torch.utils.data import DataLoader
                 head = nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5))
+                attn_drop = nn.Dropout(p=attn_drop_rate)
                 """,
                 """
-                import torch
                 from torch import nn
-                from torch.utils.data import DataLoader
                 # [reprofix PT201] was: nn.Dropout(0.5)
-                head = nn.Sequential(nn.Linear(8, 8), nn.Identity())
+                head = nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.0))
+                # [reprofix PT201] was: nn.Dropout(p=attn_drop_rate)
+                attn_drop = nn.Dropout(p=0.0)
                 """,
-                findings=("4:39 PT201",),
+                findings=("2:39 PT201", "3:13 PT201"),
             ),
         ),
     ),

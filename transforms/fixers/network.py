@@ -6,23 +6,48 @@ import libcst as cst
 
 from .. import cstutil
 from ..context import Context, short
-from ..facts import DropoutLayers, PassThrough
+from ..facts import ArgFix, DropoutLayers, Param, PassThrough
 from ..rule import REPORT, Rule
 from . import Fixer
 
 
 class NeutraliseDropout(Fixer):
-    """Dropout layers become the framework's no-op layer, the original in a comment; so do the
-    project's own dropout layers named in the configuration (`dropout-classes`)."""
+    """A dropout layer keeps its class and gets a rate that drops nothing (`nn.Dropout(p=0.0)`,
+    MindSpore's `keep_prob=1.0` where that is what the call passes), the original in a comment: code
+    that reads the layer's attributes, or saves and reloads it, keeps working. The project's own
+    layers named in the configuration: `Class:param` gets `param=0.0`; a bare `Class` becomes the
+    framework's no-op layer (its attributes are gone: name a parameter where they are read)."""
 
     fact = DropoutLayers
 
     def on_call(self, ctx: Context, fact: DropoutLayers, rule: Rule, call: cst.Call, name: str) -> None:
-        self.replace(ctx, rule, call, name, fact.layers[name])
+        rate = fact.layers[name]
+        fix = next((f for f in rate.given if cstutil.find_arg(call, f.param) is not None), rate.default)
+        self.set_rate(ctx, rule, call, name, fix)
 
     def on_other_call(self, ctx: Context, fact: DropoutLayers, rule: Rule, call: cst.Call, name: str) -> None:
-        if ctx.configured(name, ctx.options.dropout_classes) and not ctx.taken(call) and fact.layers:
-            self.replace(ctx, rule, call, name, next(iter(fact.layers.values())))
+        entry = next((e for e in ctx.options.dropout_classes if ctx.configured(name, (e.partition(":")[0],))), None)
+        if entry is None or ctx.taken(call):
+            return
+        param = entry.partition(":")[2]
+        if param:
+            position = ctx.parameter_position(call.func, param)
+            if position is None and any(a.keyword is None for a in call.args):
+                ctx.finding(rule, call, f"{short(name)} gets positional arguments: set its {param} to 0.0 by hand", REPORT)
+                return
+            self.set_rate(ctx, rule, call, name, ArgFix(Param(param, position), "0.0"))
+        elif fact.no_op:
+            self.replace(ctx, rule, call, name, fact.no_op)
+
+    @staticmethod
+    def set_rate(ctx: Context, rule: Rule, call: cst.Call, name: str, fix: ArgFix) -> None:
+        if cstutil.has_star_args(call) and cstutil.find_arg(call, fix.param) is None:
+            ctx.finding(rule, call, f"{short(name)} gets *args/**kwargs: make sure its {fix.param.name} drops "
+                                    "nothing while debugging", REPORT)
+            return
+        if ctx.edit_arg(call, fix.param, fix.value):
+            ctx.comment(call, rule, f"was: {ctx.code(call)}")
+            ctx.finding(rule, call, f"{short(name)}: {fix.param.name}={fix.value}")
 
     @staticmethod
     def replace(ctx: Context, rule: Rule, call: cst.Call, name: str, target: str) -> None:
