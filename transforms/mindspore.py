@@ -49,7 +49,7 @@ RANDOM_VISION_OPS = (
 RANDOM_TRANSFORMS_OPS = ("RandomApply", "RandomChoice", "RandomOrder")
 RANDOM_DATA_OPS = qualified(TRANSFORMS, RANDOM_TRANSFORMS_OPS) | qualified(VISION, RANDOM_VISION_OPS)
 COMPOSERS = qualified(TRANSFORMS, ("Compose",))
-PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no Crop, no decode-crop
+PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no decode-crop
 
 
 SIGNATURES = {
@@ -301,16 +301,13 @@ RULES = (
     ),
     Rule(
         "MS101", "random-crop", FRAMEWORK, REWRITE,
-        "`RandomCrop(size, ...)` becomes `Crop((0, 0), size)`.",
-        "Step 4: a random crop position changes every epoch. A fixed crop at the origin keeps the "
-        "output shape, so the network still sees what it expects (padding arguments are dropped). "
-        "The 1.x `py_transforms.RandomCrop` becomes `CenterCrop(size)`.",
-        facts=(
-            ReplaceOps({
-            **{f"{m}.RandomCrop": Replacement(("Crop((0, 0), {size})",), f"{c}.Compose") for m, c in VISION.items() if m != PIL_VISION},
-            f"{PIL_VISION}.RandomCrop": Replacement(("CenterCrop({size})",), f"{VISION[PIL_VISION]}.Compose"),
-        }),
-        ),
+        "`RandomCrop(size, ...)` becomes `CenterCrop(size)`.",
+        "Step 4: a random crop position changes every epoch. The fixed crop is the one the random crop "
+        "is centred on: with padding (`RandomCrop(32, (4, 4, 4, 4))`, or `Pad(4)` before it) the "
+        "random offsets run from 0 to twice the padding, and their centre is the original image, "
+        "which a centre crop of the unpadded image (or of the padded one) gives back. A crop at the "
+        "origin would shift every image by the padding. The output keeps its size.",
+        facts=(ReplaceOps({f"{m}.RandomCrop": Replacement(("CenterCrop({size})",), f"{c}.Compose") for m, c in VISION.items()}),),
         invalid=(
             Invalid(
                 """
@@ -322,7 +319,7 @@ RULES = (
                 import mindspore.dataset as ds
                 import mindspore.dataset.vision as vision
                 # [reprofix MS101] was: vision.RandomCrop((32, 32), (4, 4, 4, 4))
-                crop = vision.Crop((0, 0), (32, 32))
+                crop = vision.CenterCrop((32, 32))
                 """,
                 findings=("3:8 MS101",),
             ),
@@ -335,9 +332,21 @@ RULES = (
                 from mindspore.dataset.vision import RandomCrop, HWC2CHW
                 import mindspore.dataset.vision
                 # [reprofix MS101] was: RandomCrop(size=24)
-                ops = [mindspore.dataset.vision.Crop((0, 0), 24), HWC2CHW()]
+                ops = [mindspore.dataset.vision.CenterCrop(24), HWC2CHW()]
                 """,
                 findings=("2:8 MS101",),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset.vision as vision
+                train = [vision.Pad(4), vision.RandomCrop(32), vision.HWC2CHW()]
+                """,
+                """
+                import mindspore.dataset.vision as vision
+                # [reprofix MS101] was: vision.RandomCrop(32)
+                train = [vision.Pad(4), vision.CenterCrop(32), vision.HWC2CHW()]
+                """,
+                findings=("2:25 MS101",),
             ),
         ),
     ),
