@@ -78,6 +78,53 @@ def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
     return cst.SimpleWhitespace(" ")
 
 
+def dict_entry(display: cst.Dict, key: str) -> cst.DictElement | None:
+    """The entry of a dict display whose key is the string `key`."""
+    for element in display.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            if element.key.evaluated_value == key:
+                return element
+    return None
+
+
+def set_keys(display: cst.Dict, keys: dict[str, cst.BaseExpression]) -> cst.Dict:
+    """`display` with each key's entry set to its value: replaced where present, else added after
+    the last entry, in the display's own quotes and layout."""
+    elements = list(display.elements)
+    for key, value in keys.items():
+        entry = dict_entry(display, key)
+        if entry is not None:
+            index = next(i for i, e in enumerate(display.elements) if e is entry)
+            elements[index] = elements[index].with_changes(value=value)
+            continue
+        new = cst.DictElement(cst.SimpleString(_quoted(key, display)), value,
+                              whitespace_after_colon=cst.SimpleWhitespace(" "))
+        if elements:
+            last = elements[-1]
+            separator = next((e.comma.whitespace_after for e in reversed(elements[:-1]) if isinstance(e.comma, cst.Comma)),
+                             cst.SimpleWhitespace(" "))
+            elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+            new = new.with_changes(comma=last.comma)
+        elements.append(new)
+    return display.with_changes(elements=elements)
+
+
+def override_keys(value: cst.BaseExpression, keys: dict[str, cst.BaseExpression]) -> cst.Dict:
+    """`{**value, "key": new, ...}`: the dict `value` evaluates to, with the keys overridden."""
+    first = cst.StarredDictElement(value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    entries = [cst.DictElement(cst.SimpleString(f'"{key}"'), new, whitespace_after_colon=cst.SimpleWhitespace(" "),
+                               comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+               for key, new in keys.items()]
+    entries[-1] = entries[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return cst.Dict([first, *entries])
+
+
+def _quoted(key: str, display: cst.Dict) -> str:
+    quote = next((e.key.quote for e in display.elements
+                  if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)), '"')
+    return f"{quote}{key}{quote}"
+
+
 def is_literal(node: cst.BaseExpression, code: str) -> bool:
     """True if `node` is the simple literal written `code` (False, 1, 1.0, None)."""
     if isinstance(node, cst.Name):

@@ -111,13 +111,15 @@ class Sources:
 @dataclass(frozen=True)
 class SourceSetting(Fact):
     """An argument every data source or loader gets (`shuffle=False`): added or replaced; only where
-    given if `only_if_given`; not beside a sampler if `unless_sampler` (MindSpore refuses both)."""
+    given if `only_if_given`. Beside a sampler: set as anywhere else (`"set"`), only replaced where
+    given (`"replace"`: torch's default already does not shuffle), or left alone (`"skip"`:
+    MindSpore refuses shuffle= together with sampler=)."""
 
     sources: Sources
     param: str
     value: str
     only_if_given: bool = False
-    unless_sampler: bool = False
+    beside_sampler: str = "set"
 
     def names(self) -> frozenset[str]:
         return frozenset(self.sources.signatures)

@@ -473,11 +473,13 @@ RULES = (
     ),
     Rule(
         "MS105", "source-shuffle", FRAMEWORK, REWRITE,
-        "Every dataset source gets `shuffle=False`, replaced or added.",
+        "Every dataset source gets `shuffle=False`, replaced or added, also through `**kwargs`.",
         "Step 4: MindSpore sources shuffle by default (`shuffle=None` means shuffle), so the "
         "argument is added where it is absent and replaces whatever expression was there. Not done "
-        "when a `sampler=` is passed (MindSpore refuses both): see MS106.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "when a `sampler=` is passed (MindSpore refuses both, even `shuffle=False`): see MS106. "
+        "Where the source's arguments come through `**kwargs`, the keyword is set in the dict "
+        "(`**{**kwargs, 'shuffle': False}`), never added beside it.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="skip"),),
         invalid=(
             Invalid(
                 """
@@ -505,14 +507,34 @@ RULES = (
                 """,
                 findings=("3:8 MS105", "3:8 MS304"),
             ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                SOURCES = {"cifar10": ds.Cifar10Dataset, "mnist": ds.MnistDataset}
+                def create(name, path, **kwargs):
+                    dataset_class = SOURCES[name]
+                    return dataset_class(path, **kwargs)
+                """,
+                """
+                import mindspore.dataset as ds
+                SOURCES = {"cifar10": ds.Cifar10Dataset, "mnist": ds.MnistDataset}
+                def create(name, path, **kwargs):
+                    dataset_class = SOURCES[name]
+                    return dataset_class(path, **{**kwargs, "shuffle": False, "num_parallel_workers": 1})
+                """,
+                findings=("5:12 MS105", "5:12 MS108", "5:12 MS304"),
+            ),
         ),
     ),
     Rule(
         "MS106", "sampler", FRAMEWORK, REWRITE,
-        "A sampler passed to a source is made sequential; a custom one is reported.",
+        "A random sampler is made sequential wherever it is built; a custom one passed to a source "
+        "is reported.",
         "Step 4: `RandomSampler` becomes `SequentialSampler` (keeping `num_samples`), "
         "`SubsetRandomSampler` becomes `SubsetSampler`, `DistributedSampler` and `PKSampler` get "
-        "`shuffle=False`. A sampler built elsewhere or written by the project is reported.",
+        "`shuffle=False`, in place, whether the sampler is passed at once or bound to a name first. "
+        "A sampler passed to a source that is none of those (nor a name bound only to them) is "
+        "reported.",
         facts=(Samplers(SOURCES, SAMPLERS, by_hand="make it sequential by hand (MindSpore refuses shuffle= together with sampler=)"),),
         invalid=(
             Invalid(

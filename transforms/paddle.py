@@ -161,9 +161,11 @@ RULES = (
     ),
     Rule(
         "PD105", "loader-shuffle", FRAMEWORK, REWRITE,
-        "`paddle.io.DataLoader` gets `shuffle=False` (unless a batch sampler decides the order).",
-        "A shuffled loader changes the batch order every run.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "`paddle.io.DataLoader` gets `shuffle=False`, whatever expression it was given.",
+        "A shuffled loader changes the batch order every run. Beside a batch sampler an explicit "
+        "`shuffle=` is set to False (Paddle accepts that) and none is added; arguments that come "
+        "through `**kwargs` are set in the dict, never beside it.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="replace"),),
         invalid=(
             Invalid(
                 """
@@ -184,9 +186,10 @@ RULES = (
     ),
     Rule(
         "PD106", "sampler", FRAMEWORK, REWRITE,
-        "`DistributedBatchSampler` and `BatchSampler` get `shuffle=False`; `RandomSampler` becomes "
-        "`SequenceSampler`.",
-        "The batch sampler decides the order when one is passed.",
+        "`DistributedBatchSampler` and `BatchSampler` get `shuffle=False`, `RandomSampler` becomes "
+        "`SequenceSampler`, wherever they are built.",
+        "The batch sampler decides the order when one is passed; it is fixed where it is built, "
+        "also when it is bound to a name first.",
         facts=(Samplers(SOURCES, SAMPLERS),),
         invalid=(
             Invalid(
@@ -201,10 +204,10 @@ RULES = (
                 import paddle
                 from paddle import nn
                 from paddle.io import DataLoader
-                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=True)
+                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=False)
                 loader = DataLoader(data, batch_sampler=paddle.io.DistributedBatchSampler(data, 32, shuffle=False), num_workers=0)
                 """,
-                findings=("5:41 PD106",),
+                findings=("4:11 PD106", "5:41 PD106"),
             ),
         ),
     ),

@@ -191,43 +191,58 @@ RULES = (
     ),
     Rule(
         "PT105", "loader-shuffle", FRAMEWORK, REWRITE,
-        "`DataLoader` gets `shuffle=False`, also inside a `**kwargs` dict literal built beside it.",
-        "A shuffled loader changes the batch order every run.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "`DataLoader` gets `shuffle=False`, whatever it was given, and also where a sampler decides the order.",
+        "A shuffled loader changes the batch order every run. Any expression is replaced "
+        "(`shuffle=(train_sampler is None)` shuffles whenever no sampler is passed); beside a sampler "
+        "`shuffle=False` is what torch expects anyway. Where the loader's arguments come through "
+        "`**kwargs`, the keyword is never added beside them (\"got multiple values\"): a dict literal "
+        "used only there gets the entry, any other dict is overridden in place.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="replace"),),
         invalid=(
             Invalid(
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 loader = DataLoader(data, batch_size=32, shuffle=True)
+                sampled = DataLoader(data, shuffle=(train_sampler is None), sampler=train_sampler, num_workers=0)
                 """,
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 loader = DataLoader(data, batch_size=32, shuffle=False, num_workers=0)
+                sampled = DataLoader(data, shuffle=False, sampler=train_sampler, num_workers=0)
                 """,
-                findings=("4:10 PT105", "4:10 PT108"),
+                findings=("2:10 PT105", "2:10 PT108", "3:11 PT105", "3:69 PT106"),
             ),
             Invalid(
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 def make(data):
                     args = {'batch_size': 32, 'shuffle': True}
                     return DataLoader(data, **args)
                 """,
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 def make(data):
-                    args = {'batch_size': 32, 'shuffle': False}
-                    return DataLoader(data, **args, num_workers=0)
+                    args = {'batch_size': 32, 'shuffle': False, 'num_workers': 0}
+                    return DataLoader(data, **args)
                 """,
-                findings=("5:31 PT105", "6:12 PT108"),
+                findings=("3:31 PT105", "4:12 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                train_kwargs = {"batch_size": 64}
+                if use_cuda:
+                    train_kwargs.update({"num_workers": 1, "shuffle": True})
+                loader = DataLoader(dataset, **train_kwargs)
+                """,
+                """
+                from torch.utils.data import DataLoader
+                train_kwargs = {"batch_size": 64}
+                if use_cuda:
+                    train_kwargs.update({"num_workers": 1, "shuffle": True})
+                loader = DataLoader(dataset, **{**train_kwargs, "shuffle": False, "num_workers": 0})
+                """,
+                findings=("5:10 PT105", "5:10 PT108"),
             ),
             Invalid(
                 """
@@ -248,12 +263,46 @@ RULES = (
                 """,
                 findings=("2:10 PT105", "2:10 PT108"),
             ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(*parts, **options)
+                """,
+                None,
+                findings=("2:10 PT105", "2:10 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                class MyLoader(DataLoader):
+                    pass
+                class Wrapped(DataLoader):
+                    def __init__(self, data, shuffle=True):
+                        super().__init__(data, batch_size=8, shuffle=shuffle, num_workers=0)
+                loader_class = MyLoader if simple else DataLoader
+                loader = loader_class(dataset, **loader_args)
+                """,
+                """
+                from torch.utils.data import DataLoader
+                class MyLoader(DataLoader):
+                    pass
+                class Wrapped(DataLoader):
+                    def __init__(self, data, shuffle=True):
+                        super().__init__(data, batch_size=8, shuffle=False, num_workers=0)
+                loader_class = MyLoader if simple else DataLoader
+                loader = loader_class(dataset, **{**loader_args, "shuffle": False, "num_workers": 0})
+                """,
+                findings=("6:9 PT105", "8:10 PT105", "8:10 PT108"),
+            ),
         ),
     ),
     Rule(
         "PT106", "sampler", FRAMEWORK, REWRITE,
-        "`RandomSampler` becomes `SequentialSampler`; `DistributedSampler` gets `shuffle=False`.",
-        "A sampler decides the order; a custom one is reported. `shuffle=` is not added beside it.",
+        "`RandomSampler` becomes `SequentialSampler` and `DistributedSampler` gets `shuffle=False`, "
+        "wherever they are built.",
+        "A sampler decides the order. It is fixed where it is built, so a sampler bound to a name, "
+        "wrapped in a `BatchSampler` or chosen by `x if distributed else None` is fixed too; a "
+        "sampler passed to a `DataLoader` that is none of those is reported.",
         facts=(Samplers(SOURCES, SAMPLERS),),
         invalid=(
             Invalid(
@@ -274,6 +323,21 @@ RULES = (
                 loader = DataLoader(data, sampler=torch.utils.data.SequentialSampler(data), num_workers=0)
                 """,
                 findings=("5:35 PT106",),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data) if distributed else None
+                loader = DataLoader(data, sampler=sampler, num_workers=0)
+                custom = DataLoader(data, sampler=BalancedSampler(data), num_workers=0)
+                """,
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data, shuffle=False) if distributed else None
+                loader = DataLoader(data, sampler=sampler, num_workers=0)
+                custom = DataLoader(data, sampler=BalancedSampler(data), num_workers=0)
+                """,
+                findings=("2:11 PT106", "4:35 PT106"),
             ),
         ),
     ),
@@ -391,6 +455,23 @@ RULES = (
                 enc = nn.TransformerEncoderLayer(16, 4, dropout=0.0)
                 """,
                 findings=("4:7 PT203", "5:7 PT203"),
+            ),
+            Invalid(
+                """
+                from torch import nn
+                rnn = getattr(nn, rnn_type)(16, 32, num_layers=2, dropout=dropout)
+                class Model(nn.Transformer):
+                    def __init__(self):
+                        super().__init__(d_model=16, nhead=2)
+                """,
+                """
+                from torch import nn
+                rnn = getattr(nn, rnn_type)(16, 32, num_layers=2, dropout=0.0)
+                class Model(nn.Transformer):
+                    def __init__(self):
+                        super().__init__(d_model=16, nhead=2, dropout=0.0)
+                """,
+                findings=("2:7 PT203", "5:9 PT203"),
             ),
         ),
     ),

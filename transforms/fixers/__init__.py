@@ -28,6 +28,8 @@ class Fixer:
     """Handles one kind of fact. Override the hooks it needs; each gets the fact and its rule."""
 
     fact: type[Fact] = Fact
+    # also called with `module.*` for `getattr(module, name)(...)`: any name of that module
+    takes_any_of_module = False
 
     def on_file(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
         """Once per file, before any node, with every fact of this kind."""
@@ -76,6 +78,13 @@ class Dispatch:
                 for method in fact.methods():
                     self.by_method[method].append(entry)
 
+    def for_name(self, name: str) -> list[tuple[Fixer, Fact, Rule]]:
+        if not name.endswith(".*"):
+            return self.by_name.get(name, [])
+        prefix = name[:-1]
+        return [entry for entry in self.pairs if entry[0].takes_any_of_module
+                and any(n.startswith(prefix) for n in entry[1].names())]
+
     def hooked(self, hook: str) -> list[tuple[Fixer, Fact, Rule]]:
         kinds = _hooked(hook)
         return [entry for entry in self.pairs if type(entry[1]) in kinds]
@@ -91,10 +100,10 @@ def run(ctx: Context, tables: list[FrameworkTable]) -> None:
         fixer.on_file(ctx, facts)
     other_calls = dispatch.hooked("on_other_call")
     for call, name in ctx.named_calls:
-        for fixer, fact, rule in dispatch.by_name.get(name, ()):
+        for fixer, fact, rule in dispatch.for_name(name):
             if not ctx.taken(call):
                 fixer.on_call(ctx, fact, rule, call, name)
-        if name.split(".")[0] not in ctx.foreign:
+        if name.split(".")[0] not in ctx.foreign and not name.endswith(".*"):
             for fixer, fact, rule in other_calls:
                 fixer.on_other_call(ctx, fact, rule, call, name)
     for call in ctx.method_calls:
