@@ -85,14 +85,41 @@ class ReplaceOps(Fact):
 class DisableOps(Fact):
     """Random data ops disabled together with every use of them. A `composer` call (Compose,
     Sequential) of a list that only holds such ops is dead too; a `map_methods` call whose operations
-    are dead is disabled as a statement."""
+    are dead is disabled as a statement. `chances` (by the op's own name) say which arguments make an
+    op random, so that one whose arguments make it deterministic is left alone."""
 
     ops: frozenset[str]
     composers: frozenset[str] = frozenset()
     map_methods: frozenset[str] = frozenset()
+    chances: Mapping[str, "Chance"] = field(default_factory=dict)
 
     def names(self) -> frozenset[str]:
         return self.ops | self.composers
+
+
+@dataclass(frozen=True)
+class Range:
+    """An argument an op draws from. `kind`: "magnitude" (a number d means a range around no change,
+    so only 0 is fixed; a pair is fixed when its ends are equal), "single" (a number is one fixed
+    value; a pair as for a magnitude), "offsets" (every number must be 0). `absent` says whether the
+    default draws; None given means off when `none_fixed`."""
+
+    param: Param
+    kind: str = "magnitude"
+    absent: str = "random"  # "random" or "fixed": what the default does
+    none_fixed: bool = True
+
+
+@dataclass(frozen=True)
+class Chance:
+    """What makes an op random: the probability it is applied (`default` when not given) and the
+    ranges it draws from; `applied_is_random`: where it applies, it draws anyway (erasing at a
+    random place). Probability 0 is a no-op, 1 with every range fixed is a fixed transform."""
+
+    probability: Param | None = None
+    default: float = 0.5
+    ranges: tuple[Range, ...] = ()
+    applied_is_random: bool = False
 
 
 @dataclass(frozen=True)

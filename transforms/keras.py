@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    ArgFix, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
+    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
     Replacement, ReplaceOps, SeedBlock, ShuffleCalls,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -30,6 +30,11 @@ RANDOM_LAYERS = (
 )
 
 
+# Which arguments make a layer random: a factor of 0 (or a range with equal ends) changes nothing.
+CHANCES = {
+    **{name: Chance(ranges=(Range(P("factor", 0)),)) for name in ("RandomRotation", "RandomContrast", "RandomBrightness")},
+    "RandomTranslation": Chance(ranges=(Range(P("height_factor", 0)), Range(P("width_factor", 1)))),
+}
 _DROPOUT = {"Dropout": "rate", "SpatialDropout1D": "rate", "SpatialDropout2D": "rate", "SpatialDropout3D": "rate",
             "AlphaDropout": "rate", "GaussianDropout": "rate", "GaussianNoise": "stddev"}
 DROPOUT_RATES = {
@@ -137,8 +142,11 @@ RULES = (
         "`RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomTranslation`, `RandomContrast`, "
         "`RandomBrightness`, `RandAugment`, `MixUp`, ... : out of `Sequential` lists, and `x = "
         "RandomFlip()(x)` (or a name bound to such a layer, or to a Sequential of them, applied to "
-        "`x`) becomes `x`.",
-        facts=(DisableOps(qualified(LAYERS, RANDOM_LAYERS), composers=qualified(MODELS, ("Sequential",))),),
+        "`x`) becomes `x`. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(LAYERS, RANDOM_LAYERS), composers=qualified(MODELS, ("Sequential",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    ArgFix, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
+    ArgFix, Chance, Range, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
     Rate, Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
     SourceSetting,
 )
@@ -47,6 +47,29 @@ RANDOM_VISION_OPS = (
     "RandomApply", "RandomChoice", "RandomOrder",
 )
 RANDOM_TRANSFORMS_OPS = ("RandomApply", "RandomChoice", "RandomOrder")
+# Which arguments make an op random (mindspore.dataset.vision's signatures): one whose arguments make
+# it deterministic (`RandomHorizontalFlip(prob=1.0)` always flips) is left alone.
+_PROB0, _PROB1 = P("prob", 0), P("prob", 1)
+_AFFINE = (Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+           Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))
+CHANCES = {
+    **{name: Chance(_PROB0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip", "RandomHorizontalFlipWithBBox",
+                                          "RandomVerticalFlipWithBBox", "RandomInvert", "RandomEqualize")},
+    "RandomGrayscale": Chance(_PROB0, default=0.1),
+    "RandomAutoContrast": Chance(P("prob", 2)),
+    **{name: Chance(_PROB1) for name in ("RandomAdjustSharpness", "RandomApply")},
+    "RandomErasing": Chance(_PROB0, applied_is_random=True),
+    "RandomPerspective": Chance(_PROB1, ranges=(Range(P("distortion_scale", 0)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=_AFFINE),
+    # the defaults, (1, 1) and (0, 0), change nothing
+    "RandomColorAdjust": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                             enumerate(("brightness", "contrast", "saturation", "hue")))),
+    "RandomPosterize": Chance(ranges=(Range(P("bits", 0), "single", absent="fixed"),)),
+    **{name: Chance(ranges=(Range(P("degrees", 0), "single"),)) for name in ("RandomSharpness", "RandomColor")},
+    "RandomSolarize": Chance(ranges=(Range(P("threshold", 0), "single"),)),
+    "RandomLighting": Chance(ranges=(Range(P("alpha", 0)),)),
+}
 RANDOM_DATA_OPS = qualified(TRANSFORMS, RANDOM_TRANSFORMS_OPS) | qualified(VISION, RANDOM_VISION_OPS)
 COMPOSERS = qualified(TRANSFORMS, ("Compose",))
 PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no decode-crop
@@ -430,8 +453,11 @@ RULES = (
         "from a name they were assigned to, and a `map(...)` statement that only applies them is "
         "disabled as a whole; disabled code stays visible as a comment where it stood. Where a use "
         "cannot be removed safely (passed to a function, unpacked from a tuple), nothing is changed "
-        "and the op is reported. Project classes named `Random...` are never touched (see MS206).",
-        facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"})),),
+        "and the op is reported. Project classes named `Random...` are never touched (see MS206). "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"}), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -468,6 +494,14 @@ RULES = (
                 """,
                 None,
                 findings=("6:13 MS104",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import mindspore.dataset.vision as vision
+                flip_with_boxes = [vision.RandomHorizontalFlip(prob=1.0), vision.RandomColorAdjust()]
+                """
             ),
         ),
     ),

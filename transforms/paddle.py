@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    ArgFix, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
+    ArgFix, Chance, Range, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
     Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -26,6 +26,21 @@ RANDOM_TRANSFORMS = (
     "HueTransform",
 )
 
+
+# Which arguments make a transform random (paddle.vision.transforms' signatures).
+_PROB0 = P("prob", 0)
+CHANCES = {
+    **{name: Chance(_PROB0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip")},
+    "RandomErasing": Chance(_PROB0, applied_is_random=True),
+    "RandomPerspective": Chance(_PROB0, ranges=(Range(P("distortion_scale", 1)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=(Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+                                   Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))),
+    "ColorJitter": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                       enumerate(("brightness", "contrast", "saturation", "hue")))),
+    **{name: Chance(ranges=(Range(P("value", 0)),))
+       for name in ("BrightnessTransform", "ContrastTransform", "SaturationTransform", "HueTransform")},
+}
 
 LOADER = ("dataset", "feed_list", "places", "return_list", "batch_sampler", "batch_size", "shuffle", "drop_last",
           "collate_fn", "num_workers", "use_buffer_reader", "prefetch_factor", "use_shared_memory", "timeout",
@@ -141,8 +156,11 @@ RULES = (
         "PD104", "random-transform", FRAMEWORK, REWRITE,
         "Other random `paddle.vision.transforms` are disabled, with every use of them.",
         "Flips, rotations, affine and perspective warps, erasing and colour jitter change every "
-        "epoch.",
-        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",))),),
+        "epoch. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    ArgFix, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
+    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
     Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -29,6 +29,25 @@ RANDOM_TRANSFORMS = (
     "ScaleJitter", "JPEG",
 )
 
+
+# Which arguments make a transform random (torchvision's signatures): one whose arguments make it
+# deterministic (`RandomHorizontalFlip(p=1.0)` always flips) is left alone.
+_P0, _P1 = P("p", 0), P("p", 1)
+_AFFINE = (Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+           Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))
+CHANCES = {
+    **{name: Chance(_P0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip", "RandomInvert",
+                                       "RandomAutocontrast", "RandomEqualize")},
+    "RandomGrayscale": Chance(_P0, default=0.1),
+    **{name: Chance(_P1) for name in ("RandomPosterize", "RandomSolarize", "RandomAdjustSharpness", "RandomApply")},
+    "RandomErasing": Chance(_P0, applied_is_random=True),
+    "RandomPerspective": Chance(_P1, ranges=(Range(P("distortion_scale", 0)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=_AFFINE),
+    "ColorJitter": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                       enumerate(("brightness", "contrast", "saturation", "hue")))),
+    "GaussianBlur": Chance(ranges=(Range(P("sigma", 1), "single"),)),
+}
 
 LOADER = ("dataset", "batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn",
           "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator",
@@ -169,8 +188,11 @@ RULES = (
         "`Random*`, `ColorJitter`, `GaussianBlur`, `ElasticTransform`, `AutoAugment`, "
         "`RandAugment`, `TrivialAugmentWide`, `AugMix`, `RandomErasing`, `CutMix`, `MixUp`, ... in "
         "`transforms` and `transforms.v2` are taken out of their lists (and names bound to them), "
-        "visibly, as for MS104.",
-        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",))),),
+        "visibly, as for MS104. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -186,6 +208,24 @@ RULES = (
                 train = T.Compose([T.ToTensor()])
                 """,
                 findings=("2:8 PT104", "3:26 PT104"),
+            ),
+            Invalid(
+                """
+                import torchvision.transforms as T
+                flip = T.RandomHorizontalFlip(p=args.flip_prob)
+                """,
+                None,
+                findings=("2:8 PT104",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torchvision.transforms as T
+                always = T.Compose([T.RandomHorizontalFlip(1), T.RandomVerticalFlip(p=0.0), T.ToTensor()])
+                shear = T.RandomAffine(degrees=0, shear=(-s, -s))
+                jitter = T.ColorJitter(brightness=0, hue=(0.1, 0.1))
+                """
             ),
         ),
     ),
