@@ -266,6 +266,20 @@ class DropoutLayers(Fact):
 
 
 @dataclass(frozen=True)
+class RateKeywords(Fact):
+    """Keyword arguments named like a dropout rate (`drop_rate=`, `hidden_dropout_prob=`,
+    `attn_drop=`), passed to any call: set to `value`. The same names set on an object or as a class
+    field (`config.hidden_dropout_prob = 0.1`, `dropout: float = 0.1`) are reported."""
+
+    pattern: str  # a regular expression over the keyword
+    value: str = "0.0"
+    literal: bytes = b"drop"  # the text check: where the pattern can occur at all
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        return ((self.literal, rb"\w*drop\w*\s*[=:]"),)
+
+
+@dataclass(frozen=True)
 class PassThrough(Fact):
     """Calls that only perturb their input (functional dropout, random flips): they give way to the
     input argument."""

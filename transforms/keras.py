@@ -336,6 +336,24 @@ RULES = (
             ),
         ),
     ),
+    common.dropout_keywords(
+        "KR203", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import keras
+                import keras_hub
+                backbone = keras_hub.models.BertBackbone(vocabulary_size=100, dropout=0.1)
+                """,
+                """
+                import keras
+                import keras_hub
+                backbone = keras_hub.models.BertBackbone(vocabulary_size=100, dropout=0.0)
+                """,
+                findings=("3:63 KR203",),
+            ),
+        ),
+    ),
     common.project_classes(
         "KR206", FRAMEWORK,
         why="reprofix cannot know what a project's own layer does.",

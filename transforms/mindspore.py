@@ -875,6 +875,24 @@ RULES = (
             ),
         ),
     ),
+    common.dropout_keywords(
+        "MS208", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                from mindcv.models import create_model
+                import mindspore
+                network = create_model("vit_b_32_224", drop_rate=0.1, drop_path_rate=0.1)
+                """,
+                """
+                from mindcv.models import create_model
+                import mindspore
+                network = create_model("vit_b_32_224", drop_rate=0.0, drop_path_rate=0.0)
+                """,
+                findings=("3:40 MS208", "3:55 MS208"),
+            ),
+        ),
+    ),
     common.random_hyperparameters(
         "MS301", FRAMEWORK,
         why="Step 2: no random values in hyper-parameters. A value from `random.*` or `numpy.random.*` "

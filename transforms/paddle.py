@@ -298,6 +298,24 @@ RULES = (
             ),
         ),
     ),
+    common.dropout_keywords(
+        "PD203", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import paddle
+                from paddlenlp.transformers import BertModel
+                model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.1)
+                """,
+                """
+                import paddle
+                from paddlenlp.transformers import BertModel
+                model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.0)
+                """,
+                findings=("3:56 PD203",),
+            ),
+        ),
+    ),
     common.project_classes(
         "PD206", FRAMEWORK,
         invalid=(

@@ -78,6 +78,8 @@ ARGUMENT_FIXES = {
     "torch.nn.TransformerEncoderLayer": (ArgFix(P("dropout", 3), "0.0"),),
     "torch.nn.TransformerDecoderLayer": (ArgFix(P("dropout", 3), "0.0"),),
     "torch.nn.Transformer": (ArgFix(P("dropout", 5), "0.0"),),
+    "torch.nn.functional.scaled_dot_product_attention": (ArgFix(P("dropout_p", 4), "0.0", only_if_given=True),),
+    "torch.nn.functional.multi_head_attention_forward": (ArgFix(P("dropout_p", 10), "0.0"),),
 }
 
 RANDOM_VALUE_FUNCTIONS = common.PYTHON_RANDOM_VALUES | {f"torch.{n}" for n in ("rand", "randn", "randint")}
@@ -512,6 +514,39 @@ RULES = (
                         super().__init__(d_model=16, nhead=2, dropout=0.0)
                 """,
                 findings=("2:7 PT203", "5:9 PT203"),
+            ),
+        ),
+    ),
+    common.dropout_keywords(
+        "PT204", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import timm
+                import torch.nn.functional as F
+                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.1, drop_path_rate=args.drop_path)
+                out = F.scaled_dot_product_attention(q, k, v, dropout_p=self.attn_drop.p if self.training else 0.0)
+                config.hidden_dropout_prob = 0.1
+                """,
+                """
+                import timm
+                import torch.nn.functional as F
+                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.0, drop_path_rate=0.0)
+                out = F.scaled_dot_product_attention(q, k, v, dropout_p=0.0)
+                config.hidden_dropout_prob = 0.1
+                """,
+                findings=("3:51 PT204", "3:66 PT204", "4:7 PT203", "5:1 PT204"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from torch.utils.data import DataLoader
+                frame = frame.reset_index(drop=True)
+                batches = data.batch(32, drop_remainder=True)
+                dropout: float = 0.0
+                """
             ),
         ),
     ),

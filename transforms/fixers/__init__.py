@@ -7,8 +7,9 @@ Which fixer acts on a node is decided by the facts, never by the order of branch
 
 Order of work, the only order there is: fixers that need the whole file first (random data ops are
 taken out together with every use of them), then each call by its qualified name, each method call
-by its method name, then classes, comparisons, `del` statements and assignments. A node that an
-earlier fixer replaced or disabled is left to it.
+by its method name, then classes, comparisons, `del` statements and assignments, and last the
+catch-all fixers (`on_end`: a dropout rate passed by keyword to any call). A node that an earlier
+fixer replaced or disabled is left to it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Fixer:
 
     def on_file(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
         """Once per file, before any node, with every fact of this kind."""
+
+    def on_end(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
+        """Once per file, after every node: what is left to a catch-all rule."""
 
     def on_call(self, ctx: Context, fact, rule: Rule, call: cst.Call, name: str) -> None:
         """A call of a qualified name the fact names."""
@@ -93,11 +97,7 @@ class Dispatch:
 def run(ctx: Context, tables: list[FrameworkTable]) -> None:
     """Every fixer of every table the file uses, over the file."""
     dispatch = Dispatch(tables, ctx.options.disabled)
-    files = defaultdict(list)
-    for fixer, fact, rule in dispatch.hooked("on_file"):
-        files[fixer].append((fact, rule))
-    for fixer, facts in files.items():
-        fixer.on_file(ctx, facts)
+    _whole_file(ctx, dispatch, "on_file")
     other_calls = dispatch.hooked("on_other_call")
     for call, name in ctx.named_calls:
         for fixer, fact, rule in dispatch.for_name(name):
@@ -117,11 +117,20 @@ def run(ctx: Context, tables: list[FrameworkTable]) -> None:
         for node in nodes if entries else ():
             for fixer, fact, rule in entries:
                 getattr(fixer, hook)(ctx, fact, rule, node)
+    _whole_file(ctx, dispatch, "on_end")
+
+
+def _whole_file(ctx: Context, dispatch: Dispatch, hook: str) -> None:
+    by_fixer = defaultdict(list)
+    for fixer, fact, rule in dispatch.hooked(hook):
+        by_fixer[fixer].append((fact, rule))
+    for fixer, facts in by_fixer.items():
+        getattr(fixer, hook)(ctx, facts)
 
 
 from .arguments import FixAttributes, FixCallArguments, FixMethodArguments, SeedRandomOps  # noqa: E402
 from .data_ops import DisableRandomOps, ReplaceRandomOps  # noqa: E402
-from .network import NeutraliseDropout, PassThroughCalls  # noqa: E402
+from .network import NeutraliseDropout, PassThroughCalls, ZeroRateKeywords  # noqa: E402
 from .reports import (  # noqa: E402
     FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportProjectClasses,
     ReportRandomHyperparameters, ReportUnfixedSeeds,
@@ -133,7 +142,7 @@ FIXERS: dict[type[Fact], Fixer] = {
     for fixer in (
         ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), FixSamplers(), ResumeNote(),
         DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
-        NeutraliseDropout(), PassThroughCalls(), FlagCalls(), ReportProjectClasses(),
+        NeutraliseDropout(), PassThroughCalls(), ZeroRateKeywords(), FlagCalls(), ReportProjectClasses(),
         ReportLibraryAugmentation(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
         ReportCheckpointPops(),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from .. import cstutil
 from ..context import Context, short
-from ..facts import ArgFix, DropoutLayers, Param, PassThrough
+from ..facts import ArgFix, DropoutLayers, Param, PassThrough, RateKeywords
 from ..rule import REPORT, Rule
 from . import Fixer
 
@@ -82,3 +84,43 @@ class PassThroughCalls(Fixer):
 
         ctx.give_way(call, pick, rule)
         ctx.finding(rule, call, f"{short(name)}(x, ...) -> x")
+
+
+class ZeroRateKeywords(Fixer):
+    """A keyword named like a dropout rate, passed to any call (a model factory, a config class, a
+    layer reprofix has no table entry for), is set to 0.0; a bool, string or None passed under such a
+    name is not a rate and is left alone. Where the rate is set on an object or given as a class field
+    with a number, it is reported: reprofix does not follow objects."""
+
+    fact = RateKeywords
+
+    def on_end(self, ctx: Context, facts) -> None:
+        for fact, rule in facts:
+            pattern = re.compile(fact.pattern)
+            for call in ctx.index.calls:
+                if ctx.taken(call):
+                    continue
+                for arg in call.args:
+                    if arg.keyword is not None and pattern.fullmatch(arg.keyword.value) and _a_rate(arg.value):
+                        if ctx.edit_arg(call, Param(arg.keyword.value, None), fact.value):
+                            ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={fact.value})")
+            for node in (*ctx.index.assigns, *ctx.index.annotated):
+                target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
+                name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
+                value = node.value
+                if isinstance(name, str) and pattern.fullmatch(name) and _nonzero_number(value):
+                    if isinstance(node, cst.Assign) and isinstance(target, cst.Name):
+                        continue  # a local name: what it feeds is checked where it is passed
+                    ctx.finding(rule, node, f"`{ctx.code(target)}` sets a dropout rate reprofix cannot follow to "
+                                            f"its layer: set it to {fact.value} while debugging", REPORT)
+
+
+def _a_rate(value: cst.BaseExpression) -> bool:
+    """Anything but a literal that is not a number (True, None, a string)."""
+    if isinstance(value, cst.Name):
+        return value.value not in ("True", "False", "None")
+    return not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+
+
+def _nonzero_number(value: cst.BaseExpression | None) -> bool:
+    return isinstance(value, (cst.Integer, cst.Float)) and float(value.value) != 0
