@@ -268,15 +268,14 @@ class DropoutLayers(Fact):
 @dataclass(frozen=True)
 class RateKeywords(Fact):
     """Keyword arguments named like a dropout rate (`drop_rate=`, `hidden_dropout_prob=`,
-    `attn_drop=`), passed to any call: set to `value`. The same names set on an object or as a class
-    field (`config.hidden_dropout_prob = 0.1`, `dropout: float = 0.1`) are reported."""
+    `attn_drop=`) or a keep probability (`keep_prob=`), passed to any call: set to the value that
+    drops nothing. The same names set on an object or as a class field (`config.hidden_dropout_prob =
+    0.1`, `dropout: float = 0.1`) are reported."""
 
-    pattern: str  # a regular expression over the keyword
-    value: str = "0.0"
-    literal: bytes = b"drop"  # the text check: where the pattern can occur at all
+    rates: tuple[tuple[str, str], ...]  # (regular expression over the keyword, the value), first match wins
 
     def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
-        return ((self.literal, rb"\w*drop\w*\s*[=:]"),)
+        return ((b"drop", rb"\w*drop\w*\s*[=:]"), (b"keep", rb"\w*keep\w*\s*[=:]"))
 
 
 @dataclass(frozen=True)

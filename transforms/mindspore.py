@@ -891,6 +891,17 @@ RULES = (
                 """,
                 findings=("3:40 MS208", "3:55 MS208"),
             ),
+            Invalid(
+                """
+                import mindspore
+                cell = DecoderCell(hidden_size=64, dropout_keep_prob=0.9)
+                """,
+                """
+                import mindspore
+                cell = DecoderCell(hidden_size=64, dropout_keep_prob=1.0)
+                """,
+                findings=("2:36 MS208",),
+            ),
         ),
     ),
     common.random_hyperparameters(

@@ -96,23 +96,27 @@ class ZeroRateKeywords(Fixer):
 
     def on_end(self, ctx: Context, facts) -> None:
         for fact, rule in facts:
-            pattern = re.compile(fact.pattern)
+            keywords = [(re.compile(pattern), value) for pattern, value in fact.rates]
+
+            def wanted(name: str) -> str | None:
+                return next((value for pattern, value in keywords if pattern.fullmatch(name)), None)
+
             for call in ctx.index.calls:
                 if ctx.taken(call):
                     continue
                 for arg in call.args:
-                    if arg.keyword is not None and pattern.fullmatch(arg.keyword.value) and _a_rate(arg.value):
-                        if ctx.edit_arg(call, Param(arg.keyword.value, None), fact.value):
-                            ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={fact.value})")
+                    value = wanted(arg.keyword.value) if arg.keyword is not None else None
+                    if value is not None and _a_rate(arg.value) and ctx.edit_arg(call, Param(arg.keyword.value, None), value):
+                        ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={value})")
             for node in (*ctx.index.assigns, *ctx.index.annotated):
                 target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
+                if isinstance(node, cst.Assign) and not isinstance(target, cst.Attribute):
+                    continue  # a local name: what it feeds is checked where it is passed
                 name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
-                value = node.value
-                if isinstance(name, str) and pattern.fullmatch(name) and _nonzero_number(value):
-                    if isinstance(node, cst.Assign) and isinstance(target, cst.Name):
-                        continue  # a local name: what it feeds is checked where it is passed
+                value = wanted(name) if isinstance(name, str) else None
+                if value is not None and _number(node.value) not in (None, float(value)):
                     ctx.finding(rule, node, f"`{ctx.code(target)}` sets a dropout rate reprofix cannot follow to "
-                                            f"its layer: set it to {fact.value} while debugging", REPORT)
+                                            f"its layer: set it to {value} while debugging", REPORT)
 
 
 def _a_rate(value: cst.BaseExpression) -> bool:
@@ -122,5 +126,5 @@ def _a_rate(value: cst.BaseExpression) -> bool:
     return not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
 
 
-def _nonzero_number(value: cst.BaseExpression | None) -> bool:
-    return isinstance(value, (cst.Integer, cst.Float)) and float(value.value) != 0
+def _number(value: cst.BaseExpression | None) -> float | None:
+    return float(value.value) if isinstance(value, (cst.Integer, cst.Float)) else None
