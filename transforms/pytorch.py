@@ -7,7 +7,7 @@ keep_prob as in MindSpore.
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
@@ -30,11 +30,8 @@ RANDOM_TRANSFORMS = (
 )
 
 
-LOADER = ("dataset", "batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn",
-          "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator",
-          "prefetch_factor", "persistent_workers", "pin_memory_device")
-SOURCES = Sources({name: LOADER for name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader")},
-                  sampler_params=("sampler", "batch_sampler"))
+# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
 SAMPLERS = {
     **{f"{m}.RandomSampler": SamplerFix("rename", "torch.utils.data.SequentialSampler", keep=(P("data_source", 0),))
