@@ -428,6 +428,17 @@ RULES = (
                 """,
                 findings=("3:8 MS105", "3:8 MS304"),
             ),
+            Invalid(  # any module exporting the source: the alias table (transforms.aliases)
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path, num_parallel_workers=1)
+                """,
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path, num_parallel_workers=1, shuffle=False)
+                """,
+                findings=("2:8 MS105", "2:8 MS304"),
+            ),
         ),
     ),
     Rule(

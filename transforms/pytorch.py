@@ -321,6 +321,20 @@ RULES = (
                 """,
                 findings=("4:39 PT201",),
             ),
+            Invalid(  # the module that defines the layer: the alias table (transforms.aliases)
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                head = nn.Sequential(nn.Linear(8, 8), Dropout(0.5))
+                """,
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                # [reprofix PT201] was: Dropout(0.5)
+                head = nn.Sequential(nn.Linear(8, 8), nn.Identity())
+                """,
+                findings=("3:39 PT201",),
+            ),
         ),
     ),
     Rule(

@@ -13,11 +13,11 @@ import functools
 import re
 from typing import Callable
 
-from . import textscan
+from . import aliases, textscan
 from .frameworks import FRAMEWORKS
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
-_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names)
+_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()
 _TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
 _CHAIN = re.compile(
