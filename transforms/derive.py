@@ -143,17 +143,51 @@ def canonical_name(names: list[str]) -> str:
     return min(names, key=lambda n: (n.count("."), n))
 
 
-def derive_framework(table, skip: frozenset[str], progress) -> dict:
-    """Walk one framework in this process (the child): its aliases, signatures and versions."""
-    names, sources = table_names(table)
-    roots = [root for root in table.import_roots if importlib.util.find_spec(root) is not None]
-    in_roots = sorted(n for n in names if n.split(".")[0] in roots)
+def installed_roots(table) -> list[str]:
+    return [root for root in table.import_roots if importlib.util.find_spec(root) is not None]
+
+
+def resolve_names(names, roots: list[str]) -> tuple[dict[str, object], list[str]]:
+    """The objects the names under `roots` reach, and the names that reach nothing."""
     objects, missing = {}, []
-    for name in in_roots:
+    for name in sorted(n for n in names if n.split(".")[0] in roots):
         try:
             objects[name] = resolve(name)
         except Exception:
             missing.append(name)
+    return objects, missing
+
+
+def aliases_in_loaded_modules(roots: list[str], objects: dict[str, object], names) -> tuple[dict[str, str], list[str]]:
+    """Every public `module.attr` path of the loaded modules under `roots` that is one of `objects`
+    (by identity) and not itself a table name, with its canonical name; and the modules scanned."""
+    by_id: dict[int, tuple[object, list[str]]] = {}
+    for name, value in objects.items():
+        if identity_matters(value):
+            by_id.setdefault(id(value), (value, []))[1].append(name)
+    found, scanned = {}, []
+    for key in sorted(sys.modules):
+        module = sys.modules[key]
+        if key.split(".")[0] not in roots or not is_walked(key) or not inspect.ismodule(module):
+            continue
+        try:
+            members = list(vars(module).items())
+        except TypeError:
+            continue
+        scanned.append(key)
+        for attr, value in members:
+            path = f"{key}.{attr}"
+            entry = by_id.get(id(value))
+            if entry is not None and entry[0] is value and is_public(attr) and path not in names:
+                found[path] = canonical_name(entry[1])
+    return found, scanned
+
+
+def derive_framework(table, skip: frozenset[str], progress) -> dict:
+    """Walk one framework in this process (the child): its aliases, signatures and versions."""
+    names, sources = table_names(table)
+    roots = installed_roots(table)
+    objects, missing = resolve_names(names, roots)
     unimportable = []
     walked = [m for root in roots for m in public_modules(root)]
     for module in walked:
@@ -163,36 +197,54 @@ def derive_framework(table, skip: frozenset[str], progress) -> dict:
         progress.flush()
         if module in skip or not _import_bounded(module):
             unimportable.append(module)
-    by_id: dict[int, tuple[object, list[str]]] = {}
-    for name, value in objects.items():
-        if identity_matters(value):
-            by_id.setdefault(id(value), (value, []))[1].append(name)
-    aliases = {}
-    for key in sorted(sys.modules):
-        module = sys.modules[key]
-        if key.split(".")[0] not in roots or not is_walked(key) or not inspect.ismodule(module):
-            continue
-        try:
-            members = list(vars(module).items())
-        except TypeError:
-            continue
-        for attr, value in members:
-            path = f"{key}.{attr}"
-            entry = by_id.get(id(value))
-            if entry is not None and entry[0] is value and is_public(attr) and path not in names:
-                aliases[path] = canonical_name(entry[1])
+    aliases, _ = aliases_in_loaded_modules(roots, objects, names)
     # a source this version lacks keeps the list the table holds (it is among `missing`)
     signatures = {name: parameters(objects[name]) if name in objects else list(sources[name]) for name in sources}
-    versions = {root: str(getattr(sys.modules[root], "__version__", "unknown")) for root in roots}
     return {
         "framework": table.name,
-        "derived_from": versions,
+        "derived_from": {root: version(root) for root in roots},
         "not_installed": sorted(set(table.import_roots) - set(roots)),
         "aliases": aliases,
         "signatures": signatures,
-        "missing": sorted(missing),
+        "missing": missing,
         "modules": len(walked),
         "unimportable": sorted(unimportable),
+    }
+
+
+def version(root: str) -> str:
+    return str(getattr(importlib.import_module(root), "__version__", "unknown"))
+
+
+def snapshot(framework: str, root: str) -> dict:
+    """What one installed package gives now, without the walk (seconds, not a minute): whether each
+    alias the data holds under `root` is still the very object of its canonical name, and the
+    derivation redone over the modules loaded by importing the framework and every alias's module.
+    A deterministic sample of `derive_framework`, for tests/test_aliases.py; run it in a fresh
+    process."""
+    from . import aliases
+    from .frameworks import FRAMEWORKS
+
+    table = next(t for t in FRAMEWORKS if t.name == framework)
+    names, sources = table_names(table)
+    roots = installed_roots(table)
+    objects, missing = resolve_names(names, roots)
+    identical = {}
+    for alias, name in aliases.derived(framework)["aliases"].items():
+        if alias.split(".")[0] == root:
+            module, attr = alias.rsplit(".", 1)
+            try:
+                identical[alias] = getattr(importlib.import_module(module), attr) is objects.get(name, ...)
+            except Exception:
+                identical[alias] = False
+    found, scanned = aliases_in_loaded_modules([root], objects, names)
+    return {
+        "version": version(root),
+        "identical": identical,
+        "aliases": found,
+        "scanned": scanned,
+        "missing": [n for n in missing if n.split(".")[0] == root],
+        "signatures": {n: parameters(objects[n]) for n in sources if n.split(".")[0] == root and n in objects},
     }
 
 
@@ -219,7 +271,8 @@ def run_child(framework: str, say=print) -> dict:
                        "--progress", str(progress), *(a for m in skip for a in ("--skip", m))]
             env = {**os.environ, **ENVIRONMENT, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
             with open(log, "wb") as log_file:
-                child = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+                # in the temporary folder: some modules write files where they are imported (http.log)
+                child = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp,
                                          start_new_session=True)
                 stuck = _watch(child, progress)
             if child.returncode == 0 and out.exists():

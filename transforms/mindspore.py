@@ -431,13 +431,13 @@ RULES = (
             Invalid(  # any module exporting the source: the alias table (transforms.aliases)
                 """
                 import mindspore.dataset.engine as de
-                data = de.ImageFolderDataset(path, num_parallel_workers=1)
+                data = de.ImageFolderDataset(path)
                 """,
                 """
                 import mindspore.dataset.engine as de
-                data = de.ImageFolderDataset(path, num_parallel_workers=1, shuffle=False)
+                data = de.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)
                 """,
-                findings=("2:8 MS105", "2:8 MS304"),
+                findings=("2:8 MS105", "2:8 MS108", "2:8 MS304"),
             ),
         ),
     ),
