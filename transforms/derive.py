@@ -269,7 +269,9 @@ def run_child(framework: str, say=print) -> dict:
             progress.write_text("")
             command = [sys.executable, "-m", "transforms.derive", "--child", framework, "--out", str(out),
                        "--progress", str(progress), *(a for m in skip for a in ("--skip", m))]
-            env = {**os.environ, **ENVIRONMENT, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+            here = str(Path(__file__).resolve().parents[1])
+            env = {**os.environ, **ENVIRONMENT,
+                   "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
             with open(log, "wb") as log_file:
                 # in the temporary folder: some modules write files where they are imported (http.log)
                 child = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp,
