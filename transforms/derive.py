@@ -342,16 +342,22 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.frameworks or [
         name for name, table in known.items() if any(importlib.util.find_spec(r) for r in table.import_roots)
     ]
+    for name in chosen:  # a package derived before and missing now would take its aliases out of the data
+        path = DATA / f"{name}.json"
+        before = json.loads(path.read_text()).get("derived_from", {}) if path.exists() else {}
+        gone = [root for root in before if importlib.util.find_spec(root) is None]
+        if gone:
+            parser.error(f"{name}: {', '.join(gone)} not installed here, but {path.name} was derived from it")
     stale = []
     for name in chosen:
         started = time.monotonic()
         text = dump(run_child(name))
         data = json.loads(text)
         path = DATA / f"{name}.json"
-        summary = (f"{name}: {len(data['aliases'])} aliases, {len(data['signatures'])} signatures, "
-                   f"{len(data['missing'])} names missing, {data['modules']} modules walked, {len(data['unimportable'])} "
-                   f"unimportable "
-                   f"({time.monotonic() - started:.0f} s; {', '.join(f'{k} {v}' for k, v in data['derived_from'].items())})")
+        versions = ", ".join(f"{root} {v}" for root, v in data["derived_from"].items())
+        summary = (f"{name} ({versions}): {len(data['aliases'])} aliases, {len(data['signatures'])} signatures, "
+                   f"{len(data['missing'])} names missing, {data['modules']} modules walked "
+                   f"({len(data['unimportable'])} unimportable) in {time.monotonic() - started:.0f} s")
         if args.check:
             current = path.read_text() if path.exists() else ""
             print(summary + (": current" if current == text else f": {path} is stale"))
