@@ -13,7 +13,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import cstutil, flow
+from . import aliases, cstutil, flow
 from .facts import Param
 from .index import FileIndex
 from .plan import Plan
@@ -65,7 +65,8 @@ class Context:
 
     # ---- names ---------------------------------------------------------------------------------
     def qualname(self, node: cst.CSTNode) -> str | None:
-        """The qualified name through the file's imports; None for names the file binds itself."""
+        """The qualified name through the file's imports, an alias given as the table's own name
+        (`transforms.aliases`); None for names the file binds itself."""
         head = node
         while isinstance(head, cst.Attribute):
             head = head.value
@@ -74,7 +75,8 @@ class Context:
         bound = self.index.binding_statements(head)
         if bound and not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in bound):
             return None
-        return self.index.qualname(node)
+        name = self.index.qualname(node)
+        return None if name is None else aliases.canonical(name)
 
     def local_class_name(self, node: cst.CSTNode) -> str | None:
         """The name of a class or function the file defines itself."""

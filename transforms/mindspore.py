@@ -1,14 +1,14 @@
 """MindSpore's rule table: the procedure "fixing randomness to reproduce script results" as data.
 
 Qualified names are what a file's imports resolve to (`import mindspore.dataset.vision as C` then
-`C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). Parameter lists come from
-`inspect.signature` on mindspore 2.10; the 1.x `c_transforms` / `py_transforms` modules are listed
-beside the 2.x ones so old scripts are fixed the same way.
+`C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). The sources' parameter lists come from
+`inspect.signature` on mindspore 2.10, as data (`transforms.derive`); the 1.x `c_transforms` /
+`py_transforms` modules are listed beside the 2.x ones so old scripts are fixed the same way.
 """
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
@@ -75,76 +75,8 @@ COMPOSERS = qualified(TRANSFORMS, ("Compose",))
 PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no decode-crop
 
 
-SIGNATURES = {
-    "mindspore.dataset.AGNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.AmazonReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CLUEDataset": ('dataset_files', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CMUArcticDataset": ('dataset_dir', 'name', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CSVDataset": ('dataset_files', 'field_delim', 'column_defaults', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Caltech101Dataset": ('dataset_dir', 'target_type', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.Caltech256Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CelebADataset": ('dataset_dir', 'num_parallel_workers', 'shuffle', 'usage', 'sampler', 'decode', 'extensions', 'num_samples', 'num_shards', 'shard_id', 'cache', 'decrypt'),
-    "mindspore.dataset.Cifar100Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Cifar10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CityscapesDataset": ('dataset_dir', 'usage', 'quality_mode', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CoNLL2000Dataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.CocoDataset": ('dataset_dir', 'annotation_file', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
-    "mindspore.dataset.DBpediaDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.DIV2KDataset": ('dataset_dir', 'usage', 'downgrade', 'scale', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.EMnistDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.EnWik9Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FakeImageDataset": ('num_images', 'image_size', 'num_classes', 'base_seed', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FashionMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FlickrDataset": ('dataset_dir', 'annotation_file', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Flowers102Dataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.Food101Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.GTZANDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.GeneratorDataset": ('source', 'column_names', 'column_types', 'schema', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'python_multiprocessing', 'max_rowsize', 'batch_sampler', 'collate_fn'),
-    "mindspore.dataset.IMDBDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.IWSLT2016Dataset": ('dataset_dir', 'usage', 'language_pair', 'valid_set', 'test_set', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.IWSLT2017Dataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.ImageFolderDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'extensions', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache', 'decrypt'),
-    "mindspore.dataset.KITTIDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.KMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LFWDataset": ('dataset_dir', 'task', 'usage', 'image_set', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LJSpeechDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LSUNDataset": ('dataset_dir', 'usage', 'classes', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LibriTTSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.ManifestDataset": ('dataset_file', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.MindDataset": ('dataset_files', 'columns_list', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'sampler', 'padded_sample', 'num_padded', 'num_samples', 'cache'),
-    "mindspore.dataset.MnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Multi30kDataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.NumpySlicesDataset": ('data', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.OBSMindDataset": ('dataset_files', 'server', 'ak', 'sk', 'sync_obs_path', 'columns_list', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows'),
-    "mindspore.dataset.OmniglotDataset": ('dataset_dir', 'background', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.PennTreebankDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.PhotoTourDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Places365Dataset": ('dataset_dir', 'usage', 'small', 'decode', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.QMnistDataset": ('dataset_dir', 'usage', 'compat', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.RandomDataset": ('total_rows', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'cache', 'shuffle', 'num_shards', 'shard_id'),
-    "mindspore.dataset.RenderedSST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SBDataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.SBUDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SQuADDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.STL10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SUN397Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SVHNDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.SemeionDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SogouNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.SpeechCommandsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.TFRecordDataset": ('dataset_files', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows', 'cache', 'compression_type'),
-    "mindspore.dataset.TedliumDataset": ('dataset_dir', 'release', 'usage', 'extensions', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.TextFileDataset": ('dataset_files', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.UDPOSDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.USPSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.VOCDataset": ('dataset_dir', 'task', 'usage', 'class_indexing', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
-    "mindspore.dataset.WIDERFaceDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.WikiTextDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.YahooAnswersDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.YelpReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.YesNoDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-}
+# The sources and their parameter lists: derived by `python -m transforms.derive` (transforms/data/).
+SIGNATURES = aliases.signatures(FRAMEWORK)
 
 # A dataset's `.map(...)` is told from `pool.map(f, xs)` by its keywords; `.batch(n)` by having arguments.
 DATASET_KEYWORDS = frozenset(
@@ -557,6 +489,17 @@ RULES = (
                     return dataset_class(path, **{**kwargs, "shuffle": False, "num_parallel_workers": 1})
                 """,
                 findings=("5:12 MS105", "5:12 MS108", "5:12 MS304"),
+            ),
+            Invalid(  # any module exporting the source: the alias table (transforms.aliases)
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path)
+                """,
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)
+                """,
+                findings=("2:8 MS105", "2:8 MS108", "2:8 MS304"),
             ),
         ),
     ),

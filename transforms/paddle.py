@@ -8,7 +8,7 @@ rank, shuffle, drop_last)`).
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
@@ -42,10 +42,8 @@ CHANCES = {
        for name in ("BrightnessTransform", "ContrastTransform", "SaturationTransform", "HueTransform")},
 }
 
-LOADER = ("dataset", "feed_list", "places", "return_list", "batch_sampler", "batch_size", "shuffle", "drop_last",
-          "collate_fn", "num_workers", "use_buffer_reader", "prefetch_factor", "use_shared_memory", "timeout",
-          "worker_init_fn", "persistent_workers")
-SOURCES = Sources({"paddle.io.DataLoader": LOADER}, sampler_params=("batch_sampler",))
+# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("batch_sampler",))
 SAMPLERS = {
     "paddle.io.DistributedBatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 4)),
     "paddle.io.BatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 2)),

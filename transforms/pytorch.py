@@ -7,7 +7,7 @@ keep_prob as in MindSpore.
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
@@ -49,11 +49,8 @@ CHANCES = {
     "GaussianBlur": Chance(ranges=(Range(P("sigma", 1), "single"),)),
 }
 
-LOADER = ("dataset", "batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn",
-          "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator",
-          "prefetch_factor", "persistent_workers", "pin_memory_device")
-SOURCES = Sources({name: LOADER for name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader")},
-                  sampler_params=("sampler", "batch_sampler"))
+# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
 SAMPLERS = {
     **{f"{m}.RandomSampler": SamplerFix("rename", "torch.utils.data.SequentialSampler", keep=(P("data_source", 0),))
@@ -450,6 +447,20 @@ RULES = (
                 attn_drop = nn.Dropout(p=0.0)
                 """,
                 findings=("2:39 PT201", "3:13 PT201"),
+            ),
+            Invalid(  # the module that defines the layer: the alias table (transforms.aliases)
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                head = nn.Sequential(nn.Linear(8, 8), Dropout(0.5))
+                """,
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                # [reprofix PT201] was: Dropout(0.5)
+                head = nn.Sequential(nn.Linear(8, 8), Dropout(0.0))
+                """,
+                findings=("3:39 PT201",),
             ),
         ),
     ),

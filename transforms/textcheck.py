@@ -14,11 +14,11 @@ import functools
 import re
 from typing import Callable
 
-from . import textscan
+from . import aliases, textscan
 from .frameworks import FRAMEWORKS
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
-_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names)
+_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()
 _TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
 _TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in _TRIGGER_NAMES)
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
