@@ -47,6 +47,14 @@ def run_reprofix(*args: str, cwd: Path, check_code: int | None = None) -> subpro
     return result
 
 
+def with_journal(diff: bytes, *files: str, state: str = "applied") -> bytes:
+    """`diff` behind a reprofix journal header listing `files` (digests of nothing): for tests that
+    hand revert a patch someone tampered with."""
+    lines = [b"# reprofix-state: " + state.encode(), b"# reprofix-run: 0123456789abcdef", b"# reprofix-root: ."]
+    lines += [b"# reprofix-file: %s %s %s" % (b"0" * 64, b"0" * 64, name.encode()) for name in files]
+    return b"\n".join(lines) + b"\n" + diff
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return tmp_path

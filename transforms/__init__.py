@@ -137,8 +137,10 @@ def _generic_trigger(names: tuple[str, ...], extra: tuple[str, ...]) -> Callable
     return matches
 
 
-def rewrite(source: bytes, options: Options = Options(), *, script: bool = True) -> Rewritten:
-    """Rewrite one file. `script` files (entry scripts) also get the seed block.
+def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
+            parse: Callable[[bytes], cst.Module] = cst.parse_module) -> Rewritten:
+    """Rewrite one file. `script` files (entry scripts) also get the seed block. `parse` is given
+    exactly what libcst must parse (the engine bounds it).
 
     Raises SourceError when the file cannot be parsed.
     """
@@ -147,11 +149,11 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True)
         return Rewritten(source, (), ())
     if skeleton is not None:
         try:
-            return _rewrite(cst.parse_module(skeleton.code), source, options, script=script, skeleton=skeleton)
+            return _rewrite(parse(skeleton.code), source, options, script=script, skeleton=skeleton)
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pass  # parse it whole: that gives the exact error, or the exact result
     try:
-        module = cst.parse_module(source)
+        module = parse(source)
     except cst.ParserSyntaxError as error:
         raise _syntax_error(source, error) from None
     except UnicodeDecodeError as error:
