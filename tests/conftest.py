@@ -36,11 +36,14 @@ def require_framework(module: str) -> None:
         pytest.skip(f"{module} is not installed")
 
 
-def run_reprofix(*args: str, cwd: Path, check_code: int | None = None) -> subprocess.CompletedProcess:
-    """The real command line, as a user runs it (`python -m codemod` is the same program)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+def run_reprofix(*args: str, cwd: Path, check_code: int | None = None, env: dict | None = None,
+                 **options) -> subprocess.CompletedProcess:
+    """The real command line, as a user runs it (`python -m codemod` is the same program). A run that
+    hangs fails the test after two minutes instead of hanging the suite."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
     result = subprocess.run(
-        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env,
+        timeout=120, **options
     )
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout, result.stderr)
