@@ -159,7 +159,17 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
     except PatchError as error:
         _fail(f"internal error building the patch: {error}; nothing was changed, please report this")
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+        # Nothing is written yet. Leave at once: the workers die with this process, and waiting for
+        # them (as the interpreter's exit would) could take as long as the work itself.
+        if progress is not None:
+            progress.done()
+        from . import undo
+
+        typer.echo("reprofix: interrupted; nothing was changed", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        undo.release_locks()
+        os._exit(EXIT_INTERRUPTED)
     finally:
         if progress is not None:
             progress.done()

@@ -390,13 +390,11 @@ class Runner:
         return results
 
     def stop_pool(self) -> None:
-        """End the worker processes now (on an error or Ctrl-C): they would otherwise finish their work."""
-        if self.pool is None:
-            return
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-            process.kill()
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = None
+        """Give up the worker processes (on an error, Ctrl-C, or a dead worker): no new work starts.
+        The workers die with this process in any case (see _worker_setup)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def tick(self) -> None:
         if self.progress is not None:
@@ -445,7 +443,7 @@ def _worker_setup(parent: int) -> None:
             os.close(fd)
         except OSError:
             pass
-    undo.HELD_LOCKS.clear()
+    undo.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
     _die_with(parent)
 
 

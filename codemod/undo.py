@@ -32,7 +32,7 @@ from .paths import NotRegular, Unreadable, display, inside, kind, marked_root, r
 
 APPLIED, ORIGINAL, EDITED, CONFLICT, MISSING = "applied", "original", "edited", "conflict", "missing"
 LOCK_WAIT = 3.0  # seconds a command waits for another one to finish (REPROFIX_LOCK_WAIT)
-HELD_LOCKS: set[int] = set()  # descriptors of the locks this process holds (forked workers close them)
+HELD_LOCKS: dict[int, str] = {}  # the locks this process holds: descriptor -> lock file (workers close them)
 
 
 def crash_point(name: str) -> None:
@@ -94,16 +94,26 @@ def locked(patch_path: str, label: str | None = None):
         os.close(fd)
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
-    HELD_LOCKS.add(fd)
+    HELD_LOCKS[fd] = lock_path
     try:
         yield
     finally:
-        HELD_LOCKS.discard(fd)
-        try:
-            os.unlink(lock_path)
-        except OSError:
-            pass
-        os.close(fd)
+        if HELD_LOCKS.pop(fd, None):
+            _release(fd, lock_path)
+
+
+def _release(fd: int, lock_path: str) -> None:
+    try:
+        os.unlink(lock_path)
+    except OSError:
+        pass
+    os.close(fd)
+
+
+def release_locks() -> None:
+    """Give up every lock now (before an immediate exit that skips `finally` blocks)."""
+    while HELD_LOCKS:
+        _release(*HELD_LOCKS.popitem())
 
 
 def _holder(lock_path: str) -> str:
