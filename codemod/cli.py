@@ -242,7 +242,11 @@ def apply(
     shown_patch = _shown(patch_path, cwd)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if dry_run:
-        if os.path.exists(patch_path) and _pending(patch_path):
+        pending = False
+        if os.path.lexists(patch_path):
+            with _locked(patch_path):
+                pending = _pending(patch_path)
+        if pending:
             typer.echo(f"reprofix: warning: {shown_patch} records an interrupted run; `reprofix apply` (without "
                        "--dry-run) or `reprofix revert` finishes it", err=True)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)

@@ -153,17 +153,32 @@ def _raise_decoding_problem(code: bytes) -> None:
 
 
 def _measure(tree: ast.AST) -> tuple[int, int]:
-    """(nodes, depth) of a syntax tree, depth as libcst will nest it."""
+    """(nodes, depth) of a syntax tree, depth as libcst nests it: each operand of an `and`/`or` chain
+    is one more level, an `elif` none (libcst handles long elif chains well). Load/Store contexts
+    are not nodes of libcst's tree and are not counted."""
     nodes = deepest = 0
     stack = [(tree, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
+        node, depth = pop()
         nodes += 1
         if depth > deepest:
             deepest = depth
-        step = len(node.values) if isinstance(node, ast.BoolOp) else 1
-        stack.extend((child, depth + step) for child in ast.iter_child_nodes(node))
+        kind = node.__class__
+        below = depth + (len(node.values) if kind is ast.BoolOp else 1)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                at = depth if kind is ast.If and name == "orelse" and len(value) == 1 else below
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        push((item, at))
+            elif isinstance(value, ast.AST) and not isinstance(value, _CONTEXTS):
+                push((value, below))
     return nodes, deepest
+
+
+_CONTEXTS = (ast.Load, ast.Store, ast.Del)
 
 
 def rewrite_source(original: bytes, options: transforms.Options, *, script: bool):
