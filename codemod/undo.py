@@ -500,7 +500,7 @@ def _root(patch_path: str, relative: str, cwd: Path, label: str) -> Path:
     for _ in parts:
         root = root.parent
     ceiling = marked_root(folder) or (cwd if inside(folder, cwd) else folder)
-    if not inside(ceiling, root):
+    if not inside(root, ceiling):
         raise PatchError(f"{display(label)}: its root {relative!r} is outside the project ({ceiling})")
     return root
 

@@ -209,6 +209,20 @@ def test_a_damaged_patch_is_refused_before_anything_is_written(tmp_path: Path, d
     assert snapshot(tmp_path) == before
 
 
+def test_a_patch_cannot_claim_a_root_above_its_project(tmp_path: Path):
+    project = tmp_path / "proj"
+    write(project, {"pyproject.toml": b"", "train.py": DROPOUT})
+    run_reprofix("apply", "train.py", cwd=project, check_code=0)
+    (tmp_path / "train.py").write_bytes((project / "train.py").read_bytes())  # a file the hunks would fit
+    patch = project / "reprofix.patch"
+    patch.write_bytes(patch.read_bytes().replace(b"# reprofix-root: .\n", b"# reprofix-root: ..\n"))
+    before = snapshot(tmp_path)
+    result = run_reprofix("revert", cwd=project, check_code=1)
+    assert result.stderr == (f"reprofix: reprofix.patch: its root '..' is outside the project ({project}); "
+                             "nothing was changed\n")
+    assert snapshot(tmp_path) == before
+
+
 # 5. A diff reprofix did not write is refused.
 
 def test_a_diff_without_reprofix_journal_is_refused(tmp_path: Path):
