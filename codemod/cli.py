@@ -99,13 +99,19 @@ def _undo_command(patch_path: str, folder: Path, config) -> str:
     return f"reprofix revert --patch {_shown(patch_path, folder)}"
 
 
-def _root(paths, cwd: Path) -> Path:
-    from . import engine
+def _root(paths, entries, cwd: Path) -> Path:
+    """The project root of the paths named, each checked (cheaply, before the rules are loaded)."""
+    from .paths import Refused, project_root_for, resolve_named
 
     try:
-        return engine.project_root_for(list(paths), cwd)
-    except engine.UsageError as error:
+        root = project_root_for(list(paths), cwd)
+        for path in paths:
+            resolve_named(path, cwd, root)
+        for entry in entries or []:
+            resolve_named(entry, cwd, root, "--entry ")
+    except Refused as error:
         _fail(str(error), EXIT_USAGE)
+    return root
 
 
 def _max_size(option: Optional[str], config) -> int:
@@ -235,8 +241,8 @@ def apply(
     from .paths import inside
 
     cwd = _cwd()
+    root = _root(paths, entry, cwd)
     config = _config(paths)
-    root = _root(paths, cwd)
     max_size = _max_size(max_file_size, config)
     patch_path = patch or _default_patch(root, config)
     shown_patch = _shown(patch_path, cwd)
@@ -350,8 +356,8 @@ def scan(
     from . import engine, report
 
     cwd = _cwd()
+    root = _root(paths, entry, cwd)
     config = _config(paths)
-    root = _root(paths, cwd)
     result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None, _max_size(max_file_size, config))
     extra = {}
     if leftovers:

@@ -20,7 +20,7 @@ from transforms.rule import NOTE, REPORT, Example, Finding, Rule, SourceError
 
 from . import discover, undo
 from . import patch as patchlib
-from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, TooLarge, display, inside, kind, marked_root, read_regular
+from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
 # What one parse may cost. libcst's parser takes time and memory in proportion to the syntax tree,
 # and more than that for long chains (`a + b + ... `: quadratic) and deep nesting (it can exhaust the
@@ -35,8 +35,7 @@ MAX_PARSE_SEPARATORS = 2 * MAX_PARSE_NODES
 _SEPARATORS = tuple(bytes((c,)) for c in b" \n,.:;()[]{}=+-*/%<>!&|^~@")
 
 
-class UsageError(Exception):
-    """Bad input from the command line (exit 2)."""
+UsageError = Refused  # bad input from the command line (exit 2)
 
 
 SYS_PATH_RULE = Rule(
@@ -97,23 +96,6 @@ class ApplyResult:
     @property
     def entries(self) -> list[str]:
         return [f.shown or f.path for f in self.files if f.entry]
-
-
-def project_root_for(paths: list[str], cwd: Path) -> Path:
-    """The patch's home for these paths: their project root (the nearest folder holding
-    pyproject.toml, setup.py, setup.cfg or .git), or the current folder when they have none.
-    UsageError when they belong to different projects."""
-    homes = {}
-    for path in paths:
-        if os.path.exists(path):
-            real = Path(os.path.realpath(path))
-            homes.setdefault(marked_root(real if real.is_dir() else real.parent), path)
-    if len(homes) > 1:
-        (one, first), (other, second) = list(homes.items())[:2]
-        raise UsageError(f"{display(first)} and {display(second)} belong to different projects "
-                         f"({one or 'none'}, {other or 'none'}); run reprofix once per project")
-    home = next(iter(homes), None)
-    return home or cwd
 
 
 def guarded_parse(code: bytes) -> cst.Module:
@@ -305,25 +287,7 @@ class Runner:
         return Task(str(real), real.relative_to(self.root).as_posix(), display(os.path.relpath(real, self.cwd)), entry)
 
     def named(self, path: str, what: str = "") -> Path:
-        """The real path of a path named on the command line: it must exist, not be a link itself, and
-        lead (every folder on the way resolved) to a place inside the current folder and the project."""
-        label = what + display(path)
-        if not os.path.lexists(path):
-            raise UsageError(f"{label}: no such file or directory")
-        if os.path.islink(path):
-            raise UsageError(f"{label}: is a symbolic link; name the file it points to")
-        real = Path(os.path.realpath(path))
-        if not inside(real, self.cwd):
-            through = " (through a symbolic link)" if inside(Path(os.path.abspath(path)), self.cwd) else ""
-            raise UsageError(f"{label}: leads outside the current directory{through}; reprofix writes only "
-                             "inside it: run it from the project root")
-        if not inside(real, self.root):
-            raise UsageError(f"{label}: outside the project root {self.root}")
-        if not real.is_dir():
-            mode = os.lstat(real).st_mode
-            if not os.path.isfile(real):
-                raise UsageError(f"{label}: is {kind(mode)}, not a regular file")
-        return real
+        return resolve_named(path, self.cwd, self.root, what)
 
     def select(self, result: ApplyResult) -> list[Task]:
         request = self.request

@@ -21,6 +21,10 @@ _KINDS = (
 )
 
 
+class Refused(Exception):
+    """A path named on the command line that reprofix will not take (a usage error, exit 2)."""
+
+
 class Unreadable(Exception):
     """A file reprofix will not read; the message is one line, without the path."""
 
@@ -102,6 +106,43 @@ def marked_root(folder: str | Path) -> Path | None:
         if holds_marker(candidate):
             return candidate
     return None
+
+
+def project_root_for(paths: list[str], cwd: Path) -> Path:
+    """The patch's home for these paths: their project root (the nearest folder holding
+    pyproject.toml, setup.py, setup.cfg or .git), or the current folder when they have none.
+    Refused when they belong to different projects."""
+    homes = {}
+    for path in paths:
+        if os.path.exists(path):
+            real = Path(os.path.realpath(path))
+            homes.setdefault(marked_root(real if real.is_dir() else real.parent), path)
+    if len(homes) > 1:
+        (one, first), (other, second) = list(homes.items())[:2]
+        raise Refused(f"{display(first)} and {display(second)} belong to different projects "
+                      f"({one or 'none'}, {other or 'none'}); run reprofix once per project")
+    return next(iter(homes), None) or cwd
+
+
+def resolve_named(path: str, cwd: Path, root: Path, what: str = "") -> Path:
+    """The real path of a path named on the command line: it must exist, not be a link itself, and
+    lead (every folder on the way resolved) to a regular file or a folder inside the current folder
+    and the project. Refused otherwise, before anything is read."""
+    label = what + display(path)
+    if not os.path.lexists(path):
+        raise Refused(f"{label}: no such file or directory")
+    if os.path.islink(path):
+        raise Refused(f"{label}: is a symbolic link; name the file it points to")
+    real = Path(os.path.realpath(path))
+    if not inside(real, cwd):
+        through = " (through a symbolic link)" if inside(Path(os.path.abspath(path)), cwd) else ""
+        raise Refused(f"{label}: leads outside the current directory{through}; reprofix writes only inside "
+                      "it: run it from the project root")
+    if not inside(real, root):
+        raise Refused(f"{label}: outside the project root {root}")
+    if not real.is_dir() and not real.is_file():
+        raise Refused(f"{label}: is {kind(os.lstat(real).st_mode)}, not a regular file")
+    return real
 
 
 def inside(path: Path, folder: Path) -> bool:
