@@ -81,6 +81,13 @@ def _shown(path, cwd: Path) -> str:
     return display(os.path.relpath(os.path.abspath(path), cwd))
 
 
+def _shown_patch(option: Optional[str], patch_path: str, cwd: Path) -> str:
+    """The patch as the user named it with --patch, else relative to the current folder."""
+    from .paths import display
+
+    return display(option) if option else _shown(patch_path, cwd)
+
+
 def _default_patch(folder: Path, config) -> str:
     """The patch a command run in `folder` uses by default: the configured one (relative to its
     pyproject.toml), else reprofix.patch at the project root (the nearest folder holding
@@ -187,12 +194,12 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
 
 
 @contextlib.contextmanager
-def _locked(patch_path: str):
+def _locked(patch_path: str, label: Optional[str] = None):
     """The patch's lock, for a command that reads or writes the journal (see undo.locked)."""
     from . import undo
 
     try:
-        with undo.locked(patch_path, _shown(patch_path, _cwd())):
+        with undo.locked(patch_path, label or _shown(patch_path, _cwd())):
             yield
     except undo.Busy as error:
         _fail(str(error))
@@ -245,12 +252,12 @@ def apply(
     config = _config(paths)
     max_size = _max_size(max_file_size, config)
     patch_path = patch or _default_patch(root, config)
-    shown_patch = _shown(patch_path, cwd)
+    shown_patch = _shown_patch(patch, patch_path, cwd)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if dry_run:
         pending = False
         if os.path.lexists(patch_path):
-            with _locked(patch_path):
+            with _locked(patch_path, shown_patch):
                 pending = _pending(patch_path)
         if pending:
             typer.echo(f"reprofix: warning: {shown_patch} records an interrupted run; `reprofix apply` (without "
@@ -267,7 +274,7 @@ def apply(
         os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
     except OSError as error:
         _fail(f"{shown_patch}: cannot create its folder: {error.strerror}", EXIT_USAGE)
-    with _locked(patch_path):
+    with _locked(patch_path, shown_patch):
         result = _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs,
                                no_follow, seed, max_size)
     _echo(report.render(result, color=color))
@@ -415,14 +422,14 @@ def revert(
 
     cwd = _cwd()
     patch_path = patch or _default_patch(cwd, _config([]))
-    shown_patch = _shown(patch_path, cwd)
+    shown_patch = _shown_patch(patch, patch_path, cwd)
     if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
         _fail(f"{shown_patch}: no such patch; nothing to revert")
 
     def shown(path: str, root: Path) -> str:
         return _shown(root / path, cwd)
 
-    with _locked(patch_path):
+    with _locked(patch_path, shown_patch):
         try:
             result = undo.revert(patch_path, partial=partial, cwd=cwd, label=shown_patch)
         except undo.RevertConflict as error:
@@ -477,11 +484,11 @@ def status(
 
     cwd = _cwd()
     patch_path = patch or _default_patch(cwd, _config([]))
-    shown_patch = _shown(patch_path, cwd)
+    shown_patch = _shown_patch(patch, patch_path, cwd)
     if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
         typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
         raise typer.Exit(EXIT_OK)
-    with _locked(patch_path):
+    with _locked(patch_path, shown_patch):
         if not os.path.lexists(patch_path):
             typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
             raise typer.Exit(EXIT_OK)
