@@ -198,11 +198,18 @@ def _locked(patch_path: str, label: Optional[str] = None):
     """The patch's lock, for a command that reads or writes the journal (see undo.locked)."""
     from . import undo
 
+    label = label or _shown(patch_path, _cwd())
     try:
-        with undo.locked(patch_path, label or _shown(patch_path, _cwd())):
-            yield
+        lock = undo.locked(patch_path, label)
+        lock.__enter__()
     except undo.Busy as error:
         _fail(str(error))
+    except OSError as error:  # a folder we may not write in, or a link planted as the lock file
+        _fail(f"{label}.lock: cannot take the lock: {error.strerror}; nothing was changed")
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 class _Progress:
