@@ -359,9 +359,9 @@ def write_applied(job: Apply) -> None:
     files, the patch still `applying` (Interrupted)."""
     os.makedirs(os.path.dirname(os.path.abspath(job.patch_path)), exist_ok=True)
     data = job.patch("applying")
-    write_atomic(job.patch_path, data, job.run, patch_temporary=True)
     written: list[tuple[str, bytes, bytes]] = []
     with deferred_interrupts() as interrupted:
+        write_atomic(job.patch_path, data, job.run, patch_temporary=True)
         for path, old, new in job.files:
             if interrupted():
                 raise Interrupted(len(written), len(job.files))
@@ -567,15 +567,15 @@ def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, l
                 raise PatchError(f"{display(s.path)}: {refusal}")
     result = RevertResult(journal.root, missing=missing)
     run = journal.header.run or new_run()
-    if journal.state != "reverting":
-        write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"), run)
-    if conflicts or missing:
-        rejected = patch_path + ".rej"
-        write_atomic(rejected, _rejects(journal, states), run)
-        result.rejected = rejected
     to_write = [s for s in states if s.state != ORIGINAL and s.undone is not None]
     result.already = [s.path for s in states if s.state == ORIGINAL]
     with deferred_interrupts() as interrupted:
+        if journal.state != "reverting":
+            write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"), run)
+        if conflicts or missing:
+            rejected = patch_path + ".rej"
+            write_atomic(rejected, _rejects(journal, states), run)
+            result.rejected = rejected
         for s in to_write:
             if interrupted():
                 raise RevertStopped(None, result, len(to_write))
