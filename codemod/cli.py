@@ -176,12 +176,12 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         # them (as the interpreter's exit would) could take as long as the work itself.
         if progress is not None:
             progress.done()
-        from . import undo
+        from . import lock
 
         typer.echo("reprofix: interrupted; nothing was changed", err=True)
         sys.stdout.flush()
         sys.stderr.flush()
-        undo.release_locks()
+        lock.release_locks()
         os._exit(EXIT_INTERRUPTED)
     finally:
         if progress is not None:
@@ -195,14 +195,14 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
 
 @contextlib.contextmanager
 def _locked(patch_path: str, label: Optional[str] = None):
-    """The patch's lock, for a command that reads or writes the journal (see undo.locked)."""
-    from . import undo
+    """The patch's lock, for a command that reads or writes the journal (see lock.locked)."""
+    from . import lock as locklib
 
     label = label or _shown(patch_path, _cwd())
     try:
-        lock = undo.locked(patch_path, label)
+        lock = locklib.locked(patch_path, label)
         lock.__enter__()
-    except undo.Busy as error:
+    except locklib.Busy as error:
         _fail(str(error))
     except OSError as error:  # a folder we may not write in, or a link planted as the lock file
         _fail(f"{label}.lock: cannot take the lock: {error.strerror}; nothing was changed")

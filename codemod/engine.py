@@ -18,7 +18,7 @@ import libcst as cst
 import transforms
 from transforms.rule import NOTE, REPORT, Example, Finding, Rule, SourceError
 
-from . import discover, undo
+from . import atomic, discover, lock
 from . import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
@@ -358,7 +358,7 @@ class Runner:
         try:
             for i, file_result in zip(order, self.pool.map(_process_all, [items[i] for i in order], chunksize=chunk)):
                 results[i] = file_result
-                undo.crash_point("processed")
+                atomic.crash_point("processed")
                 self.tick()
         except BrokenProcessPool:  # a worker was killed (out of memory?): the files it had are lost
             self.stop_pool()
@@ -417,12 +417,12 @@ def _worker_setup(parent: int) -> None:
     parent, and does not keep the parent's patch lock alive."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in list(undo.HELD_LOCKS):
+    for fd in list(lock.HELD_LOCKS):
         try:
             os.close(fd)
         except OSError:
             pass
-    undo.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
+    lock.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
     _die_with(parent)
 
 
@@ -489,7 +489,7 @@ def write_problems(result: ApplyResult, root: Path) -> list[str]:
         if not f.changed:
             continue
         path = root / f.path
-        refusal = undo.write_refusal(path, root)
+        refusal = atomic.write_refusal(path, root)
         if refusal:
             problems.append(f"{f.shown}: {refusal}")
             continue

@@ -6,308 +6,30 @@ apply: a manifest that the diff must match exactly. Every write is atomic (tempo
 rename, fsync of the folder), made only after checking that the file is still what reprofix read, and
 the patch is written before any source file. So after a crash at any moment each file is either as it
 was or as apply made it, and the patch says which operation to finish. One command at a time works on
-a patch: each holds an exclusive lock on `PATCH.lock` while it reads or writes the journal.
+a patch (see lock.py); each file is written as atomic.py writes it.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import os
-import re
 import secrets
-import signal
-import stat
-import tempfile
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import patch as patchlib
+from .atomic import (FileChanged, clean_patch_temporaries, clean_temporaries, read_refusal, sync_folder,
+                     write_atomic, write_refusal)
+from .lock import Interrupted, deferred_interrupts
 from .patch import Conflict, FilePatch, PatchError
-from .paths import NotRegular, Unreadable, display, inside, kind, marked_root, read_regular
+from .paths import NotRegular, Unreadable, display, inside, marked_root, read_regular
 
 APPLIED, ORIGINAL, EDITED, CONFLICT, MISSING = "applied", "original", "edited", "conflict", "missing"
-LOCK_WAIT = 3.0  # seconds a command waits for another one to finish (REPROFIX_LOCK_WAIT)
-HELD_LOCKS: dict[int, str] = {}  # the locks this process holds: descriptor -> lock file (workers close them)
-
-
-def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: REPROFIX_CRASH_AT=name:N sends this process SIGKILL (or
-    the signal REPROFIX_CRASH_SIGNAL names, e.g. INT) the Nth time this point is reached. Unset, it
-    costs one lookup."""
-    wanted = os.environ.get("REPROFIX_CRASH_AT")
-    if not wanted:
-        return
-    point, _, count = wanted.partition(":")
-    if point in (name, "any"):
-        left = int(count or 1) - 1
-        os.environ["REPROFIX_CRASH_AT"] = f"{point}:{left}"
-        if left == 0:
-            os.kill(os.getpid(), getattr(signal, "SIG" + os.environ.get("REPROFIX_CRASH_SIGNAL", "KILL")))
 
 
 def new_run() -> str:
     """A unique id for one apply: it names the run's temporary files and is recorded in the journal."""
     return secrets.token_hex(8)
-
-
-# -- the lock ---------------------------------------------------------------------------------------
-
-
-class Busy(Exception):
-    """Another reprofix command holds the patch's lock."""
-
-
-@contextmanager
-def locked(patch_path: str, label: str | None = None):
-    """An exclusive OS lock (flock) on `PATCH.lock`, beside the patch, for as long as the command
-    reads or writes the journal. Another command waits up to LOCK_WAIT seconds, then gives up with
-    Busy. The lock file is removed on release (a crashed holder's file is taken over: the OS released
-    its lock when it died)."""
-    lock_path = patch_path + ".lock"
-    wait = float(os.environ.get("REPROFIX_LOCK_WAIT", LOCK_WAIT))
-    deadline = time.monotonic() + wait
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    while True:
-        fd = os.open(lock_path, flags, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            os.close(fd)
-            if error.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            if time.monotonic() >= deadline:
-                raise Busy(f"{display(label or patch_path)}: another reprofix command{_holder(lock_path)} is working on "
-                           f"this patch; try again when it has finished") from None
-            time.sleep(0.05)
-            continue
-        try:  # the file locked must still be the one at lock_path: the last holder removes it
-            current = os.stat(lock_path, follow_symlinks=False).st_ino
-        except FileNotFoundError:
-            current = None
-        if current == os.fstat(fd).st_ino:
-            break
-        os.close(fd)
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    HELD_LOCKS[fd] = lock_path
-    try:
-        yield
-    finally:
-        if HELD_LOCKS.pop(fd, None):
-            _release(fd, lock_path)
-
-
-def _release(fd: int, lock_path: str) -> None:
-    try:
-        os.unlink(lock_path)
-    except OSError:
-        pass
-    os.close(fd)
-
-
-def release_locks() -> None:
-    """Give up every lock now (before an immediate exit that skips `finally` blocks)."""
-    while HELD_LOCKS:
-        _release(*HELD_LOCKS.popitem())
-
-
-def _holder(lock_path: str) -> str:
-    try:
-        pid = Path(lock_path).read_text().strip()
-    except OSError:
-        return ""
-    return f" (pid {pid})" if pid.isdigit() else ""
-
-
-# -- interrupts -------------------------------------------------------------------------------------
-
-
-class Interrupted(Exception):
-    """SIGINT arrived while files were being written; raised between two files."""
-
-    def __init__(self, done: int, total: int):
-        super().__init__(f"interrupted after {done} of {total} file(s)")
-        self.done, self.total = done, total
-
-
-@contextmanager
-def deferred_interrupts():
-    """While files are written, SIGINT only raises a flag: the file being written is finished, and
-    the loop stops at the next file with Interrupted, so the report can say exactly what was done."""
-    raised: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: False
-        return
-    previous = signal.signal(signal.SIGINT, lambda number, frame: raised.append(number))
-    try:
-        yield lambda: bool(raised)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-# -- writing ----------------------------------------------------------------------------------------
-
-
-class FileChanged(Exception):
-    """A file is no longer what reprofix read: it was not written."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{display(path)}: {reason}")
-        self.path = path  # absolute
-        self.reason = reason
-
-
-def read_refusal(path: Path, root: Path) -> str | None:
-    """Why reprofix must not even read `path` (root/relative path) as a file of the project, or None."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return "no longer exists"
-    if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link; reprofix never writes through links"
-    if os.path.realpath(path) != os.path.normpath(path) or not inside(path, root):
-        return "leads outside the project or through a symbolic link; reprofix never writes through links"
-    if not stat.S_ISREG(info.st_mode):
-        return f"is {kind(info.st_mode)}, not a regular file"
-    return None
-
-
-def write_refusal(path: Path, root: Path) -> str | None:
-    """Why reprofix must not replace `path` (root/relative path), or None. Checked before anything is
-    written, and again just before each file's own write."""
-    refusal = read_refusal(path, root)
-    if refusal:
-        return refusal
-    info = os.lstat(path)
-    if info.st_nlink > 1:
-        return (f"has {info.st_nlink} hard links; reprofix replaces a file by renaming a new copy over it, "
-                "which would split them: remove the other links first")
-    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):  # read-only, even for root
-        return "is read-only; make it writable to rewrite it"
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        return "its folder is not writable"
-    if os.geteuid() != 0:
-        if info.st_uid != os.geteuid():
-            return f"belongs to another user (uid {info.st_uid}); reprofix could not keep its owner: run it as that user"
-        if info.st_gid != os.getegid() and info.st_gid not in os.getgroups():
-            return f"its group (gid {info.st_gid}) is not one of yours; reprofix could not keep it"
-    return None
-
-
-def _check_unchanged(path: Path, root: Path, expected: bytes) -> None:
-    refusal = write_refusal(path, root)
-    if refusal:
-        raise FileChanged(str(path), refusal)
-    try:
-        current = read_regular(path)
-    except (OSError, Unreadable) as error:
-        raise FileChanged(str(path), f"cannot be read again: {getattr(error, 'strerror', None) or error}") from None
-    if current != expected:
-        raise FileChanged(str(path), "changed since reprofix read it")
-
-
-def write_atomic(path: str | Path, data: bytes, run: str, *, expected: bytes | None = None,
-                 root: Path | None = None, patch_temporary: bool = False) -> None:
-    """Write through a temporary file in the same folder (named after the run, so only this run's
-    leftovers are ever cleaned), flushed, given the target's owner, group and mode, then renamed over
-    the target; the folder is flushed so the rename survives a crash. With `expected`, the target is
-    checked just before the rename: still a regular file of one link, still these bytes (FileChanged
-    otherwise, and nothing is written)."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        before = os.lstat(path)
-    except FileNotFoundError:
-        before = None
-    prefix = temporary_prefix(os.path.basename(path) if patch_temporary else None, run)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-    except OSError as error:  # name the file being written, not the temporary one
-        raise type(error)(error.errno, error.strerror, path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            mine = os.fstat(handle.fileno())
-        if before is not None:
-            if (mine.st_uid, mine.st_gid) != (before.st_uid, before.st_gid):
-                os.chown(temporary, before.st_uid, before.st_gid)
-            os.chmod(temporary, stat.S_IMODE(before.st_mode))  # after chown, which clears set-id bits
-        else:
-            os.chmod(temporary, 0o644)
-        crash_point("write")  # the temporary file is complete, the target not yet replaced
-        if expected is not None:
-            _check_unchanged(Path(path), root or Path(directory), expected)
-        os.replace(temporary, path)
-    except BaseException as error:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        if isinstance(error, OSError) and error.filename != path and error.errno:
-            raise type(error)(error.errno, error.strerror, path) from None
-        raise
-    crash_point("write")  # replaced, the folder not yet flushed
-    _sync_folder(directory)
-
-
-def temporary_prefix(patch_name: str | None, run: str) -> str:
-    """`.reprofix-RUN-` beside source files; `.PATCH.reprofix-RUN-` for the patch itself, which is
-    written before the journal exists, so that a crash then leaves a file recognisable by its name."""
-    return f".{patch_name}.reprofix-{run}-" if patch_name else f".reprofix-{run}-"
-
-
-def clean_temporaries(folders, run: str, patch_name: str) -> None:
-    """Remove the temporary files a crashed run left behind (they never replaced anything): only
-    those named after that run."""
-    prefixes = (temporary_prefix(None, run), temporary_prefix(patch_name, run))
-    for folder in sorted(set(folders)):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(prefixes) and name.endswith(".tmp"):
-                _remove(os.path.join(folder, name))
-
-
-def clean_patch_temporaries(patch_path: str) -> None:
-    """Before a journal exists (a crash while the patch was first written), the only leftover can be
-    the patch's own temporary file, named after the patch: `.PATCH.reprofix-RUN-*.tmp`."""
-    folder, name = os.path.split(os.path.abspath(patch_path))
-    pattern = re.compile(re.escape(temporary_prefix(name, "")[:-1]) + r"[0-9a-f]{16}-[^/]*\.tmp")
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for candidate in names:
-        if pattern.fullmatch(candidate):
-            _remove(os.path.join(folder, candidate))
-
-
-def _remove(path: str) -> None:
-    try:
-        if stat.S_ISREG(os.lstat(path).st_mode):
-            os.unlink(path)
-    except OSError:
-        pass
-
-
-def _sync_folder(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def sha256(data: bytes) -> str:
@@ -585,7 +307,7 @@ def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, l
                 raise RevertStopped(changed, result, len(to_write)) from None
             result.restored.append((s.path, s.hunks - len(s.conflicts)))
     os.unlink(patch_path)
-    _sync_folder(os.path.dirname(os.path.abspath(patch_path)))
+    sync_folder(os.path.dirname(os.path.abspath(patch_path)))
     return result
 
 
