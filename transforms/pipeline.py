@@ -9,6 +9,7 @@ entry script is parsed in pieces (`partial`); everything else is parsed once, wh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
 
@@ -65,21 +66,23 @@ def skeleton(source: bytes, options: Options = Options(), *, min_piece_bytes: in
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
-            min_piece_bytes: int = partial.MIN_BYTES) -> Rewritten:
+            min_piece_bytes: int = partial.MIN_BYTES,
+            parse: Callable[[bytes], cst.Module] = cst.parse_module) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
-    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. Raises SourceError
-    when the file cannot be parsed."""
+    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. `parse` is given
+    exactly what libcst must parse (the engine bounds it). Raises SourceError when the file cannot be
+    parsed."""
     text_findings = textrules.findings(source, options.disabled)
     skip, pieces = _plan_parse(source, options, script, min_piece_bytes) if text_check else (False, None)
     result = Rewritten(source, (), ())
     if pieces is not None:
         try:
-            result = _rewrite(cst.parse_module(pieces.code), source, options, script, pieces)
+            result = _rewrite(parse(pieces.code), source, options, script, pieces)
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pieces = None  # parse it whole: that gives the exact error, or the exact result
     if not skip and pieces is None:
-        result = _rewrite(parse(source), source, options, script)
+        result = _rewrite(_parse_whole(source, parse), source, options, script)
     findings = sorted((*result.findings, *text_findings), key=lambda f: (f.line, f.col, f.rule))
     return Rewritten(result.code, tuple(findings), result.frameworks)
 
@@ -93,10 +96,10 @@ def _plan_parse(source: bytes, options: Options, script: bool,
     return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)), min_piece_bytes)
 
 
-def parse(source: bytes) -> cst.Module:
+def _parse_whole(source: bytes, parse: Callable[[bytes], cst.Module]) -> cst.Module:
     """The whole file, or a SourceError with Python's own message and position."""
     try:
-        return cst.parse_module(source)
+        return parse(source)
     except cst.ParserSyntaxError as error:
         raise _syntax_error(source, error) from None
     except UnicodeDecodeError as error:
