@@ -802,7 +802,14 @@ RULES = (
         ),
     ),
     common.library_augmentation(
-        "MS207", FRAMEWORK,
+        "MS207", FRAMEWORK, factories={
+            **{f"mindcv.data.{m}Mixup": "pass mixup_alpha=0.0 and cutmix_alpha=0.0 (or do not apply it)"
+               for m in ("", "mixup.")},
+            **{f"mindcv.data.{m}{n}": "do not apply it" for m in ("", "auto_augment.")
+               for n in ("RandAugment", "AutoAugment", "TrivialAugmentWide", "AugMixAugment",
+                         "rand_augment_transform", "auto_augment_transform", "trivial_augment_wide_transform",
+                         "augment_and_mix_transform")},
+        },
         why="reprofix never edits installed libraries; where one builds the augmentations or the "
             "shuffled loader (`create_transforms(..., is_training=True)`, `create_loader(..., "
             "shuffle=True, mixup=0.2)`), the call site is reported with the value to pass instead.",

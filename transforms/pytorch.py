@@ -52,6 +52,17 @@ CHANCES = {
 # DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
+# timm's augmentations, built inside the library (qualified as timm exports them, and where they live)
+_MIXUP = "pass mixup_alpha=0.0 and cutmix_alpha=0.0 (or do not apply it)"
+_AUGMENT = "do not apply it"
+LIBRARY_AUGMENTATIONS = {
+    **{f"timm.data.{m}{n}": _MIXUP for m in ("", "mixup.") for n in ("Mixup", "FastCollateMixup")},
+    **{f"timm.data.{m}{n}": _AUGMENT for m in ("", "auto_augment.")
+       for n in ("rand_augment_transform", "auto_augment_transform", "augment_and_mix_transform", "RandAugment",
+                 "AutoAugment", "AugMixAugment")},
+    **{f"timm.data.{m}RandomErasing": "pass probability=0.0 (or do not apply it)" for m in ("", "random_erasing.")},
+}
+
 SAMPLERS = {
     **{f"{m}.RandomSampler": SamplerFix("rename", "torch.utils.data.SequentialSampler", keep=(P("data_source", 0),))
        for m in ("torch.utils.data", "torch.utils.data.sampler")},
@@ -580,7 +591,7 @@ RULES = (
         ),
     ),
     common.library_augmentation(
-        "PT207", FRAMEWORK,
+        "PT207", FRAMEWORK, factories=LIBRARY_AUGMENTATIONS,
         why="timm's `create_transform(..., is_training=True)` or a loader factory with `shuffle=True` builds "
             "the randomness inside a library reprofix does not edit.",
         invalid=(
@@ -592,6 +603,16 @@ RULES = (
                 """,
                 None,
                 findings=("3:27 PT207",),
+            ),
+            Invalid(
+                """
+                import torch
+                from timm.data import Mixup, create_transform
+                mixup_fn = Mixup(mixup_alpha=0.8, cutmix_alpha=1.0, label_smoothing=0.1, num_classes=10)
+                train_tf = create_transform(224, is_training=True, re_prob=0.25)
+                """,
+                None,
+                findings=("3:12 PT207", "4:34 PT207", "4:52 PT207"),
             ),
         ),
     ),

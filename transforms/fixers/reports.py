@@ -55,11 +55,18 @@ class ReportProjectClasses(Fixer):
 
 class ReportLibraryAugmentation(Fixer):
     """A library function asked to build randomness (`create_transforms(..., is_training=True)`):
-    reported with the value to pass while debugging. The project's own functions are not libraries."""
+    reported with the value to pass while debugging; a library's own augmentation (`timm.data.Mixup`)
+    wherever it is built. The project's own functions are not libraries."""
 
     fact = LibraryAugmentation
 
+    def on_call(self, ctx: Context, fact: LibraryAugmentation, rule: Rule, call: cst.Call, name: str) -> None:
+        ctx.finding(rule, call, f"{name} builds randomness inside a library reprofix does not edit: "
+                                f"{fact.factories[name]} while debugging")
+
     def on_other_call(self, ctx: Context, fact: LibraryAugmentation, rule: Rule, call: cst.Call, name: str) -> None:
+        if name in fact.factories:
+            return  # reported as the factory it is
         if name.startswith(".") or name.split(".")[0] in ctx.options.project_modules or ctx.local_class_name(call.func):
             return
         for arg in call.args:
