@@ -160,6 +160,12 @@ class Context:
             return current
         return None
 
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            current = self.parent(current)
+        return current
+
     def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         while node is not None:
             if node is ancestor:

@@ -589,6 +589,16 @@ RULES = (
                 findings=("7:5 PT206",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                from torch import nn
+                class Net(nn.Module):
+                    pass
+                net = Net()
+                """
+            ),
+        ),
     ),
     common.library_augmentation(
         "PT207", FRAMEWORK, factories=LIBRARY_AUGMENTATIONS,
@@ -615,6 +625,15 @@ RULES = (
                 findings=("3:12 PT207", "4:34 PT207", "4:52 PT207"),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from timm.data import create_transform
+                t = create_transform(224, is_training=False)
+                """
+            ),
+        ),
     ),
     common.random_hyperparameters(
         "PT301", FRAMEWORK, functions=RANDOM_VALUE_FUNCTIONS,
@@ -628,6 +647,18 @@ RULES = (
                 """,
                 None,
                 findings=("3:6 PT301",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import torch
+                class RandomScale:
+                    def __call__(self, img):
+                        scale = random.uniform(0.8, 1.2)
+                        return img * scale
+                """
             ),
         ),
     ),
@@ -646,6 +677,16 @@ RULES = (
                 findings=("3:1 PT302",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import torch
+                state = torch.load(path)
+                options = {"lr": 0.1}
+                del options["lr"]
+                """
+            ),
+        ),
     ),
     common.unfixed_seeds(
         "PT303", FRAMEWORK, seed_functions=SEED_FUNCTIONS, functions=RANDOM_VALUE_FUNCTIONS,
@@ -659,6 +700,17 @@ RULES = (
                 """,
                 None,
                 findings=("3:1 PT303",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import torch
+                random.seed(1234)
+                worker_seeds = [random.randint(0, 99) for _ in range(4)]
+                torch.manual_seed(1)
+                """
             ),
         ),
     ),
