@@ -49,7 +49,6 @@ class FileResult:
     new: bytes
     findings: tuple[Finding, ...]
     entry: bool = False
-    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     error: str | None = None
     shown: str = ""  # as shown to the user: relative to the current folder, quoted if need be
     note: str | None = None  # skipped, not an error: why
@@ -65,6 +64,7 @@ class Task:
     rel: str  # relative to the project root
     shown: str  # relative to the current folder, for people
     entry: str  # "yes", "no", or "auto": an entry script if it has a __main__ guard
+    through: tuple[tuple[str, str], ...] = ()  # frameworks its project imports use: (name, the module)
 
 
 @dataclass
@@ -144,10 +144,10 @@ def _measure(tree: ast.AST) -> tuple[int, int]:
 _CONTEXTS = (ast.Load, ast.Store, ast.Del)
 
 
-def rewrite_source(original: bytes, options: transforms.Options, *, script: bool):
+def rewrite_source(original: bytes, options: transforms.Options, *, script: bool, through: dict | None = None):
     """One file's rewrite: (new code, findings, frameworks used), libcst's parse bounded by
     `guarded_parse`. Raises transforms.SourceError."""
-    rewritten = transforms.rewrite(original, options, script=script, parse=guarded_parse)
+    rewritten = transforms.rewrite(original, options, script=script, parse=guarded_parse, through=through)
     return rewritten.code, rewritten.findings, rewritten.frameworks
 
 
@@ -155,8 +155,8 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
     """Read, rewrite and check one file; never raises. Runs in worker processes."""
     shown = task.shown
 
-    def failed(error: str, original: bytes = b"", entry: bool = False, imports=()) -> FileResult:
-        return FileResult(task.rel, original, original, (), entry, imports, error, shown)
+    def failed(error: str, original: bytes = b"", entry: bool = False) -> FileResult:
+        return FileResult(task.rel, original, original, (), entry, error, shown)
 
     try:
         original = read_regular(task.path, limit)
@@ -166,27 +166,26 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
         return failed(f"{shown}: skipped: {error} (raise it with --max-file-size, or max-file-size in [tool.reprofix])")
     except OSError as error:
         return failed(f"{shown}: cannot read: {error.strerror}")
-    entry = task.entry == "yes" or (task.entry == "auto" and discover.has_main_guard(original))
-    imports = tuple(discover.imports(original))
+    entry = task.entry == "yes"
     try:
-        new, findings, frameworks = rewrite_source(original, options, script=entry)
+        new, findings, frameworks = rewrite_source(original, options, script=entry, through=dict(task.through))
     except transforms.SourceError as error:
         where = f"{shown}:{error.line}:{error.col}" if error.line else shown
-        return failed(f"{where}: {error.message}; file left unchanged", original, entry, imports)
+        return failed(f"{where}: {error.message}; file left unchanged", original, entry)
     except RecursionError:
-        return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry, imports)
+        return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry)
     except Exception as error:  # a bug of ours must not cost the other files
         invalid = _compile_error(original, shown)
         if invalid:
-            return failed(f"{invalid}; file left unchanged", original, entry, imports)
+            return failed(f"{invalid}; file left unchanged", original, entry)
         return failed(f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, "
-                      "please report this", original, entry, imports)
+                      "please report this", original, entry)
     if new == original:  # nothing to carry back but the findings
-        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), imports, shown=shown)
+        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), shown=shown)
     problem = _check_generated(new, original, shown)
     if problem:
-        return failed(problem, b"", entry, imports)
-    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports, shown=shown)
+        return failed(problem, b"", entry)
+    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown)
 
 
 def _process_all(item: tuple[Task, transforms.Options, int]) -> FileResult:
@@ -221,20 +220,17 @@ class Runner:
 
     def run(self) -> ApplyResult:
         result = ApplyResult()
-        level = self.select(result)
+        tasks = self.graph(self.select(result), result)
         options = self.request.options
         options = dataclasses.replace(options, project_modules=frozenset(self.project_modules()))
         try:
-            while level:
-                processed = self.map(level, options)
-                for file_result in processed:
-                    if file_result.note:
-                        result.notes.append(file_result.note)
-                    elif file_result.error:
-                        result.errors.append(file_result.error)
-                    else:
-                        result.files.append(file_result)
-                level = self.follow(level, processed, result) if self.request.follow else []
+            for file_result in self.map(tasks, options):
+                if file_result.note:
+                    result.notes.append(file_result.note)
+                elif file_result.error:
+                    result.errors.append(file_result.error)
+                else:
+                    result.files.append(file_result)
         except BaseException:
             self.stop_pool()
             raise
@@ -248,6 +244,66 @@ class Runner:
             result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
             _check_patch(result.diff, changed)
         return result
+
+    def graph(self, tasks: list[Task], result: ApplyResult) -> list[Task]:
+        """Before any parse, from the files' text: the project modules they import (followed, and
+        rewritten too, unless --no-follow), which of them are entry scripts, and which frameworks each
+        entry script uses through the modules it imports. In a folder, an entry script is a file with a
+        `__main__` guard that no other file of the run imports (a root of the project's import graph);
+        a file named on the command line or with --entry always is one."""
+        listed = {task.rel: task for task in tasks}
+        edges: dict[str, list[str]] = {}
+        frameworks: dict[str, tuple[str, ...]] = {}
+        guarded: set[str] = set()
+        queue = list(tasks)
+        queued = {task.rel for task in queue}
+        for task in queue:  # grows as imports are followed
+            source = self.text(task)
+            frameworks[task.rel] = transforms.imported_frameworks(source)
+            if discover.has_main_guard(source):
+                guarded.add(task.rel)
+            edges[task.rel] = []
+            for imported in self.imported(task, source, result):
+                edges[task.rel].append(imported.rel)
+                if imported.rel not in queued:
+                    queued.add(imported.rel)
+                    queue.append(imported)
+                    if self.request.follow:
+                        listed[imported.rel] = imported
+        imported_by_another = {rel for importer, targets in edges.items() for rel in targets if rel != importer}
+        final = []
+        for rel, task in sorted(listed.items()):
+            entry = task.entry == "yes" or (task.entry == "auto" and rel in guarded and rel not in imported_by_another)
+            through = _through(rel, edges, frameworks, {t.rel: t.shown for t in queue}) if entry else ()
+            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
+        self.seen = set(listed)
+        return final
+
+    def text(self, task: Task) -> bytes:
+        """A file's bytes for the import graph; a file that cannot be read has none (processing it
+        says why)."""
+        try:
+            return read_regular(task.path, self.request.max_file_size)
+        except (OSError, NotRegular, TooLarge):
+            return b""
+
+    def imported(self, task: Task, source: bytes, result: ApplyResult) -> list[Task]:
+        """The project files a file's imports execute (inside the current folder and the project)."""
+        search, root = self.context[task.rel]
+        found = []
+        for module, names in discover.imports(source):
+            for path in self.finder.resolve(Path(task.path), module, names, search, root):
+                real = self.finder.real(path)
+                if not inside(real, self.cwd) or not inside(real, self.root):
+                    note = (f"{display(str(path))}: imported by {task.shown} but outside the current directory; "
+                            "not rewritten")
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+                imported = self.task(real, "no")
+                self.context.setdefault(imported.rel, (search, root))
+                found.append(imported)
+        return found
 
     def task(self, real: Path, entry: str) -> Task:
         return Task(str(real), real.relative_to(self.root).as_posix(), display(os.path.relpath(real, self.cwd)), entry)
@@ -346,29 +402,22 @@ class Runner:
             self.done += 1
             self.progress(self.done, len(self.seen))
 
-    def follow(self, level: list[Task], processed: list[FileResult], result: ApplyResult) -> list[Task]:
-        """The project-local modules the files just processed import, not seen before."""
-        found: list[Task] = []
-        for task, file_result in zip(level, processed):
-            if not file_result.imports:
-                continue
-            search, root = self.context[task.rel]
-            importer = Path(task.path)
-            for module, names in file_result.imports:
-                for path in self.finder.resolve(importer, module, names, search, root):
-                    real = self.finder.real(path)
-                    if not inside(real, self.cwd) or not inside(real, self.root):
-                        note = (f"{display(str(path))}: imported by {task.shown} but outside the current directory; "
-                                "not rewritten")
-                        if note not in result.notes:
-                            result.notes.append(note)
-                        continue
-                    imported = self.task(real, "no")
-                    if imported.rel not in self.seen:
-                        self.seen.add(imported.rel)
-                        self.context[imported.rel] = (search, root)
-                        found.append(imported)
-        return sorted(found, key=lambda t: t.rel)
+def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tuple[str, ...]],
+             shown: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The frameworks the modules an entry script imports use (transitively), each with the first
+    module found importing it, that the script does not import itself."""
+    own = set(frameworks.get(entry, ()))
+    found: dict[str, str] = {}
+    seen, queue = {entry}, list(edges.get(entry, ()))
+    for rel in queue:
+        if rel in seen:
+            continue
+        seen.add(rel)
+        for name in frameworks.get(rel, ()):
+            if name not in own:
+                found.setdefault(name, shown.get(rel, rel))
+        queue += edges.get(rel, ())
+    return tuple(sorted(found.items()))
 
 
 def _size(path: str) -> int:

@@ -59,6 +59,45 @@ def test_entry_script_pulls_in_its_project_imports(project: Path):
     assert ("pkg/sub/sibling.py", "MS201") in rules
 
 
+def test_in_a_folder_an_entry_script_is_a_root_of_the_import_graph(tmp_path: Path):
+    """A module with a `__main__` guard that another file imports (a self-test at its end) is not an
+    entry script: only the roots of the project's import graph, and --entry files, get the block."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "train.py": "from src.trainer import train\n\nif __name__ == '__main__':\n    train()\n",
+        "src/__init__.py": "",
+        "src/trainer.py": MS + "from .model import Net\n\ndef train():\n    return Net()\n\n"
+                          "if __name__ == '__main__':\n    train()\n",
+        "src/model.py": MS + "class Net(nn.Cell):\n    pass\n",
+        "tools/export.py": MS + "if __name__ == '__main__':\n    pass\n",
+        "tools/helper.py": "if __name__ == '__main__':\n    pass\n",
+    })
+    report = scan_json(".", cwd=tmp_path)
+    assert report["entry_scripts"] == ["tools/export.py", "train.py"]  # helper.py: no framework to seed
+    (block,) = [f for f in report["findings"] if f["rule"] == "MS001" and f["path"] == "train.py"]
+    assert block["message"] == "seed block inserted (also mindspore through src/trainer.py)"
+    assert not [f for f in report["findings"] if f["rule"] == "MS001" and f["path"].startswith("src/")]
+    report = scan_json(".", "--entry", "src/model.py", cwd=tmp_path)
+    assert report["entry_scripts"] == ["src/model.py", "tools/export.py", "train.py"]
+
+
+def test_an_entry_script_seeds_what_its_project_modules_use(tmp_path: Path):
+    """`from ppcls.engine import Engine`: the framework is reached only through project modules."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "tools/train.py": "from ppcls.engine import Engine\n\nEngine().train()\n",
+        "ppcls/__init__.py": "",
+        "ppcls/engine.py": "from ppcls.loss import build\n\nclass Engine:\n    def train(self):\n        build()\n",
+        "ppcls/loss.py": "import paddle\nimport torch\n\ndef build():\n    return paddle.zeros([1])\n",
+    })
+    result = run_reprofix("apply", "tools/train.py", cwd=tmp_path, check_code=0)
+    assert ("tools/train.py:2:1  PT001  seed block inserted (also pytorch through ppcls/loss.py, "
+            "paddle through ppcls/loss.py)") in result.stdout
+    text = (tmp_path / "tools/train.py").read_text()
+    assert "paddle.seed(1)" in text and "torch.manual_seed(1)" in text
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+
+
 def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path):
     before = {p: p.read_bytes() for p in project.rglob("*.py")}
     outside = (project.parent / "outside.py").read_bytes()

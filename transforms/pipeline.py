@@ -66,15 +66,18 @@ def skeleton(source: bytes, options: Options = Options(), *, min_piece_bytes: in
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
-            min_piece_bytes: int = partial.MIN_BYTES,
-            parse: Callable[[bytes], cst.Module] = cst.parse_module) -> Rewritten:
+            min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cst.parse_module,
+            through: dict[str, str] | None = None) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
     of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. `parse` is given
-    exactly what libcst must parse (the engine bounds it). Raises SourceError when the file cannot be
-    parsed."""
+    exactly what libcst must parse (the engine bounds it). `through`: frameworks an entry script uses
+    only through the project modules it imports (framework name -> the module that imports it): its
+    seed block seeds them too. Raises SourceError when the file cannot be parsed."""
     text_findings = textrules.findings(source, options.disabled)
+    through = through if script else None
     skip, pieces = _plan_parse(source, options, script, min_piece_bytes) if text_check else (False, None)
+    skip = skip and not through
     result = Rewritten(source, (), ())
     if pieces is not None:
         try:
@@ -82,7 +85,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pieces = None  # parse it whole: that gives the exact error, or the exact result
     if not skip and pieces is None:
-        result = _rewrite(_parse_whole(source, parse), source, options, script)
+        result = _rewrite(_parse_whole(source, parse), source, options, script, through=through or {})
     findings = sorted((*result.findings, *text_findings), key=lambda f: (f.line, f.col, f.rule))
     return Rewritten(result.code, tuple(findings), result.frameworks)
 
@@ -118,19 +121,21 @@ class _Unrestorable(Exception):
 
 
 def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
-             skeleton: partial.Skeleton | None = None) -> Rewritten:
+             skeleton: partial.Skeleton | None = None, through: dict[str, str] | None = None) -> Rewritten:
     file_index = index.build(module)
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
-    if not tables:
+    seeded = [t for t in FRAMEWORKS if t in tables or t.name in (through or {})]
+    if not seeded:
         return Rewritten(source, (), ())
     ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
     fixers.run(ctx, tables)
     findings = _positioned(ctx, skeleton)
-    blocks = _seed_blocks(tables, source, options) if script else []
+    blocks = _seed_blocks(seeded, source, options) if script else []
     if blocks:
-        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, "seed block inserted", REWRITE))
+        message = "seed block inserted" + _because(through or {}, tables, [rule.framework for _, rule in blocks])
+        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, message, REWRITE))
     prelude, after = seedblock.prelude(ctx.plan.imports, [b for b, _ in blocks], file_index, options.seed)
-    names = tuple(t.name for t in tables)
+    names = tuple(t.name for t in seeded)
     if not (prelude or ctx.plan.edits()):
         return Rewritten(source, tuple(findings), names)
     code = module.visit(Applier(ctx.plan, prelude, after, file_index.parents)).bytes
@@ -139,6 +144,13 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
         if code is None:
             raise _Unrestorable
     return Rewritten(code, tuple(findings), names)
+
+
+def _because(through: dict[str, str], tables, frameworks: list[str]) -> str:
+    """Which frameworks the block seeds that the script does not import itself, and why."""
+    own = {t.name for t in tables}
+    reached = [f"{name} through {through[name]}" for name in frameworks if name not in own and name in through]
+    return f" (also {', '.join(reached)})" if reached else ""
 
 
 def _positioned(ctx: Context, skeleton: partial.Skeleton | None) -> list[Finding]:

@@ -30,6 +30,12 @@ _DEFINED = re.compile(rb"(?:def|class)[ \t]+\Z")  # a definition's own name is n
 _SPACE = re.compile(rb"[\s\\]+")
 
 
+def imported_frameworks(source: bytes) -> tuple[str, ...]:
+    """The frameworks a file's import statements import (a text scan, no parse)."""
+    roots = {module.split(".")[0] for module, _ in textscan.imports(source) if not module.startswith(".")}
+    return tuple(t.name for t in FRAMEWORKS if roots.intersection(t.import_roots))
+
+
 def frameworks_named(source: bytes) -> tuple[str, ...]:
     """The frameworks whose import roots the file's text names at all."""
     return tuple(name for name, roots in _ROOTS if any(root in source for root in roots))
