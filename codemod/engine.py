@@ -221,8 +221,8 @@ class Runner:
     def run(self) -> ApplyResult:
         result = ApplyResult()
         tasks = self.graph(self.select(result), result)
-        options = self.request.options
-        options = dataclasses.replace(options, project_modules=frozenset(self.project_modules()))
+        options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
+                                      project_classes=self.exported)
         try:
             for file_result in self.map(tasks, options):
                 if file_result.note:
@@ -252,6 +252,7 @@ class Runner:
         `__main__` guard that no other file of the run imports (a root of the project's import graph);
         a file named on the command line or with --entry always is one."""
         listed = {task.rel: task for task in tasks}
+        self.exported: dict[str, str] = {}  # the project's subclasses other files may call (see transforms)
         edges: dict[str, list[str]] = {}
         frameworks: dict[str, tuple[str, ...]] = {}
         guarded: set[str] = set()
@@ -260,6 +261,9 @@ class Runner:
         for task in queue:  # grows as imports are followed
             source = self.text(task)
             frameworks[task.rel] = transforms.imported_frameworks(source)
+            module = _module_name(task.rel)
+            for name, base in transforms.exported_classes(source).items():
+                self.exported[f"{module}.{name}" if module else name] = base
             if discover.has_main_guard(source):
                 guarded.add(task.rel)
             edges[task.rel] = []
@@ -356,7 +360,8 @@ class Runner:
         return names
 
     def map(self, tasks: list[Task], options: transforms.Options) -> list[FileResult]:
-        items = [(task, options, self.request.max_file_size) for task in tasks]
+        items = [(task, dataclasses.replace(options, package=_package(task.rel)), self.request.max_file_size)
+                 for task in tasks]
         jobs = self.request.jobs
         if jobs <= 1 or len(tasks) < 4:
             results = []
@@ -401,6 +406,17 @@ class Runner:
         if self.progress is not None:
             self.done += 1
             self.progress(self.done, len(self.seen))
+
+def _module_name(rel: str) -> str:
+    """`src/loader.py` -> `src.loader`, `src/__init__.py` -> `src` (as imports from the root name it)."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package(rel: str) -> str:
+    module = _module_name(rel)
+    return module if rel.endswith("/__init__.py") or rel == "__init__.py" else module.rpartition(".")[0]
+
 
 def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tuple[str, ...]],
              shown: dict[str, str]) -> tuple[tuple[str, str], ...]:

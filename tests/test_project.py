@@ -98,6 +98,26 @@ def test_an_entry_script_seeds_what_its_project_modules_use(tmp_path: Path):
     run_reprofix("revert", cwd=tmp_path, check_code=0)
 
 
+def test_a_project_subclass_is_followed_across_its_imports(tmp_path: Path):
+    """`class MyLoader(DataLoader): pass` in one module takes DataLoader's arguments wherever it is
+    imported (absolutely or relatively); a subclass with its own __init__ is fixed in its super call."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "src/__init__.py": "",
+        "src/loader.py": "from torch.utils.data import DataLoader\nclass MyLoader(DataLoader):\n    pass\n"
+                         "class Wrapped(DataLoader):\n    def __init__(self, data):\n"
+                         "        super().__init__(data, shuffle=True, num_workers=0)\n",
+        "src/data.py": "import torch\nfrom src.loader import MyLoader, Wrapped\nfrom .loader import MyLoader as Same\n\n"
+                       "def make(ds):\n    return MyLoader(ds), Same(ds, batch_size=2), Wrapped(ds)\n",
+    })
+    report = scan_json("src", cwd=tmp_path)
+    found = sorted((f["path"], f["line"], f["col"], f["rule"]) for f in report["findings"])
+    assert found == [
+        ("src/data.py", 6, 12, "PT105"), ("src/data.py", 6, 12, "PT108"), ("src/data.py", 6, 26, "PT105"),
+        ("src/data.py", 6, 26, "PT108"), ("src/loader.py", 6, 9, "PT105"),
+    ]
+
+
 def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path):
     before = {p: p.read_bytes() for p in project.rglob("*.py")}
     outside = (project.parent / "outside.py").read_bytes()

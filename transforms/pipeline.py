@@ -8,18 +8,19 @@ entry script is parsed in pieces (`partial`); everything else is parsed once, wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 import libcst as cst
 
-from . import fixers, index, partial, seedblock, textrules, textscan
+from . import aliases, fixers, index, partial, seedblock, textrules, textscan
 from .context import RNG_MODULES, Context
 from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
 from .plan import Applier
 from .rule import REWRITE, Finding, SourceError
-from .textcheck import frameworks_named, relevance
+from .textcheck import TRIGGER_NAMES, frameworks_named, relevance
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,14 @@ class Options:
     dropout_classes: tuple[str, ...] = ()  # the project's own dropout layers: made no-ops
     random_data_ops: tuple[str, ...] = ()  # the project's own random data ops: disabled
     project_modules: frozenset[str] = frozenset()  # top-level names of the project's own modules
+    # the project's classes that subclass a framework's without an __init__ of their own, as other
+    # files import them (`src.loader.MyLoader` -> `torch.utils.data.DataLoader`): see `exported_classes`
+    project_classes: Mapping[str, str] = field(default_factory=dict)
+    package: str = ""  # the file's own package, to read its relative imports (`from .loader import x`)
+
+    def extra_names(self) -> tuple[str, ...]:
+        """The project's own class names the rules react to, for the text check."""
+        return self.dropout_classes + self.random_data_ops + tuple(sorted(self.project_classes))
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,36 @@ class Rewritten:
     code: bytes  # the new file, in the file's own encoding and line endings
     findings: tuple[Finding, ...]
     frameworks: tuple[str, ...]  # the frameworks the file uses
+
+
+def exported_classes(source: bytes) -> dict[str, str]:
+    """From a file's text: its top-level classes that subclass a name some rule reacts to and define
+    no `__init__` (nor `__new__`) of their own, so that they take their base's arguments: class name
+    -> the base's qualified name. The engine hands them to the files that import them."""
+    if b"class" not in source or not frameworks_named(source):
+        return {}
+    chunks = partial.split(source) or []
+    targets = textscan.import_bindings(source)
+    found = {}
+    for i, chunk in enumerate(chunks):
+        if chunk.kind != b"class" or chunk.parent is not None:
+            continue
+        body = b"".join(c.code for j, c in enumerate(chunks) if j == i or c.parent == i)
+        header = _CLASS_HEADER.match(chunk.code)
+        if header is None or _OWN_INIT.search(body):
+            continue
+        base = _SPACE.sub(b"", header.group(2).split(b",")[0])
+        head, _, rest = base.partition(b".")
+        for target in targets.get(head, ()):
+            name = aliases.canonical(target + ("." + rest.decode() if rest else ""))
+            if name in TRIGGER_NAMES:
+                found[header.group(1).decode()] = name
+    return found
+
+
+_CLASS_HEADER = re.compile(rb"class\s+(\w+)\s*\(([^)]*)\)")
+_OWN_INIT = re.compile(rb"\bdef\s+__(?:init|new)__\b")
+_SPACE = re.compile(rb"\s+")
 
 
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
@@ -49,7 +88,7 @@ def _relevant(source: bytes, options: Options, script: bool):
     frameworks = frameworks_named(source)
     if not frameworks or script:
         return bool(frameworks), None
-    relevant = relevance(source, options.dropout_classes + options.random_data_ops, frameworks)
+    relevant = relevance(source, options.extra_names(), frameworks)
     return relevant(textscan.code_only(source)), relevant
 
 
