@@ -92,17 +92,11 @@ class Context:
     def parameter_position(self, func: cst.BaseExpression, param: str) -> int | None:
         """The position of `param` in the `__init__` of a class this file defines (`self` aside), or
         in a function it defines; None when the file does not define it or it has no such parameter."""
-        if not isinstance(func, cst.Name):
-            return None
-        for binding in self.index.binding_statements(func):
-            definition = binding
-            if isinstance(binding, cst.ClassDef):
-                body = binding.body.body if isinstance(binding.body, cst.IndentedBlock) else ()
-                definition = next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+        bindings = self.index.binding_statements(func) if isinstance(func, cst.Name) else ()
+        for binding in bindings:
+            definition, skip = (_init_of(binding), 1) if isinstance(binding, cst.ClassDef) else (binding, 0)
             if isinstance(definition, cst.FunctionDef):
-                names = [p.name.value for p in (*definition.params.posonly_params, *definition.params.params)]
-                if binding is not definition:
-                    names = names[1:]
+                names = [p.name.value for p in (*definition.params.posonly_params, *definition.params.params)][skip:]
                 return names.index(param) if param in names else None
         return None
 
@@ -282,6 +276,11 @@ class Context:
             return
         self.plan.replace[call] = lambda updated: _keep_parentheses(updated, pick(updated))
         self.comment(call, rule, f"was: {self.code(call)}")
+
+
+def _init_of(cls: cst.ClassDef) -> cst.FunctionDef | None:
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+    return next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
 
 
 def _absolute(name: str, package: str) -> str:

@@ -159,6 +159,7 @@ def resolve_names(names, roots: list[str]) -> tuple[dict[str, object], list[str]
 
 
 def aliases_in_loaded_modules(roots: list[str], objects: dict[str, object], names) -> tuple[dict[str, str], list[str]]:
+    # complexity: one filter per reason a module or member is not an alias
     """Every public `module.attr` path of the loaded modules under `roots` that is one of `objects`
     (by identity) and not itself a table name, with its canonical name; and the modules scanned."""
     by_id: dict[int, tuple[object, list[str]]] = {}
@@ -217,6 +218,7 @@ def version(root: str) -> str:
 
 
 def snapshot(framework: str, root: str) -> dict:
+    # complexity: one filter per reason a loaded module is not walked
     """What one installed package gives now, without the walk (seconds, not a minute): whether each
     alias the data holds under `root` is still the very object of its canonical name, and the
     derivation redone over the modules loaded by importing the framework and every alias's module.
@@ -332,45 +334,56 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child, args.out, args.progress, frozenset(args.skip))
-    known = {t.name: t for t in FRAMEWORKS}
-    unknown = [f for f in args.frameworks if f not in known]
+    chosen = _chosen(parser, args.frameworks, {t.name: t for t in FRAMEWORKS})
+    stale = [name for name in chosen if not _derive(name, args.check)]
+    if stale:
+        print(f"run `python -m transforms.derive {' '.join(stale)}` to regenerate", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _installed(table) -> bool:
+    return any(importlib.util.find_spec(root) for root in table.import_roots)
+
+
+def _chosen(parser: argparse.ArgumentParser, names: list[str], known: dict) -> list[str]:
+    # complexity: three checks of the command line, each two lines
+    """The tables to derive: those named (each known and installed), or every installed one. A package
+    derived before and missing now would take its aliases out of the data: refused."""
+    unknown = [f for f in names if f not in known]
     if unknown:
         parser.error(f"unknown framework(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    absent = [f for f in args.frameworks if not any(importlib.util.find_spec(r) for r in known[f].import_roots)]
+    absent = [f for f in names if not _installed(known[f])]
     if absent:
         parser.error(f"{', '.join(absent)}: not installed, nothing to derive from")
-    chosen = args.frameworks or [
-        name for name, table in known.items() if any(importlib.util.find_spec(r) for r in table.import_roots)
-    ]
-    for name in chosen:  # a package derived before and missing now would take its aliases out of the data
+    chosen = names or [name for name, table in known.items() if _installed(table)]
+    for name in chosen:
         path = DATA / f"{name}.json"
         before = json.loads(path.read_text()).get("derived_from", {}) if path.exists() else {}
         gone = [root for root in before if importlib.util.find_spec(root) is None]
         if gone:
             parser.error(f"{name}: {', '.join(gone)} not installed here, but {path.name} was derived from it")
-    stale = []
-    for name in chosen:
-        started = time.monotonic()
-        text = dump(run_child(name))
-        data = json.loads(text)
-        path = DATA / f"{name}.json"
-        versions = ", ".join(f"{root} {v}" for root, v in data["derived_from"].items())
-        summary = (f"{name} ({versions}): {len(data['aliases'])} aliases, {len(data['signatures'])} signatures, "
-                   f"{len(data['missing'])} names missing, {data['modules']} modules walked "
-                   f"({len(data['unimportable'])} unimportable) in {time.monotonic() - started:.0f} s")
-        if args.check:
-            current = path.read_text() if path.exists() else ""
-            print(summary + (": current" if current == text else f": {path} is stale"))
-            if current != text:
-                stale.append(name)
-        else:
-            DATA.mkdir(exist_ok=True)
-            path.write_text(text)
-            print(summary + f": wrote {path}")
-    if stale:
-        print(f"run `python -m transforms.derive {' '.join(stale)}` to regenerate", file=sys.stderr)
-        return 1
-    return 0
+    return chosen
+
+
+def _derive(name: str, check: bool) -> bool:
+    """Derive one table's data and write it (or, with `check`, compare it); False if it was stale."""
+    started = time.monotonic()
+    text = dump(run_child(name))
+    data = json.loads(text)
+    path = DATA / f"{name}.json"
+    versions = ", ".join(f"{root} {v}" for root, v in data["derived_from"].items())
+    summary = (f"{name} ({versions}): {len(data['aliases'])} aliases, {len(data['signatures'])} signatures, "
+               f"{len(data['missing'])} names missing, {data['modules']} modules walked "
+               f"({len(data['unimportable'])} unimportable) in {time.monotonic() - started:.0f} s")
+    if not check:
+        DATA.mkdir(exist_ok=True)
+        path.write_text(text)
+        print(summary + f": wrote {path}")
+        return True
+    current = path.read_text() if path.exists() else ""
+    print(summary + (": current" if current == text else f": {path} is stale"))
+    return current == text
 
 
 if __name__ == "__main__":

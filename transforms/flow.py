@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from . import cstutil
+
 ANY = "*"  # the last part of a name from getattr(module, name): any name of that module
 _DEPTH = 4  # names through names, at most
 
@@ -52,18 +54,27 @@ def _value_names(ctx, node: cst.BaseExpression, depth: int) -> set[str] | None:
     if isinstance(node, (cst.Name, cst.Attribute)):
         return callee_names(ctx, node, depth)
     if isinstance(node, cst.IfExp):
-        branches = [b for b in (node.body, node.orelse) if not (isinstance(b, cst.Name) and b.value == "None")]
-        return _union(ctx, branches, depth)
+        return _union(ctx, [b for b in (node.body, node.orelse) if not cstutil.is_literal(b, "None")], depth)
     if isinstance(node, cst.Subscript):
-        container = literal(ctx, node.value)
-        if isinstance(container, cst.Dict):
-            return _union(ctx, [e.value for e in container.elements if isinstance(e, cst.DictElement)], depth)
-        if isinstance(container, (cst.List, cst.Tuple)):
-            return _union(ctx, [e.value for e in container.elements if isinstance(e, cst.Element)], depth)
+        values = _displayed_values(literal(ctx, node.value))
+        return None if values is None else _union(ctx, values, depth)
+    return _getattr_of_module(ctx, node)
+
+
+def _getattr_of_module(ctx, node: cst.BaseExpression) -> set[str] | None:
+    """`getattr(nn, name)`: any name of an imported module."""
+    if not (isinstance(node, cst.Call) and _is_builtin(ctx, node.func, "getattr") and len(node.args) >= 2):
         return None
-    if isinstance(node, cst.Call) and _is_builtin(ctx, node.func, "getattr") and len(node.args) >= 2:
-        module = ctx.qualname(node.args[0].value)
-        return {f"{module}.{ANY}"} if module is not None else None
+    module = ctx.qualname(node.args[0].value)
+    return {f"{module}.{ANY}"} if module is not None else None
+
+
+def _displayed_values(container) -> list[cst.BaseExpression] | None:
+    """The values of a dict display, or the elements of a list or tuple display."""
+    if isinstance(container, cst.Dict):
+        return [e.value for e in container.elements if isinstance(e, cst.DictElement)]
+    if isinstance(container, (cst.List, cst.Tuple)):
+        return [e.value for e in container.elements if isinstance(e, cst.Element)]
     return None
 
 
@@ -101,15 +112,15 @@ def kwargs_literal(ctx, node: cst.BaseExpression) -> cst.Dict | None:
     if not isinstance(node, cst.Name):
         return None
     display = literal(ctx, node)
-    if not isinstance(display, cst.Dict):
-        return None
-    if any(not isinstance(e, cst.DictElement) or not isinstance(e.key, cst.SimpleString) for e in display.elements):
+    if not isinstance(display, cst.Dict) or not _string_keys(display):
         return None
     target = next(b.target for b in ctx.index.binding_statements(node) if isinstance(b, cst.AssignTarget))
     uses = ctx.index.sole_binding_uses(target)
-    if uses is None or any(not _starred_argument(ctx, use) for use in uses):
-        return None
-    return display
+    return display if uses is not None and all(_starred_argument(ctx, use) for use in uses) else None
+
+
+def _string_keys(display: cst.Dict) -> bool:
+    return all(isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in display.elements)
 
 
 def subclass_without_init(ctx, func: cst.BaseExpression) -> str | None:

@@ -116,6 +116,8 @@ class FileIndex:
 
 
 def build(module: cst.Module) -> FileIndex:
+    # complexity: one case per node kind in the one walk over every node of every parsed file (the
+    # hot loop: a function call per node would cost more than the cases do)
     index = FileIndex(module)
     parents = index.parents
     scope_of = index.scope_of
@@ -215,16 +217,7 @@ def _stored_names(target: cst.CSTNode) -> list[cst.Name]:
 
 def _record_import(index: FileIndex, node: cst.CSTNode, scope: cst.CSTNode) -> None:
     if isinstance(node, cst.Import):
-        for alias in node.names:
-            name = full_name(alias.name)
-            index.import_roots.add(name.split(".")[0])
-            if alias.asname is not None:
-                local = alias.asname.name.value
-                index.aliases[local] = name
-            else:
-                local = name.split(".")[0]
-                index.aliases.setdefault(local, local)
-            index.bindings.setdefault((scope, local), []).append(node)
+        _record_plain_import(index, node, scope)
         return
     module = full_name(node.module) if node.module is not None else ""
     if node.relative:
@@ -237,6 +230,19 @@ def _record_import(index: FileIndex, node: cst.CSTNode, scope: cst.CSTNode) -> N
         name = alias.name.value
         local = alias.asname.name.value if alias.asname is not None else name
         index.aliases[local] = f"{module}.{name}" if not module.endswith(".") else f"{module}{name}"
+        index.bindings.setdefault((scope, local), []).append(node)
+
+
+def _record_plain_import(index: FileIndex, node: cst.Import, scope: cst.CSTNode) -> None:
+    for alias in node.names:
+        name = full_name(alias.name)
+        index.import_roots.add(name.split(".")[0])
+        if alias.asname is not None:
+            local = alias.asname.name.value
+            index.aliases[local] = name
+        else:
+            local = name.split(".")[0]
+            index.aliases.setdefault(local, local)
         index.bindings.setdefault((scope, local), []).append(node)
 
 
@@ -279,6 +285,7 @@ class _Markers:
             self.tag += "_"
 
     def positions(self) -> dict[cst.CSTNode, tuple[int, int]]:
+    # complexity: rounds of markers, each rendered once
         module = self.index.module
         found: dict[cst.CSTNode, tuple[int, int]] = {}
         pending = set(self.nodes)

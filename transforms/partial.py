@@ -76,6 +76,7 @@ class Chunk:
         return set(_WORD.findall(self.code))
 
     def binds(self) -> set[bytes]:
+    # complexity: one case per kind of statement a chunk can be
         """Names it may bind at module level (a superset; a member's are taken as module-level too)."""
         names = {n.strip() for m in _GLOBAL.finditer(self.code) for n in m.group(1).split(b",")}
         if self.defined is not None:
@@ -96,6 +97,7 @@ class Chunk:
 
 
 def split(source: bytes) -> list[Chunk] | None:
+    # complexity: a lexer's view of the text, statement by statement, in one pass
     """The top-level statements of `source` (decorators with their definition, `else`/`except`/
     `finally` clauses with their statement), each class with two members or more split into its class
     line with the first member, then the other members; None when the text view is unsure."""
@@ -179,22 +181,34 @@ def _continued(code: bytes, at: int) -> bool:
 
 
 def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[bytes]) -> set[int]:
-    """Indexes of the chunks a rewrite must see: those where a rule can fire (`relevant`), and those
-    that bind a name they mention (see the module doc). `imported`: every name the file's imports
-    bind. A member's bindings belong to its class."""
+    """Indexes of the chunks a rewrite must see: those where a rule can fire (`relevant`), those
+    the randomness flows into, and those that bind a name they mention (see the module doc).
+    `imported`: every name the file's imports bind. A member's bindings belong to its class."""
+    bound = _Bindings(chunks)
     live = {i for i, c in enumerate(chunks) if relevant(c.code)}
     # `super().__init__(...)` in a member stands for the class's base: relevant where the class is
     live |= {i for i, c in enumerate(chunks) if c.parent in live and b"super" in c.code}
-    binds: list[set[bytes] | None] = [None] * len(chunks)
+    _flow(chunks, live, bound)
+    return _context(chunks, live, bound, imported)
 
-    def bound(i: int) -> set[bytes]:
-        if binds[i] is None:
-            binds[i] = chunks[i].binds()
-        return binds[i]
 
-    # What a live assignment binds carries randomness to where it is used: anywhere for a
-    # module-level name, in the same class body for a class attribute. (What a def or class binds
-    # does not: rules judge calls by what they call through imports.)
+class _Bindings:
+    """What each chunk may bind, worked out once, when first asked."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self.chunks = chunks
+        self.found: dict[int, set[bytes]] = {}
+
+    def __call__(self, i: int) -> set[bytes]:
+        if i not in self.found:
+            self.found[i] = self.chunks[i].binds()
+        return self.found[i]
+
+
+def _flow(chunks: list[Chunk], live: set[int], bound: _Bindings) -> None:
+    """What a live assignment binds carries randomness to where it is used: anywhere for a
+    module-level name, in the same class body for a class attribute; those chunks are live too. (What
+    a def or class binds does not: rules judge calls by what they call through imports.)"""
     flows: dict[int | None, set[bytes]] = {}  # scope (None: the module, else a class) -> names
     todo = sorted(live)
     while todo:
@@ -202,18 +216,20 @@ def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[b
             if not chunks[i].has_import and chunks[i].defined is None:
                 flows.setdefault(chunks[i].parent, set()).update(bound(i))
         patterns = {scope: words_pattern(names) for scope, names in flows.items()}
-        todo = []
-        for i, chunk in enumerate(chunks):
-            if i in live:
-                continue
-            for scope in (None, chunk.parent) if chunk.parent is not None else (None,):
-                pattern = patterns.get(scope)
-                if pattern is not None and pattern.search(chunk.code):
-                    todo.append(i)
-                    break
+        todo = [i for i, chunk in enumerate(chunks) if i not in live and _uses(chunk, patterns)]
         live.update(todo)
-    # Context: imports, what stands before the first compound statement, the other bindings of the
-    # names the live statements mention (in their own scope), and the class line of every member kept.
+
+
+def _uses(chunk: Chunk, patterns: dict) -> bool:
+    scopes = (None, chunk.parent) if chunk.parent is not None else (None,)
+    return any(patterns.get(scope) is not None and patterns[scope].search(chunk.code) for scope in scopes)
+
+
+def _context(chunks: list[Chunk], live: set[int], bound: _Bindings, imported: set[bytes]) -> set[int]:
+    # complexity: four kinds of context, each one short rule
+    """The live chunks and their context: imports, what stands before the first compound statement,
+    the other bindings of the names the live chunks mention (in their own scope), and the class line
+    of every member kept."""
     mentioned: dict[int | None, set[bytes]] = {None: set(imported)}
     for i in live:
         words = chunks[i].words()
@@ -222,15 +238,14 @@ def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[b
             mentioned.setdefault(chunks[i].parent, set()).update(words)
     first_compound = next((i for i, c in enumerate(chunks) if c.parent is None and c.compound), len(chunks) - 1)
     kept = set(live) | set(range(first_compound + 1))
-    for i, chunk in enumerate(chunks):
-        if i in kept:
-            continue
-        if chunk.has_import or bound(i) & mentioned.get(chunk.parent, set()):
-            kept.add(i)
-        elif chunk.parent is not None and b"global" in chunk.code and chunk.binds() & mentioned[None]:
-            kept.add(i)
-    kept |= {chunks[i].parent for i in kept if chunks[i].parent is not None}
-    return kept
+    kept |= {i for i, chunk in enumerate(chunks) if i not in kept and _binds_what_matters(chunk, bound(i), mentioned)}
+    return kept | {chunks[i].parent for i in kept if chunks[i].parent is not None}
+
+
+def _binds_what_matters(chunk: Chunk, binds: set[bytes], mentioned: dict[int | None, set[bytes]]) -> bool:
+    if chunk.has_import or binds & mentioned.get(chunk.parent, set()):
+        return True
+    return chunk.parent is not None and b"global" in chunk.code and chunk.binds() & mentioned[None]
 
 
 @dataclass

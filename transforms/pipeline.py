@@ -57,19 +57,31 @@ def exported_classes(source: bytes) -> dict[str, str]:
     targets = textscan.import_bindings(source)
     found = {}
     for i, chunk in enumerate(chunks):
-        if chunk.kind != b"class" or chunk.parent is not None:
-            continue
-        body = b"".join(c.code for j, c in enumerate(chunks) if j == i or c.parent == i)
-        header = _CLASS_HEADER.match(chunk.code)
-        if header is None or _OWN_INIT.search(body):
-            continue
-        base = _SPACE.sub(b"", header.group(2).split(b",")[0])
-        head, _, rest = base.partition(b".")
-        for target in targets.get(head, ()):
-            name = aliases.canonical(target + ("." + rest.decode() if rest else ""))
-            if name in TRIGGER_NAMES:
-                found[header.group(1).decode()] = name
+        header = _class_without_init(chunks, i)
+        base = _known_base(header.group(2), targets) if header is not None else None
+        if base is not None:
+            found[header.group(1).decode()] = base
     return found
+
+
+def _class_without_init(chunks: list, i: int) -> re.Match | None:
+    """The header of chunk `i` if it is a top-level class with no `__init__`/`__new__` of its own."""
+    chunk = chunks[i]
+    if chunk.kind != b"class" or chunk.parent is not None:
+        return None
+    if any(_OWN_INIT.search(c.code) for j, c in enumerate(chunks) if j == i or c.parent == i):
+        return None
+    return _CLASS_HEADER.match(chunk.code)
+
+
+def _known_base(bases: bytes, targets: dict[bytes, set[str]]) -> str | None:
+    """The first base, through the file's imports, if some rule reacts to it."""
+    head, _, rest = _SPACE.sub(b"", bases.split(b",")[0]).partition(b".")
+    for target in targets.get(head, ()):
+        name = aliases.canonical(target + ("." + rest.decode() if rest else ""))
+        if name in TRIGGER_NAMES:
+            return name
+    return None
 
 
 _CLASS_HEADER = re.compile(rb"class\s+(\w+)\s*\(([^)]*)\)")
@@ -161,9 +173,10 @@ class _Unrestorable(Exception):
 
 def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
              skeleton: partial.Skeleton | None = None, through: dict[str, str] | None = None) -> Rewritten:
+    """index -> fixers -> seed block -> render -> restore pieces, for one parsed file."""
+    through = through or {}
     file_index = index.build(module)
-    tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
-    seeded = [t for t in FRAMEWORKS if t in tables or t.name in (through or {})]
+    tables, seeded = _frameworks(file_index, through)
     if not seeded:
         return Rewritten(source, (), ())
     ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
@@ -171,25 +184,37 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
     findings = _positioned(ctx, skeleton)
     blocks = _seed_blocks(seeded, source, options) if script else []
     if blocks:
-        message = "seed block inserted" + _because(through or {}, tables, [rule.framework for _, rule in blocks])
-        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, message, REWRITE))
-    prelude, after = seedblock.prelude(ctx.plan.imports, [b for b, _ in blocks], file_index, options.seed)
-    names = tuple(t.name for t in seeded)
+        findings.insert(0, _block_finding(blocks, module, through, tables))
+    code = _render(module, ctx, [block for block, _ in blocks], skeleton)
+    return Rewritten(source if code is None else code, tuple(findings), tuple(t.name for t in seeded))
+
+
+def _frameworks(file_index: index.FileIndex, through: dict[str, str]):
+    """(the tables of the frameworks the file imports, and of those its seed block seeds)."""
+    tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
+    return tables, [t for t in FRAMEWORKS if t in tables or t.name in through]
+
+
+def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables) -> Finding:
+    """`seed block inserted`, saying which frameworks it seeds that the script does not import itself."""
+    own = {t.name for t in tables}
+    reached = [f"{rule.framework} through {through[rule.framework]}" for _, rule in blocks
+               if rule.framework not in own and rule.framework in through]
+    message = "seed block inserted" + (f" (also {', '.join(reached)})" if reached else "")
+    return Finding(blocks[0][1].id, seedblock.line(module), 1, message, REWRITE)
+
+
+def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Skeleton | None) -> bytes | None:
+    """The rewritten file, or None when nothing changes; a skeleton gets its pieces back."""
+    prelude, after = seedblock.prelude(ctx.plan.imports, blocks, ctx.index, ctx.options.seed)
     if not (prelude or ctx.plan.edits()):
-        return Rewritten(source, tuple(findings), names)
-    code = module.visit(Applier(ctx.plan, prelude, after, file_index.parents)).bytes
+        return None
+    code = module.visit(Applier(ctx.plan, prelude, after, ctx.index.parents)).bytes
     if skeleton is not None:
         code = skeleton.restore(code)
         if code is None:
             raise _Unrestorable
-    return Rewritten(code, tuple(findings), names)
-
-
-def _because(through: dict[str, str], tables, frameworks: list[str]) -> str:
-    """Which frameworks the block seeds that the script does not import itself, and why."""
-    own = {t.name for t in tables}
-    reached = [f"{name} through {through[name]}" for name in frameworks if name not in own and name in through]
-    return f" (also {', '.join(reached)})" if reached else ""
+    return code
 
 
 def _positioned(ctx: Context, skeleton: partial.Skeleton | None) -> list[Finding]:

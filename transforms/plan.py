@@ -59,18 +59,23 @@ class Applier(cst.CSTTransformer):
         return node in self.needed or isinstance(node, cst.Module)
 
     def on_leave(self, original_node, updated_node):
+        """Each kind of edit the plan holds for this node, in one fixed order: elements of a list,
+        arguments of a call, a replacement, comments above a statement, statements of a block, and
+        the prelude of the module."""
         plan = self.plan
         if isinstance(original_node, cst.List) and (plan.drop_elements or plan.splice):
             updated_node = self.rebuild_elements(original_node, updated_node)
-        if isinstance(original_node, cst.Call) and original_node in plan.arg_edits:
-            for param, value in plan.arg_edits[original_node]:
-                updated_node = cstutil.set_arg(updated_node, param, value)
+        for param, value in plan.arg_edits.get(original_node, ()):
+            updated_node = cstutil.set_arg(updated_node, param, value)
         if original_node in plan.replace:
             updated_node = plan.replace[original_node](updated_node)
         if original_node in plan.comments and original_node not in plan.drop_statements:
             updated_node = updated_node.with_changes(
                 leading_lines=[*updated_node.leading_lines, *self.comment_lines(original_node)]
             )
+        return self.rebuild_block(original_node, updated_node)
+
+    def rebuild_block(self, original_node, updated_node):
         if isinstance(original_node, (cst.IndentedBlock, cst.Module)):
             updated_node = self.drop_statements(original_node, updated_node)
         if isinstance(original_node, cst.Module) and self.prelude:

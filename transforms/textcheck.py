@@ -85,18 +85,24 @@ def _trigger_aliases(source: bytes) -> set[bytes]:
     return {local.encode() for local, target in textscan.aliases(source).items() if target in TRIGGER_NAMES}
 
 
+def _word_checks(tables, extra: tuple[str, ...]):
+    """(words, what stands before, what stands after) for keywords (`shuffle=`), methods (`.map(`)
+    and the project's configured class names (`DropPath`, where it is used rather than defined)."""
+    return (
+        (set().union(*(t.trigger_keywords for t in tables)), rb"\b", rb"\s*="),
+        (set().union(*(t.trigger_methods for t in tables)), rb"\.\s*", rb"\s*\("),
+        ({e.rsplit(".", 1)[-1] for e in extra if e}, rb"\b(?<!class )(?<!def )\w*", b""),
+    )
+
+
 @functools.lru_cache(maxsize=32)
 def _generic_trigger(frameworks: tuple[str, ...], extra: tuple[str, ...]) -> Callable[[bytes], bool]:
     """What needs no import to matter, for the frameworks a file mentions: keywords, methods, the
     facts' own patterns, the project's configured class names. Each pattern runs only where its
     literal part occurs (a substring test costs a fraction of a regex search over the file)."""
     tables = [t for t in FRAMEWORKS if t.name in frameworks]
-    keywords = set().union(*(t.trigger_keywords for t in tables))
-    methods = set().union(*(t.trigger_methods for t in tables))
-    patterns = {p for t in tables for p in t.trigger_patterns}
-    words = {e.rsplit(".", 1)[-1] for e in extra}
-    checks = [(literal, re.compile(pattern)) for literal, pattern in sorted(patterns)]
-    checks += [(k.encode(), re.compile(rb"\b" + re.escape(k.encode()) + rb"\s*=")) for k in sorted(keywords)]
-    checks += [(m.encode(), re.compile(rb"\.\s*" + re.escape(m.encode()) + rb"\s*\(")) for m in sorted(methods)]
-    checks += [(w.encode(), re.compile(rb"\b(?<!class )(?<!def )\w*" + re.escape(w.encode()))) for w in sorted(words) if w]
+    patterns = sorted(set().union(*(t.trigger_patterns for t in tables)))
+    checks = [(literal, re.compile(pattern)) for literal, pattern in patterns]
+    for words, before, after in _word_checks(tables, extra):
+        checks += [(w.encode(), re.compile(before + re.escape(w.encode()) + after)) for w in sorted(words)]
     return lambda code: any(literal in code and pattern.search(code) for literal, pattern in checks)

@@ -71,16 +71,16 @@ class Dispatch:
             for table in tables for rule in table.rules if rule.id not in disabled
             for fact in rule.facts if type(fact) in FIXERS
         ]
-        self.by_name: dict[str, list] = defaultdict(list)
-        self.by_method: dict[str, list] = defaultdict(list)
-        for entry in self.pairs:
-            _, fact, _ = entry
-            if type(fact) in _hooked("on_call"):
-                for name in fact.names():
-                    self.by_name[name].append(entry)
-            if type(fact) in _hooked("on_method"):
-                for method in fact.methods():
-                    self.by_method[method].append(entry)
+        self.by_name = self.index("on_call", lambda fact: fact.names())
+        self.by_method = self.index("on_method", lambda fact: fact.methods())
+
+    def index(self, hook: str, keys) -> dict[str, list[tuple[Fixer, Fact, Rule]]]:
+        """The entries whose fixer has `hook`, by each key their fact gives."""
+        found: dict[str, list] = defaultdict(list)
+        for entry in self.hooked(hook):
+            for key in keys(entry[1]):
+                found[key].append(entry)
+        return found
 
     def for_name(self, name: str) -> list[tuple[Fixer, Fact, Rule]]:
         if not name.endswith(".*"):
@@ -95,22 +95,11 @@ class Dispatch:
 
 
 def run(ctx: Context, tables: list[FrameworkTable]) -> None:
-    """Every fixer of every table the file uses, over the file."""
+    """Every fixer of every table the file uses, over the file: the stages in order."""
     dispatch = Dispatch(tables, ctx.options.disabled)
     _whole_file(ctx, dispatch, "on_file")
-    other_calls = dispatch.hooked("on_other_call")
-    for call, name in ctx.named_calls:
-        for fixer, fact, rule in dispatch.for_name(name):
-            if not ctx.taken(call):
-                fixer.on_call(ctx, fact, rule, call, name)
-        if name.split(".")[0] not in ctx.foreign and not name.endswith(".*"):
-            for fixer, fact, rule in other_calls:
-                fixer.on_other_call(ctx, fact, rule, call, name)
-    for call in ctx.method_calls:
-        method = call.func.attr.value
-        for fixer, fact, rule in dispatch.by_method.get(method, ()):
-            if not ctx.taken(call):
-                fixer.on_method(ctx, fact, rule, call, method)
+    _calls(ctx, dispatch)
+    _methods(ctx, dispatch)
     for hook, nodes in (("on_class", ctx.index.classes), ("on_comparison", ctx.index.comparisons),
                         ("on_del", ctx.index.dels), ("on_assign", ctx.index.assigns)):
         entries = dispatch.hooked(hook)
@@ -118,6 +107,28 @@ def run(ctx: Context, tables: list[FrameworkTable]) -> None:
             for fixer, fact, rule in entries:
                 getattr(fixer, hook)(ctx, fact, rule, node)
     _whole_file(ctx, dispatch, "on_end")
+
+
+def _calls(ctx: Context, dispatch: Dispatch) -> None:
+    """Each call by the qualified name of what it calls; calls of the project's and libraries' names
+    also to the fixers that watch those."""
+    other_calls = dispatch.hooked("on_other_call")
+    for call, name in ctx.named_calls:
+        for fixer, fact, rule in dispatch.for_name(name):
+            if not ctx.taken(call):
+                fixer.on_call(ctx, fact, rule, call, name)
+        if name.split(".")[0] in ctx.foreign or name.endswith(".*"):
+            continue
+        for fixer, fact, rule in other_calls:
+            fixer.on_other_call(ctx, fact, rule, call, name)
+
+
+def _methods(ctx: Context, dispatch: Dispatch) -> None:
+    for call in ctx.method_calls:
+        method = call.func.attr.value
+        for fixer, fact, rule in dispatch.by_method.get(method, ()):
+            if not ctx.taken(call):
+                fixer.on_method(ctx, fact, rule, call, method)
 
 
 def _whole_file(ctx: Context, dispatch: Dispatch, hook: str) -> None:

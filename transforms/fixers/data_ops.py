@@ -48,12 +48,8 @@ class ReplaceRandomOps(Fixer):
 
     def parts(self, ctx: Context, call: cst.Call, name: str, spec: Replacement) -> list[cst.Call] | None:
         size = (call.args or [None])[0] if spec.keep_arguments else cstutil.find_arg(call, Param("size", 0))
-        if size is None:
+        if size is None or not self.composable(ctx, call, spec):
             return None
-        if len(spec.parts) > 1 and not self.in_list(ctx, call):
-            compose_module = spec.compose.rsplit(".", 1)[0]
-            if ctx.module_level_name(compose_module) is None and not name_is_free(compose_module.split(".")[0], ctx.index):
-                return None
         ref = ctx.module_ref(name.rsplit(".", 1)[0], call.func)
         if ref is None:
             return None
@@ -62,12 +58,22 @@ class ReplaceRandomOps(Fixer):
             .visit(_Substitute({"__module__": ref, "__size__": size.value}))
             for template in spec.parts
         ]
-        if spec.keep_arguments:  # the same arguments, but no seed: `RandomCrop(h, w, seed=1)` -> `CenterCrop(h, w)`
-            kept = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "seed")]
-            if kept:
-                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            parts = [p.with_changes(args=kept) for p in parts]
-        return parts
+        return [p.with_changes(args=_without_seed(call.args)) for p in parts] if spec.keep_arguments else parts
+
+    def composable(self, ctx: Context, call: cst.Call, spec: Replacement) -> bool:
+        """Several parts outside a list need the family's Compose: an import of it, or a free name."""
+        if len(spec.parts) == 1 or self.in_list(ctx, call):
+            return True
+        module = spec.compose.rsplit(".", 1)[0]
+        return ctx.module_level_name(module) is not None or name_is_free(module.split(".")[0], ctx.index)
+
+
+def _without_seed(args) -> list[cst.Arg]:
+    """The op's own arguments but its seed: `RandomCrop(h, w, seed=1)` -> `CenterCrop(h, w)`."""
+    kept = [a for a in args if not (a.keyword is not None and a.keyword.value == "seed")]
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return kept
 
 
 class _Substitute(cst.CSTTransformer):
@@ -117,38 +123,55 @@ def chance_of(ctx: Context, call: cst.Call, chance: Chance | None) -> str:
     decides it is not a literal."""
     if chance is None:
         return RANDOM
-    if chance.probability is not None:
-        arg = cstutil.find_arg(call, chance.probability)
-        probability = _number(ctx, arg.value) if arg is not None else chance.default
-        if probability is None:
-            return UNKNOWN
-        if probability == 0:
-            return FIXED
-        if probability != 1:
-            return RANDOM
+    applied = _probability_state(ctx, call, chance)
+    if applied != "always":
+        return applied
     if chance.applied_is_random:
         return RANDOM
     states = {_range_state(ctx, cstutil.find_arg(call, r.param), r) for r in chance.ranges}
     return RANDOM if RANDOM in states else UNKNOWN if UNKNOWN in states else FIXED
 
 
+def _probability_state(ctx: Context, call: cst.Call, chance: Chance) -> str:
+    """"always" (probability 1, or none to give), or what the probability alone decides."""
+    if chance.probability is None:
+        return "always"
+    arg = cstutil.find_arg(call, chance.probability)
+    probability = _number(ctx, arg.value) if arg is not None else chance.default
+    if probability is None:
+        return UNKNOWN
+    return FIXED if probability == 0 else "always" if probability == 1 else RANDOM
+
+
 def _range_state(ctx: Context, arg: cst.Arg | None, spec: Range) -> str:
     if arg is None:
         return spec.absent
-    value = _literal(ctx, arg.value)
-    if value is None and cstutil.is_literal(arg.value, "None"):
+    if cstutil.is_literal(arg.value, "None"):
         return FIXED if spec.none_fixed else UNKNOWN
+    value = _literal(ctx, arg.value)
+    if value is not None:
+        return _value_state(value, spec)
+    if spec.kind != "offsets" and _equal_ends(ctx, arg.value):  # `(-s, -s)`, whatever s is
+        return FIXED
+    return UNKNOWN
+
+
+def _value_state(value, spec: Range) -> str:
+    """A literal range: a number, or a sequence of numbers."""
     if isinstance(value, (int, float)):
         return FIXED if spec.kind == "single" or value == 0 else RANDOM
-    if isinstance(value, (tuple, list)) and all(isinstance(v, (int, float)) for v in value):
-        if spec.kind == "offsets":
-            return FIXED if not any(value) else RANDOM
-        return FIXED if _pairs_equal(list(value)) else RANDOM
-    if isinstance(arg.value, (cst.Tuple, cst.List)):  # `(-s, -s)`: equal ends, whatever s is
-        codes = [ctx.code(e.value) for e in arg.value.elements if isinstance(e, cst.Element)]
-        if spec.kind != "offsets" and _pairs_equal(codes) and all(_pure(e.value) for e in arg.value.elements):
-            return FIXED
-    return UNKNOWN
+    if not isinstance(value, (tuple, list)) or not all(isinstance(v, (int, float)) for v in value):
+        return UNKNOWN
+    if spec.kind == "offsets":
+        return RANDOM if any(value) else FIXED
+    return FIXED if _pairs_equal(list(value)) else RANDOM
+
+
+def _equal_ends(ctx: Context, node: cst.BaseExpression) -> bool:
+    if not isinstance(node, (cst.Tuple, cst.List)):
+        return False
+    elements = [e.value for e in node.elements if isinstance(e, cst.Element)]
+    return _pairs_equal([ctx.code(e) for e in elements]) and all(_pure(e) for e in elements)
 
 
 def _pairs_equal(values: list) -> bool:
@@ -189,24 +212,13 @@ class _Disabling:
     def plan(self) -> None:
         ctx, rule, roots = self.ctx, self.rule, self.roots
         excluded: set[cst.Call] = set()
-        while True:
+        while True:  # leave out every op one of whose uses cannot go, until none is stuck
             dead, killed = self.propagate({c: n for c, n in roots.items() if c not in excluded})
-            actions, stuck = {}, []
-            for node in dead:
-                if ctx.holder(node) in dead:
-                    continue
-                action = self.context_action(node, dead, killed)
-                if action is None:
-                    stuck.append(node)
-                else:
-                    actions[node] = action
+            actions, stuck = self.actions(dead, killed)
             if not stuck:
                 break
             for node in stuck:
-                for root in dead[node] - excluded:
-                    ctx.finding(rule, root, f"{short(roots[root])} is random, but one of its uses cannot be "
-                                            f"removed safely (`{ctx.code(ctx.statement(node))}`): remove it by hand",
-                                REPORT)
+                self.report_stuck(node, dead[node] - excluded)
                 excluded |= dead[node]
         for root, name in roots.items():
             if root not in excluded:
@@ -216,36 +228,63 @@ class _Disabling:
         for node in sorted(actions, key=lambda n: ctx.index.order.get(n, 0)):  # comments in source order
             actions[node]()
 
+    def actions(self, dead, killed):
+        """How each dead expression whose holder lives goes, and those that cannot go."""
+        actions, stuck = {}, []
+        for node in dead:
+            if self.ctx.holder(node) in dead:
+                continue
+            action = self.context_action(node, dead, killed)
+            if action is None:
+                stuck.append(node)
+            else:
+                actions[node] = action
+        return actions, stuck
+
+    def report_stuck(self, node: cst.CSTNode, roots) -> None:
+        ctx = self.ctx
+        for root in roots:
+            ctx.finding(self.rule, root, f"{short(self.roots[root])} is random, but one of its uses cannot be "
+                                         f"removed safely (`{ctx.code(ctx.statement(node))}`): remove it by hand",
+                        REPORT)
+
     def propagate(self, roots: dict[cst.Call, str]):
         """Every expression that only carries random data ops: the ops themselves, lists made only
         of them, composers of such lists, and names bound once to such a value (with all uses)."""
-        ctx = self.ctx
         origin: dict[cst.CSTNode, set[cst.Call]] = {call: {call} for call in roots}
         killed: set[cst.Assign] = set()
-        changed = True
-        while changed:
-            changed = False
-            for lst in ctx.index.lists:
-                if lst not in origin and lst.elements and all(e.value in origin for e in lst.elements):
-                    origin[lst] = set().union(*(origin[e.value] for e in lst.elements))
-                    changed = True
-            for call, name in ctx.named_calls:
-                if call not in origin and name in self.fact.composers and call.args:
-                    first = call.args[0].value
-                    if first in origin:
-                        origin[call] = set(origin[first])
-                        changed = True
-            for assign in ctx.index.assigns:
-                if assign in killed or assign.value not in origin:
-                    continue
-                references = self.sole_binding_references(assign)
-                if references is None:
-                    continue
+        while self.dead_lists(origin) | self.dead_composers(origin) | self.dead_names(origin, killed):
+            pass  # until nothing more dies
+        return origin, killed
+
+    def dead_lists(self, origin) -> bool:
+        changed = False
+        for lst in self.ctx.index.lists:
+            if lst not in origin and lst.elements and all(e.value in origin for e in lst.elements):
+                origin[lst] = set().union(*(origin[e.value] for e in lst.elements))
+                changed = True
+        return changed
+
+    def dead_composers(self, origin) -> bool:
+        changed = False
+        for call, name in self.ctx.named_calls:
+            if call not in origin and name in self.fact.composers and call.args and call.args[0].value in origin:
+                origin[call] = set(origin[call.args[0].value])
+                changed = True
+        return changed
+
+    def dead_names(self, origin, killed: set[cst.Assign]) -> bool:
+        changed = False
+        for assign in self.ctx.index.assigns:
+            if assign in killed or assign.value not in origin:
+                continue
+            references = self.sole_binding_references(assign)
+            if references is not None:
                 killed.add(assign)
                 for ref in references:
                     origin[ref] = set(origin[assign.value])
                 changed = True
-        return origin, killed
+        return changed
 
     def sole_binding_references(self, assign: cst.Assign):
         """The uses of `x` for `x = value` when that is x's only binding in its scope."""

@@ -101,22 +101,32 @@ class ZeroRateKeywords(Fixer):
             def wanted(name: str) -> str | None:
                 return next((value for pattern, value in keywords if pattern.fullmatch(name)), None)
 
-            for call in ctx.index.calls:
-                if ctx.taken(call):
-                    continue
-                for arg in call.args:
-                    value = wanted(arg.keyword.value) if arg.keyword is not None else None
-                    if value is not None and _a_rate(arg.value) and ctx.edit_arg(call, Param(arg.keyword.value, None), value):
-                        ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={value})")
-            for node in (*ctx.index.assigns, *ctx.index.annotated):
-                target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
-                if isinstance(node, cst.Assign) and not isinstance(target, cst.Attribute):
-                    continue  # a local name: what it feeds is checked where it is passed
-                name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
-                value = wanted(name) if isinstance(name, str) else None
-                if value is not None and _number(node.value) not in (None, float(value)):
-                    ctx.finding(rule, node, f"`{ctx.code(target)}` sets a dropout rate reprofix cannot follow to "
-                                            f"its layer: set it to {value} while debugging", REPORT)
+            self.passed(ctx, rule, wanted)
+            self.set_on_objects(ctx, rule, wanted)
+
+    @staticmethod
+    def passed(ctx: Context, rule: Rule, wanted) -> None:
+        """A rate passed by keyword to a call: set."""
+        for call in ctx.index.calls:
+            if ctx.taken(call):
+                continue
+            for arg in call.args:
+                value = wanted(arg.keyword.value) if arg.keyword is not None else None
+                if value is not None and _a_rate(arg.value) and ctx.edit_arg(call, Param(arg.keyword.value, None), value):
+                    ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={value})")
+
+    @staticmethod
+    def set_on_objects(ctx: Context, rule: Rule, wanted) -> None:
+        """A rate set on an object or as a class field, to a number that drops something: reported."""
+        for node in (*ctx.index.assigns, *ctx.index.annotated):
+            target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
+            if isinstance(node, cst.Assign) and not isinstance(target, cst.Attribute):
+                continue  # a local name: what it feeds is checked where it is passed
+            name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
+            value = wanted(name) if isinstance(name, str) else None
+            if value is not None and _number(node.value) not in (None, float(value)):
+                ctx.finding(rule, node, f"`{ctx.code(target)}` sets a dropout rate reprofix cannot follow to "
+                                        f"its layer: set it to {value} while debugging", REPORT)
 
 
 def _a_rate(value: cst.BaseExpression) -> bool:

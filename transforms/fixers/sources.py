@@ -24,6 +24,11 @@ def sampler_arg(ctx: Context, call: cst.Call, sources: Sources, name: str) -> cs
     return found
 
 
+def _fixed_here(ctx: Context, fact: Samplers, node) -> bool:
+    """A call of a sampler the table fixes, with arguments reprofix can see."""
+    return isinstance(node, cst.Call) and ctx.qualname(node.func) in fact.fixes and not cstutil.has_star_args(node)
+
+
 def _kwargs_entry(ctx: Context, call: cst.Call, key: str) -> cst.BaseExpression | None:
     star = _double_star(call)
     display = flow.kwargs_literal(ctx, star.value) if star is not None else None
@@ -49,21 +54,29 @@ class SourceSettings(Fixer):
         if fact.param not in fact.sources.signatures[name]:
             return
         param = fact.sources.param(name, fact.param)
-        if fact.beside_sampler != "set" and sampler_arg(ctx, call, fact.sources, name) is not None:
-            if fact.beside_sampler == "skip" or cstutil.find_arg(call, param) is None:
-                return
-        setting = f"{fact.param}={fact.value}"
-        star = _double_star(call)
-        if cstutil.find_arg(call, param) is not None or (star is None and not cstutil.has_star_args(call)):
-            if not (fact.only_if_given and cstutil.find_arg(call, param) is None) and ctx.edit_arg(call, param, fact.value):
-                ctx.finding(rule, call, f"{short(name)}: {setting}")
+        given = cstutil.find_arg(call, param) is not None
+        if self.left_to_the_sampler(ctx, fact, call, name, given):
             return
-        if any(a.star == "*" for a in call.args) and param.position is not None:
+        star = _double_star(call)
+        if given or (star is None and not cstutil.has_star_args(call)):
+            self.as_argument(ctx, fact, rule, call, name, given)
+        elif any(a.star == "*" for a in call.args) and param.position is not None:
             if not fact.only_if_given:
                 ctx.finding(rule, call, f"{short(name)} gets *args: make sure they do not carry {fact.param}, "
-                                        f"and pass {setting}", REPORT)
-            return
-        self.through_kwargs(ctx, fact, rule, call, name, star)
+                                        f"and pass {fact.param}={fact.value}", REPORT)
+        else:
+            self.through_kwargs(ctx, fact, rule, call, name, star)
+
+    @staticmethod
+    def left_to_the_sampler(ctx: Context, fact: SourceSetting, call: cst.Call, name: str, given: bool) -> bool:
+        if fact.beside_sampler == "set" or sampler_arg(ctx, call, fact.sources, name) is None:
+            return False
+        return fact.beside_sampler == "skip" or not given
+
+    @staticmethod
+    def as_argument(ctx: Context, fact: SourceSetting, rule: Rule, call: cst.Call, name: str, given: bool) -> None:
+        if (given or not fact.only_if_given) and ctx.edit_arg(call, fact.sources.param(name, fact.param), fact.value):
+            ctx.finding(rule, call, f"{short(name)}: {fact.param}={fact.value}")
 
     @staticmethod
     def through_kwargs(ctx: Context, fact: SourceSetting, rule: Rule, call: cst.Call, name: str, star: cst.Arg) -> None:
@@ -100,16 +113,8 @@ class FixSamplers(Fixer):
     def known(ctx: Context, fact: Samplers, sampler: cst.BaseExpression) -> bool:
         """A sampler built by a call reprofix fixes (or a name bound only to such calls, or None)."""
         values = flow.assigned_values(ctx, sampler) if isinstance(sampler, cst.Name) else [sampler]
-        for value in values or [None]:
-            options = [value.body, value.orelse] if isinstance(value, cst.IfExp) else [value]
-            for option in options:
-                if isinstance(option, cst.Name) and option.value == "None":
-                    continue
-                if not isinstance(option, cst.Call) or ctx.qualname(option.func) not in fact.fixes:
-                    return False
-                if cstutil.has_star_args(option):
-                    return False
-        return True
+        options = [o for v in values or [None] for o in ([v.body, v.orelse] if isinstance(v, cst.IfExp) else [v])]
+        return all(cstutil.is_literal(o, "None") or _fixed_here(ctx, fact, o) for o in options)
 
     def fix(self, ctx: Context, rule: Rule, sampler: cst.Call, name: str, fix) -> None:
         if cstutil.has_star_args(sampler):
