@@ -37,6 +37,8 @@ def callee_names(ctx, func: cst.BaseExpression, depth: int = 0) -> set[str] | No
     if isinstance(func, cst.Name):
         values = assigned_values(ctx, func)
         return None if values is None else _union(ctx, values, depth + 1)
+    if isinstance(func, cst.Attribute):
+        return None  # an attribute of an object (`cfg.block`, `self.loader_cls`): not followed
     return _value_names(ctx, func, depth)
 
 

@@ -201,7 +201,10 @@ SEED_BLOCK = SeedBlock(
         "{mod:mindspore}.set_seed({seed})",
         "{mod:mindspore.dataset}.config.set_num_parallel_workers(1)",
         'if hasattr({mod:mindspore}, "set_deterministic"):  # MindSpore 2.3 and later\n'
-        "    {mod:mindspore}.set_deterministic(True)\n"
+        "    try:\n"
+        "        {mod:mindspore}.set_deterministic(True)\n"
+        "    except RuntimeError:  # already set: it may be set once per process\n"
+        "        pass\n"
         "else:\n"
         '    {mod:mindspore}.set_context(deterministic="ON")',
     ),
@@ -242,7 +245,10 @@ RULES = (
                 mindspore.set_seed(1)
                 mindspore.dataset.config.set_num_parallel_workers(1)
                 if hasattr(mindspore, "set_deterministic"):  # MindSpore 2.3 and later
-                    mindspore.set_deterministic(True)
+                    try:
+                        mindspore.set_deterministic(True)
+                    except RuntimeError:  # already set: it may be set once per process
+                        pass
                 else:
                     mindspore.set_context(deterministic="ON")
                 # <<< reprofix <<<

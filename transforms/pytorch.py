@@ -570,6 +570,16 @@ RULES = (
                 dropout: float = 0.0
                 """
             ),
+            Valid(
+                """
+                import torch
+                from timm.layers import DropPath
+                block = Block(dim, drop_path=DropPath(rate) if rate > 0.0 else None, attn_drop_rate=0.0)
+                def build(cfg):
+                    size = cfg.gs
+                    return size(4)
+                """
+            ),
         ),
     ),
     common.project_classes(

@@ -130,10 +130,20 @@ class ZeroRateKeywords(Fixer):
 
 
 def _a_rate(value: cst.BaseExpression) -> bool:
-    """Anything but a literal that is not a number (True, None, a string)."""
+    """An expression that can be a number: a number, a name or attribute (not True, False, None),
+    arithmetic of those, `a if c else b` of those, `float(...)`, `min(...)`, `max(...)`. A layer
+    passed under a rate's name (`drop_path=DropPath(p) if p else None`), a string or a bool is not."""
+    if isinstance(value, (cst.Integer, cst.Float, cst.Attribute, cst.Subscript)):
+        return True
     if isinstance(value, cst.Name):
         return value.value not in ("True", "False", "None")
-    return not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+    if isinstance(value, cst.UnaryOperation):
+        return _a_rate(value.expression)
+    if isinstance(value, cst.BinaryOperation):
+        return _a_rate(value.left) and _a_rate(value.right)
+    if isinstance(value, cst.IfExp):
+        return _a_rate(value.body) and _a_rate(value.orelse)
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("float", "min", "max")
 
 
 def _number(value: cst.BaseExpression | None) -> float | None:
