@@ -33,7 +33,7 @@ KEYS = {
     "seed": ("seed", int, "the seed (default 1)"),
     "exclude": ("exclude", list, "gitignore-style globs of files and folders to skip"),
     "disable": ("disable", list, "rule ids not to apply or report"),
-    "dropout-classes": ("dropout_classes", list, "the project's own dropout layers, made no-ops"),
+    "dropout-classes": ("dropout_classes", list, "the project's own dropout layers: `Class:param` (param set to 0.0) or `Class` (made a no-op layer)"),
     "random-data-ops": ("random_data_ops", list, "the project's own random data ops, disabled"),
     "entry": ("entry", list, "entry scripts that get the seed block"),
     "patch": ("patch", str, "where the patch is written (default reprofix.patch)"),

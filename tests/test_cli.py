@@ -24,8 +24,8 @@ def test_dry_run_prints_the_diff_and_report_and_writes_nothing(tmp_path: Path):
     result = run_reprofix("apply", "--dry-run", "mindspore_train.py", cwd=tmp_path, check_code=0)
     assert snapshot(tmp_path) == before
     assert "--- a/mindspore_train.py\n+++ b/mindspore_train.py\n" in result.stdout
-    assert "+        self.drop = nn.Identity()" in result.stdout
-    assert "mindspore_train.py:81:21  MS201  Dropout -> Identity()" in result.stdout
+    assert "+        self.drop = nn.Dropout(p=0.0)" in result.stdout
+    assert "mindspore_train.py:81:21  MS201  Dropout: p=0.0" in result.stdout
     assert "Needs you:" in result.stdout and "MS301" in result.stdout
     assert "dry run, nothing written" in result.stdout
     assert "\x1b[" not in result.stdout  # piped: no colour
@@ -36,7 +36,7 @@ def test_apply_rewrites_writes_the_patch_and_reports(tmp_path: Path):
     result = run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
     assert (tmp_path / "reprofix.patch").exists()
     code = (tmp_path / "train.py").read_text()
-    assert "nn.Identity()" in code and "shuffle=False" in code and "mindspore.set_seed(1)" in code
+    assert "nn.Dropout(p=0.0)" in code and "shuffle=False" in code and "mindspore.set_seed(1)" in code
     assert "train.py:3:8  MS105  MnistDataset: shuffle=False" in result.stdout
     assert "patch: reprofix.patch (undo: reprofix revert)" in result.stdout
 
@@ -114,10 +114,10 @@ def test_revert_refuses_a_malformed_or_mismatched_patch(tmp_path: Path):
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     (tmp_path / "reprofix.patch").unlink()
     run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
-    edited = (tmp_path / "train.py").read_bytes().replace(b"nn.Identity()", b"nn.Identity()  # mine")
+    edited = (tmp_path / "train.py").read_bytes().replace(b"nn.Dropout(p=0.0)", b"nn.Dropout(p=0.0)  # mine")
     (tmp_path / "train.py").write_bytes(edited)
     result = run_reprofix("revert", cwd=tmp_path, check_code=1)
-    assert "train.py:20: hunk 1 no longer matches: expected 'd = nn.Identity()', found 'd = nn.Identity()  # mine'" in result.stderr
+    assert "train.py:20: hunk 1 no longer matches: expected 'd = nn.Dropout(p=0.0)', found 'd = nn.Dropout(p=0.0)  # mine'" in result.stderr
     assert (tmp_path / "train.py").read_bytes() == edited  # nothing written
     assert (tmp_path / "reprofix.patch").exists()
 

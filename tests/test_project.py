@@ -66,7 +66,7 @@ def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path
     assert "mindspore.set_seed(1)" in (project / "train.py").read_text()
     for name in ("pkg/rel.py", "pkg/sub/mod.py", "pkg/other.py"):
         text = (project / name).read_text()
-        assert "nn.Identity()" in text and "set_seed" not in text  # seed block only in the entry
+        assert "nn.Dropout(p=0.0)" in text and "set_seed" not in text  # seed block only in the entry
     assert (project / "pkg/unused.py").read_bytes() == before[project / "pkg/unused.py"]
     assert (project / "extra/hidden.py").read_bytes() == before[project / "extra/hidden.py"]
     assert (project.parent / "outside.py").read_bytes() == outside
@@ -117,7 +117,7 @@ def test_scan_reports_and_exits_as_documented(tmp_path: Path):
     (finding,) = [f for f in data["findings"] if f["rule"] == "MS201"]
     assert finding == {
         "path": "train.py", "line": 3, "col": 9, "rule": "MS201", "name": "dropout-layer",
-        "kind": "rewrite", "fixed_by_apply": True, "message": "Dropout -> Identity()",
+        "kind": "rewrite", "fixed_by_apply": True, "message": "Dropout: p=0.0",
     }
     assert (tmp_path / "train.py").read_text() == MS + DROPOUT + "lr = __import__('random').random()\n"
     run_reprofix("scan", "--no-follow", "--entry", "clean.py", "clean.py", cwd=tmp_path, check_code=1)  # seed block
@@ -167,14 +167,19 @@ def test_configuration_is_used_and_the_command_line_wins(tmp_path: Path):
 
 def test_configured_dropout_class_becomes_a_no_op(tmp_path: Path):
     write(tmp_path, {
-        "pyproject.toml": "[tool.reprofix]\ndropout-classes = ['DropPath']\nrandom-data-ops = ['aug.RandomBlur']\n",
-        "train.py": MS + "import mindspore.dataset.vision as V\nfrom aug import RandomBlur\n"
+        "pyproject.toml": "[tool.reprofix]\ndropout-classes = ['DropPath', 'layers.Stochastic:rate', "
+                          "'Local:drop_prob']\nrandom-data-ops = ['aug.RandomBlur']\n",
+        "train.py": MS + "import mindspore.dataset.vision as V\nfrom aug import RandomBlur\nfrom layers import Stochastic\n"
                     "class DropPath(nn.Cell):\n    pass\n"
-                    "path = DropPath(0.1)\nops = [RandomBlur(3), V.HWC2CHW()]\n",
+                    "class Local(nn.Cell):\n    def __init__(self, width, drop_prob=0.1):\n        pass\n"
+                    "path = DropPath(0.1)\nops = [RandomBlur(3), V.HWC2CHW()]\n"
+                    "a = Stochastic(rate=0.2)\nb = Stochastic(0.2)\nc = Local(8, 0.3)\n",
     })
-    run_reprofix("apply", "--no-follow", "train.py", cwd=tmp_path, check_code=0)
+    result = run_reprofix("apply", "--no-follow", "train.py", cwd=tmp_path, check_code=0)
     text = (tmp_path / "train.py").read_text()
     assert "path = nn.Identity()" in text and "ops = [V.HWC2CHW()]" in text
+    assert "a = Stochastic(rate=0.0)\nb = Stochastic(0.2)\n" in text and "c = Local(8, 0.0)\n" in text
+    assert "train.py:13:5  MS201  Stochastic gets positional arguments: set its rate to 0.0 by hand" in result.stdout
 
 
 def test_parallel_runs_give_identical_output(tmp_path: Path):

@@ -73,12 +73,12 @@ def test_an_edited_outer_context_line_is_tolerated(tree: Path):
 
 def test_conflicts_are_named_and_nothing_is_written(tree: Path):
     run_reprofix("apply", "train.py", "data/loader.py", cwd=tree, check_code=0)
-    edited = (tree / "train.py").read_text().replace("self.drop = nn.Identity()", "self.drop = nn.Dropout(p=0.2)")
+    edited = (tree / "train.py").read_text().replace("self.drop = nn.Dropout(p=0.0)", "self.drop = nn.Dropout(p=0.2)")
     (tree / "train.py").write_text(edited)
     before = tree_bytes(tree)
     result = run_reprofix("revert", cwd=tree, check_code=1)
     assert tree_bytes(tree) == before
-    assert "train.py:" in result.stderr and "expected 'self.drop = nn.Identity()'" in result.stderr
+    assert "train.py:" in result.stderr and "expected 'self.drop = nn.Dropout(p=0.0)'" in result.stderr
     assert "found 'self.drop = nn.Dropout(p=0.2)'" in result.stderr
     assert "revert --partial" in result.stderr and "Traceback" not in result.stderr
     status = run_reprofix("status", cwd=tree, check_code=1)
@@ -87,7 +87,7 @@ def test_conflicts_are_named_and_nothing_is_written(tree: Path):
     result = run_reprofix("revert", "--partial", cwd=tree, check_code=1)
     assert "reprofix.patch.rej" in result.stderr
     rejected = (tree / "reprofix.patch.rej").read_text()
-    assert "+        self.drop = nn.Identity()" in rejected and "--- a/train.py" in rejected
+    assert "+        self.drop = nn.Dropout(p=0.0)" in rejected and "--- a/train.py" in rejected
     assert (tree / "model.py").read_text() == MODEL and "shuffle=True" in (tree / "data/loader.py").read_text()
     text = (tree / "train.py").read_text()
     assert "self.drop = nn.Dropout(p=0.2)" in text and "set_seed" not in text  # clean hunks undone
@@ -179,7 +179,7 @@ def test_awkward_files_round_trip(tmp_path: Path):
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     run_reprofix("apply", *files, cwd=tmp_path, check_code=0)
-    assert "nn.Identity()" in (tmp_path / "gbk.py").read_bytes().decode("gbk")
+    assert "nn.Dropout(p=0.0)" in (tmp_path / "gbk.py").read_bytes().decode("gbk")
     assert (tmp_path / "empty.py").read_bytes() == b""
     subprocess.run(["git", "apply", "-R", "--check", "reprofix.patch"], cwd=tmp_path, check=True)
     run_reprofix("revert", cwd=tmp_path, check_code=0)

@@ -119,7 +119,7 @@ def test_aliases_resolve_through_imports():
 def test_positional_keep_prob_and_p_are_not_confused():
     source = b"from mindspore import nn\ncells = nn.SequentialCell([nn.Dense(4, 4), nn.Dropout(0.9), nn.ReLU()])\n"
     code = transforms.rewrite(source, script=False).code.decode()
-    assert "nn.SequentialCell([nn.Dense(4, 4), nn.Identity(), nn.ReLU()])" in code
+    assert "nn.SequentialCell([nn.Dense(4, 4), nn.Dropout(1.0), nn.ReLU()])" in code  # keep_prob, a float
     assert "# [reprofix MS201] was: nn.Dropout(0.9)" in code
 
 

@@ -56,6 +56,7 @@ def test_one_seed_block_and_settings_that_fit_their_sources(table):
     assert len(list(table.facts(facts.SeedBlock))) == 1
     for fact, rule in table.facts(facts.SourceSetting):
         assert any(fact.param in params for params in fact.sources.signatures.values()), rule.id
+        assert fact.beside_sampler in ("set", "replace", "skip"), rule.id
     for fact, rule in table.facts(facts.Samplers):
         for fix in fact.fixes.values():
             assert fix.action in ("rename", "no_shuffle", "ok"), rule.id

@@ -4,8 +4,8 @@ keywords through which a library is asked for randomness)."""
 
 from __future__ import annotations
 
-from .facts import CheckpointLoaders, LibraryAugmentation, ProjectClasses, RandomValues, UnfixedSeeds
-from .rule import REPORT, Invalid, Rule, Valid
+from .facts import CheckpointLoaders, LibraryAugmentation, ProjectClasses, RandomValues, RateKeywords, UnfixedSeeds
+from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 
 # Values drawn from Python's and NumPy's generators: every framework's hyper-parameter and seed checks
 # look for these (the seed block seeds both, but a random hyper-parameter is still a random setting).
@@ -33,6 +33,26 @@ AUGMENTATION_KEYWORDS = {
     "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
     "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",
 }
+
+
+# A keyword that sets a keep probability (`keep_prob`, `dropout_keep_prob`: 1.0 keeps everything), or a
+# dropout rate (`dropout`, `drop_rate`, `drop_path_rate`, `attn_drop`, `hidden_dropout_prob`,
+# `dropout_p`, `layerdrop`: 0.0 drops nothing); not `drop_last`, `drop_remainder` or a bare `drop`.
+KEEP_KEYWORD = r"\w*keep_prob\w*|\w*keep_rate"
+RATE_KEYWORD = r"(?:\w+_)?(?:layer)?(?:drop(?:out)?(?:_(?:rate|prob|p|path|path_rate|block_rate|ratio))?|dropout\w*)(?<!^drop)"
+
+
+def dropout_keywords(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = ()) -> Rule:
+    return Rule(
+        rule_id, "dropout-keyword", framework, REWRITE,
+        "A dropout rate passed by keyword to any call (`create_model(..., drop_rate=0.1)`, "
+        "`from_pretrained(..., hidden_dropout_prob=0.1)`) becomes 0.0, a keep probability "
+        "(`keep_prob=0.9`) 1.0; one set on an object or as a class field is reported.",
+        "Model factories, config classes and layers reprofix has no entry for take their dropout rates "
+        "as keywords (`drop_rate`, `drop_path_rate`, `attn_drop_rate`, `*dropout*`, `dropout_p`, "
+        "`layerdrop`); a rate of 0.0 drops nothing. `drop_last` and `drop_remainder` are not rates.",
+        facts=(RateKeywords(((KEEP_KEYWORD, "1.0"), (RATE_KEYWORD, "0.0"))),), invalid=invalid, valid=valid,
+    )
 
 
 def project_classes(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),

@@ -13,7 +13,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import cstutil
+from . import aliases, cstutil, flow
 from .facts import Param
 from .index import FileIndex
 from .plan import Plan
@@ -30,23 +30,32 @@ class Context:
     foreign: tuple[str, ...]  # import roots whose names are never the project's own classes
     plan: Plan = field(default_factory=Plan)
     pending: list[tuple[str, cst.CSTNode, str, str]] = field(default_factory=list)  # findings before positions
+    dict_keys: dict[cst.CSTNode, dict[str, cst.BaseExpression]] = field(default_factory=dict)  # see set_key
 
     @property
     def module(self) -> cst.Module:
         return self.index.module
 
     @cached_property
+    def known_names(self) -> frozenset[str]:
+        """Every qualified name a rule of the file's frameworks reacts to."""
+        return frozenset().union(*(table.trigger_names for table in self.tables.values()))
+
+    @cached_property
     def named_calls(self) -> list[tuple[cst.Call, str]]:
-        """Calls of a name the file's imports resolve, or of a class or function it defines, with
-        that name; method calls (`data.map(...)`) are not among them."""
+        """Calls with the qualified name of what they call: through the file's imports, a class it
+        defines, or the simple data flow `transforms.flow` follows (a call that may stand for several
+        classes appears once for each). `super().__init__(...)` stands for the known base class.
+        Other method calls (`data.map(...)`) are not among them."""
         found = []
         for call in self.index.calls:
             func = call.func
             if isinstance(func, cst.Attribute) and not self.is_module(func.value):
+                base = flow.super_init_class(self, call)
+                if base is not None:
+                    found.append((call, base))
                 continue
-            name = self.qualname(func) or self.local_class_name(func)
-            if name is not None:
-                found.append((call, name))
+            found += [(call, name) for name in sorted(flow.callee_names(self, func) or ())]
         return found
 
     @cached_property
@@ -56,7 +65,8 @@ class Context:
 
     # ---- names ---------------------------------------------------------------------------------
     def qualname(self, node: cst.CSTNode) -> str | None:
-        """The qualified name through the file's imports; None for names the file binds itself."""
+        """The qualified name through the file's imports, an alias given as the table's own name
+        (`transforms.aliases`); None for names the file binds itself."""
         head = node
         while isinstance(head, cst.Attribute):
             head = head.value
@@ -65,7 +75,8 @@ class Context:
         bound = self.index.binding_statements(head)
         if bound and not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in bound):
             return None
-        return self.index.qualname(node)
+        name = self.index.qualname(node)
+        return None if name is None else aliases.canonical(name)
 
     def local_class_name(self, node: cst.CSTNode) -> str | None:
         """The name of a class or function the file defines itself."""
@@ -73,6 +84,23 @@ class Context:
             bound = self.index.binding_statements(node)
             if any(isinstance(b, (cst.ClassDef, cst.FunctionDef)) for b in bound):
                 return node.value
+        return None
+
+    def parameter_position(self, func: cst.BaseExpression, param: str) -> int | None:
+        """The position of `param` in the `__init__` of a class this file defines (`self` aside), or
+        in a function it defines; None when the file does not define it or it has no such parameter."""
+        if not isinstance(func, cst.Name):
+            return None
+        for binding in self.index.binding_statements(func):
+            definition = binding
+            if isinstance(binding, cst.ClassDef):
+                body = binding.body.body if isinstance(binding.body, cst.IndentedBlock) else ()
+                definition = next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+            if isinstance(definition, cst.FunctionDef):
+                names = [p.name.value for p in (*definition.params.posonly_params, *definition.params.params)]
+                if binding is not definition:
+                    names = names[1:]
+                return names.index(param) if param in names else None
         return None
 
     def is_module(self, node: cst.CSTNode) -> bool:
@@ -180,30 +208,13 @@ class Context:
                     return True
         return False
 
-    def kwargs_dict(self, call: cst.Call) -> dict[str, cst.DictElement] | None:
-        """For `f(..., **name)` with `name` bound once, in this scope, to a dict literal with string
-        keys: its elements by key. None otherwise (also when there is no ** argument)."""
-        stars = [a for a in call.args if a.star == "**"]
-        if len(stars) != 1 or any(a.star == "*" for a in call.args) or not isinstance(stars[0].value, cst.Name):
-            return None
-        bindings = self.index.binding_statements(stars[0].value)
-        if len(bindings) != 1 or not isinstance(bindings[0], cst.AssignTarget):
-            return None
-        assign = self.parent(bindings[0])
-        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Dict):
-            return None
-        elements = {}
-        for element in assign.value.elements:
-            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
-                return None
-            elements[element.key.evaluated_value] = element
-        return elements
-
     # ---- decisions -----------------------------------------------------------------------------
     def finding(self, rule: Rule, node: cst.CSTNode, message: str, kind: str | None = None) -> None:
         """A finding at `node`; its kind is the rule's own unless given (a rewrite rule may report
-        what it cannot rewrite)."""
-        self.pending.append((rule.id, node, message, kind or rule.fix))
+        what it cannot rewrite). The same finding twice (a call that may be two classes) counts once."""
+        entry = (rule.id, node, message, kind or rule.fix)
+        if entry not in self.pending:
+            self.pending.append(entry)
 
     def comment(self, node: cst.CSTNode, rule: Rule, text: str) -> None:
         """A `# [reprofix RULE] text` line above the statement holding `node`."""
@@ -218,11 +229,27 @@ class Context:
         return node in self.plan.replace or self.removed(node)
 
     def edit_arg(self, call: cst.Call, param: Param, value: str) -> bool:
-        """Plan `param=value` on `call`; False if it already holds."""
+        """Plan `param=value` on `call`; False if it already holds or is planned."""
         current = cstutil.find_arg(call, param)
         if current is not None and cstutil.is_literal(current.value, value):
             return False
+        if any(planned.name == param.name for planned, _ in self.plan.arg_edits.get(call, ())):
+            return False
         self.plan.arg_edits.setdefault(call, []).append((param, cst.parse_expression(value)))
+        return True
+
+    def set_key(self, node: cst.BaseExpression, key: str, value: str, *, over: bool = False) -> bool:
+        """Plan `key: value` in the dict display `node` (its entry replaced, or added), or, `over`,
+        the dict `node` evaluates to overridden in place: `{**node, "key": value}`. False if already
+        planned."""
+        keys = self.dict_keys.get(node)
+        if keys is None:
+            keys = self.dict_keys[node] = {}
+            build = cstutil.override_keys if over else cstutil.set_keys
+            self.plan.replace[node] = lambda updated, keys=keys: build(updated, keys)
+        if key in keys:
+            return False
+        keys[key] = cst.parse_expression(value)
         return True
 
     def drop_statement(self, small: cst.BaseSmallStatement, rule: Rule) -> None:
@@ -244,8 +271,16 @@ class Context:
         ):
             self.plan.drop_statements[self.parent(parent)] = rule.id
             return
-        self.plan.replace[call] = pick
+        self.plan.replace[call] = lambda updated: _keep_parentheses(updated, pick(updated))
         self.comment(call, rule, f"was: {self.code(call)}")
+
+
+def _keep_parentheses(outer: cst.BaseExpression, inner: cst.BaseExpression) -> cst.BaseExpression:
+    """`inner` in place of `outer`, inside outer's own parentheses: a multi-line chain written
+    `(ds.batch(32)\n  .shuffle(100))` stays one expression when `.shuffle(...)` gives way."""
+    if not outer.lpar:
+        return inner
+    return inner.with_changes(lpar=[*outer.lpar, *inner.lpar], rpar=[*inner.rpar, *outer.rpar])
 
 
 def name_is_free(root: str, index: FileIndex) -> bool:

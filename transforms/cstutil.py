@@ -49,16 +49,13 @@ def set_arg(call: cst.Call, param: Param, value: cst.BaseExpression) -> cst.Call
     )
     if not args:
         return call.with_changes(args=[new_arg])
+    # The new argument goes where the last one stands and follows the call's own layout: it takes
+    # the last one's comma (a trailing comma stays trailing) and what stands before `)`, and the
+    # last one is followed by the separator the call already uses between arguments.
     last = args[-1]
-    if isinstance(last.comma, cst.Comma):
-        # Trailing-comma style (usually one argument per line): the new argument takes over the
-        # last one's comma, and the last one gets the separator used between arguments.
-        separator = _separator(call)
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
-        new_arg = new_arg.with_changes(comma=last.comma)
-    else:
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    args.append(new_arg)
+    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=_separator(call)),
+                                 whitespace_after_arg=cst.SimpleWhitespace(""))
+    args.append(new_arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
     return call.with_changes(args=args)
 
 
@@ -71,12 +68,61 @@ def append_positional(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
 
 
 def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
-    for arg in call.args[:-1]:
+    """The whitespace after the last comma between arguments (a newline and indent for one argument
+    per line), or, for a single argument on its own line, the whitespace after `(`."""
+    for arg in reversed(call.args[:-1]):
         if isinstance(arg.comma, cst.Comma):
             return arg.comma.whitespace_after
     if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
         return call.whitespace_before_args
     return cst.SimpleWhitespace(" ")
+
+
+def dict_entry(display: cst.Dict, key: str) -> cst.DictElement | None:
+    """The entry of a dict display whose key is the string `key`."""
+    for element in display.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            if element.key.evaluated_value == key:
+                return element
+    return None
+
+
+def set_keys(display: cst.Dict, keys: dict[str, cst.BaseExpression]) -> cst.Dict:
+    """`display` with each key's entry set to its value: replaced where present, else added after
+    the last entry, in the display's own quotes and layout."""
+    elements = list(display.elements)
+    for key, value in keys.items():
+        entry = dict_entry(display, key)
+        if entry is not None:
+            index = next(i for i, e in enumerate(display.elements) if e is entry)
+            elements[index] = elements[index].with_changes(value=value)
+            continue
+        new = cst.DictElement(cst.SimpleString(_quoted(key, display)), value,
+                              whitespace_after_colon=cst.SimpleWhitespace(" "))
+        if elements:
+            last = elements[-1]
+            separator = next((e.comma.whitespace_after for e in reversed(elements[:-1]) if isinstance(e.comma, cst.Comma)),
+                             cst.SimpleWhitespace(" "))
+            elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+            new = new.with_changes(comma=last.comma)
+        elements.append(new)
+    return display.with_changes(elements=elements)
+
+
+def override_keys(value: cst.BaseExpression, keys: dict[str, cst.BaseExpression]) -> cst.Dict:
+    """`{**value, "key": new, ...}`: the dict `value` evaluates to, with the keys overridden."""
+    first = cst.StarredDictElement(value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    entries = [cst.DictElement(cst.SimpleString(f'"{key}"'), new, whitespace_after_colon=cst.SimpleWhitespace(" "),
+                               comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+               for key, new in keys.items()]
+    entries[-1] = entries[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return cst.Dict([first, *entries])
+
+
+def _quoted(key: str, display: cst.Dict) -> str:
+    quote = next((e.key.quote for e in display.elements
+                  if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)), '"')
+    return f"{quote}{key}{quote}"
 
 
 def is_literal(node: cst.BaseExpression, code: str) -> bool:

@@ -85,14 +85,41 @@ class ReplaceOps(Fact):
 class DisableOps(Fact):
     """Random data ops disabled together with every use of them. A `composer` call (Compose,
     Sequential) of a list that only holds such ops is dead too; a `map_methods` call whose operations
-    are dead is disabled as a statement."""
+    are dead is disabled as a statement. `chances` (by the op's own name) say which arguments make an
+    op random, so that one whose arguments make it deterministic is left alone."""
 
     ops: frozenset[str]
     composers: frozenset[str] = frozenset()
     map_methods: frozenset[str] = frozenset()
+    chances: Mapping[str, "Chance"] = field(default_factory=dict)
 
     def names(self) -> frozenset[str]:
         return self.ops | self.composers
+
+
+@dataclass(frozen=True)
+class Range:
+    """An argument an op draws from. `kind`: "magnitude" (a number d means a range around no change,
+    so only 0 is fixed; a pair is fixed when its ends are equal), "single" (a number is one fixed
+    value; a pair as for a magnitude), "offsets" (every number must be 0). `absent` says whether the
+    default draws; None given means off when `none_fixed`."""
+
+    param: Param
+    kind: str = "magnitude"
+    absent: str = "random"  # "random" or "fixed": what the default does
+    none_fixed: bool = True
+
+
+@dataclass(frozen=True)
+class Chance:
+    """What makes an op random: the probability it is applied (`default` when not given) and the
+    ranges it draws from; `applied_is_random`: where it applies, it draws anyway (erasing at a
+    random place). Probability 0 is a no-op, 1 with every range fixed is a fixed transform."""
+
+    probability: Param | None = None
+    default: float = 0.5
+    ranges: tuple[Range, ...] = ()
+    applied_is_random: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,13 +138,15 @@ class Sources:
 @dataclass(frozen=True)
 class SourceSetting(Fact):
     """An argument every data source or loader gets (`shuffle=False`): added or replaced; only where
-    given if `only_if_given`; not beside a sampler if `unless_sampler` (MindSpore refuses both)."""
+    given if `only_if_given`. Beside a sampler: set as anywhere else (`"set"`), only replaced where
+    given (`"replace"`: torch's default already does not shuffle), or left alone (`"skip"`:
+    MindSpore refuses shuffle= together with sampler=)."""
 
     sources: Sources
     param: str
     value: str
     only_if_given: bool = False
-    unless_sampler: bool = False
+    beside_sampler: str = "set"
 
     def names(self) -> frozenset[str]:
         return frozenset(self.sources.signatures)
@@ -213,13 +242,40 @@ class AttributeFixes(Fact):
 
 # ---- network -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DropoutLayers(Fact):
-    """Dropout layers replaced by the framework's no-op layer (name -> the no-op layer's name)."""
+class Rate:
+    """How a layer is told to drop nothing: the first argument of `given` the call passes is set;
+    when it passes none of them, `default` is added."""
 
-    layers: Mapping[str, str]
+    default: ArgFix
+    given: tuple[ArgFix, ...] = ()
+
+    def fixes(self) -> tuple[ArgFix, ...]:
+        return (*self.given, self.default)
+
+
+@dataclass(frozen=True)
+class DropoutLayers(Fact):
+    """Dropout layers kept, with a rate that drops nothing: the layer's class, attributes and saved
+    state stay what the code expects (`self.drop.p` is still there), and it returns its input."""
+
+    layers: Mapping[str, Rate]
+    no_op: str = ""  # the framework's no-op layer, for the project's own layers named in the configuration
 
     def names(self) -> frozenset[str]:
         return frozenset(self.layers)
+
+
+@dataclass(frozen=True)
+class RateKeywords(Fact):
+    """Keyword arguments named like a dropout rate (`drop_rate=`, `hidden_dropout_prob=`,
+    `attn_drop=`) or a keep probability (`keep_prob=`), passed to any call: set to the value that
+    drops nothing. The same names set on an object or as a class field (`config.hidden_dropout_prob =
+    0.1`, `dropout: float = 0.1`) are reported."""
+
+    rates: tuple[tuple[str, str], ...]  # (regular expression over the keyword, the value), first match wins
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        return ((b"drop", rb"\w*drop\w*\s*[=:]"), (b"keep", rb"\w*keep\w*\s*[=:]"))
 
 
 @dataclass(frozen=True)

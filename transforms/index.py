@@ -61,6 +61,7 @@ class FileIndex:
     calls: list[cst.Call] = field(default_factory=list)
     lists: list[cst.List] = field(default_factory=list)
     assigns: list[cst.Assign] = field(default_factory=list)
+    annotated: list[cst.AnnAssign] = field(default_factory=list)  # `dropout: float = 0.1`
     classes: list[cst.ClassDef] = field(default_factory=list)
     comparisons: list[cst.Comparison] = field(default_factory=list)
     dels: list[cst.Del] = field(default_factory=list)
@@ -148,6 +149,8 @@ def build(module: cst.Module) -> FileIndex:
                 stores.update(_stored_names(target.target))
         elif kind in (cst.AugAssign, cst.AnnAssign):
             stores.update(_stored_names(node.target))
+            if kind is cst.AnnAssign:
+                index.annotated.append(node)
         elif kind is cst.For or kind is cst.CompFor:
             stores.update(_stored_names(node.target))
         elif kind is cst.AsName:

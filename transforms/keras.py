@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import common
 from .common import qualified
 from .facts import (
-    ArgFix, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
+    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
     Replacement, ReplaceOps, SeedBlock, ShuffleCalls,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -30,6 +30,11 @@ RANDOM_LAYERS = (
 )
 
 
+# Which arguments make a layer random: a factor of 0 (or a range with equal ends) changes nothing.
+CHANCES = {
+    **{name: Chance(ranges=(Range(P("factor", 0)),)) for name in ("RandomRotation", "RandomContrast", "RandomBrightness")},
+    "RandomTranslation": Chance(ranges=(Range(P("height_factor", 0)), Range(P("width_factor", 1)))),
+}
 _DROPOUT = {"Dropout": "rate", "SpatialDropout1D": "rate", "SpatialDropout2D": "rate", "SpatialDropout3D": "rate",
             "AlphaDropout": "rate", "GaussianDropout": "rate", "GaussianNoise": "stddev"}
 DROPOUT_RATES = {
@@ -137,8 +142,11 @@ RULES = (
         "`RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomTranslation`, `RandomContrast`, "
         "`RandomBrightness`, `RandAugment`, `MixUp`, ... : out of `Sequential` lists, and `x = "
         "RandomFlip()(x)` (or a name bound to such a layer, or to a Sequential of them, applied to "
-        "`x`) becomes `x`.",
-        facts=(DisableOps(qualified(LAYERS, RANDOM_LAYERS), composers=qualified(MODELS, ("Sequential",))),),
+        "`x`) becomes `x`. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(LAYERS, RANDOM_LAYERS), composers=qualified(MODELS, ("Sequential",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -193,6 +201,23 @@ RULES = (
                 ds = tf.data.Dataset.range(10).batch(2)
                 """,
                 findings=("2:6 KR107",),
+            ),
+            Invalid(
+                """
+                import tensorflow as tf
+                train = (tf.data.Dataset.from_tensor_slices(x)
+                         .batch(32)
+                         .shuffle(100))
+                """,
+                """
+                import tensorflow as tf
+                # [reprofix KR107] was: (tf.data.Dataset.from_tensor_slices(x)
+                # [reprofix KR107]          .batch(32)
+                # [reprofix KR107]          .shuffle(100))
+                train = (tf.data.Dataset.from_tensor_slices(x)
+                         .batch(32))
+                """,
+                findings=("2:9 KR107",),
             ),
         ),
     ),
@@ -308,6 +333,24 @@ RULES = (
                 image = img
                 """,
                 findings=("2:9 KR202", "3:9 KR202"),
+            ),
+        ),
+    ),
+    common.dropout_keywords(
+        "KR203", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import keras
+                import keras_hub
+                backbone = keras_hub.models.BertBackbone(vocabulary_size=100, dropout=0.1)
+                """,
+                """
+                import keras
+                import keras_hub
+                backbone = keras_hub.models.BertBackbone(vocabulary_size=100, dropout=0.0)
+                """,
+                findings=("3:63 KR203",),
             ),
         ),
     ),

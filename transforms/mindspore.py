@@ -1,18 +1,18 @@
 """MindSpore's rule table: the procedure "fixing randomness to reproduce script results" as data.
 
 Qualified names are what a file's imports resolve to (`import mindspore.dataset.vision as C` then
-`C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). Parameter lists come from
-`inspect.signature` on mindspore 2.10; the 1.x `c_transforms` / `py_transforms` modules are listed
-beside the 2.x ones so old scripts are fixed the same way.
+`C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). The sources' parameter lists come from
+`inspect.signature` on mindspore 2.10, as data (`transforms.derive`); the 1.x `c_transforms` /
+`py_transforms` modules are listed beside the 2.x ones so old scripts are fixed the same way.
 """
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
-    ArgFix, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
-    Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
+    ArgFix, Chance, Range, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
+    Rate, Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
     SourceSetting,
 )
 from .rule import NOTE, REPORT, REWRITE, Invalid, Rule, Valid
@@ -47,81 +47,36 @@ RANDOM_VISION_OPS = (
     "RandomApply", "RandomChoice", "RandomOrder",
 )
 RANDOM_TRANSFORMS_OPS = ("RandomApply", "RandomChoice", "RandomOrder")
+# Which arguments make an op random (mindspore.dataset.vision's signatures): one whose arguments make
+# it deterministic (`RandomHorizontalFlip(prob=1.0)` always flips) is left alone.
+_PROB0, _PROB1 = P("prob", 0), P("prob", 1)
+_AFFINE = (Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+           Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))
+CHANCES = {
+    **{name: Chance(_PROB0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip", "RandomHorizontalFlipWithBBox",
+                                          "RandomVerticalFlipWithBBox", "RandomInvert", "RandomEqualize")},
+    "RandomGrayscale": Chance(_PROB0, default=0.1),
+    "RandomAutoContrast": Chance(P("prob", 2)),
+    **{name: Chance(_PROB1) for name in ("RandomAdjustSharpness", "RandomApply")},
+    "RandomErasing": Chance(_PROB0, applied_is_random=True),
+    "RandomPerspective": Chance(_PROB1, ranges=(Range(P("distortion_scale", 0)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=_AFFINE),
+    # the defaults, (1, 1) and (0, 0), change nothing
+    "RandomColorAdjust": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                             enumerate(("brightness", "contrast", "saturation", "hue")))),
+    "RandomPosterize": Chance(ranges=(Range(P("bits", 0), "single", absent="fixed"),)),
+    **{name: Chance(ranges=(Range(P("degrees", 0), "single"),)) for name in ("RandomSharpness", "RandomColor")},
+    "RandomSolarize": Chance(ranges=(Range(P("threshold", 0), "single"),)),
+    "RandomLighting": Chance(ranges=(Range(P("alpha", 0)),)),
+}
 RANDOM_DATA_OPS = qualified(TRANSFORMS, RANDOM_TRANSFORMS_OPS) | qualified(VISION, RANDOM_VISION_OPS)
 COMPOSERS = qualified(TRANSFORMS, ("Compose",))
-PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no Crop, no decode-crop
+PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no decode-crop
 
 
-SIGNATURES = {
-    "mindspore.dataset.AGNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.AmazonReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CLUEDataset": ('dataset_files', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CMUArcticDataset": ('dataset_dir', 'name', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CSVDataset": ('dataset_files', 'field_delim', 'column_defaults', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Caltech101Dataset": ('dataset_dir', 'target_type', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.Caltech256Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CelebADataset": ('dataset_dir', 'num_parallel_workers', 'shuffle', 'usage', 'sampler', 'decode', 'extensions', 'num_samples', 'num_shards', 'shard_id', 'cache', 'decrypt'),
-    "mindspore.dataset.Cifar100Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Cifar10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CityscapesDataset": ('dataset_dir', 'usage', 'quality_mode', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.CoNLL2000Dataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.CocoDataset": ('dataset_dir', 'annotation_file', 'task', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
-    "mindspore.dataset.DBpediaDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.DIV2KDataset": ('dataset_dir', 'usage', 'downgrade', 'scale', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.EMnistDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.EnWik9Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FakeImageDataset": ('num_images', 'image_size', 'num_classes', 'base_seed', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FashionMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.FlickrDataset": ('dataset_dir', 'annotation_file', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Flowers102Dataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.Food101Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.GTZANDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.GeneratorDataset": ('source', 'column_names', 'column_types', 'schema', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'python_multiprocessing', 'max_rowsize', 'batch_sampler', 'collate_fn'),
-    "mindspore.dataset.IMDBDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.IWSLT2016Dataset": ('dataset_dir', 'usage', 'language_pair', 'valid_set', 'test_set', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.IWSLT2017Dataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.ImageFolderDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'extensions', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache', 'decrypt'),
-    "mindspore.dataset.KITTIDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.KMnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LFWDataset": ('dataset_dir', 'task', 'usage', 'image_set', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LJSpeechDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LSUNDataset": ('dataset_dir', 'usage', 'classes', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.LibriTTSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.ManifestDataset": ('dataset_file', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'class_indexing', 'decode', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.MindDataset": ('dataset_files', 'columns_list', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'sampler', 'padded_sample', 'num_padded', 'num_samples', 'cache'),
-    "mindspore.dataset.MnistDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Multi30kDataset": ('dataset_dir', 'usage', 'language_pair', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.NumpySlicesDataset": ('data', 'column_names', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.OBSMindDataset": ('dataset_files', 'server', 'ak', 'sk', 'sync_obs_path', 'columns_list', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows'),
-    "mindspore.dataset.OmniglotDataset": ('dataset_dir', 'background', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.PennTreebankDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.PhotoTourDataset": ('dataset_dir', 'name', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.Places365Dataset": ('dataset_dir', 'usage', 'small', 'decode', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.QMnistDataset": ('dataset_dir', 'usage', 'compat', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.RandomDataset": ('total_rows', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'cache', 'shuffle', 'num_shards', 'shard_id'),
-    "mindspore.dataset.RenderedSST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SBDataset": ('dataset_dir', 'task', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.SBUDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SQuADDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SST2Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.STL10Dataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SUN397Dataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SVHNDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id'),
-    "mindspore.dataset.SemeionDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.SogouNewsDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.SpeechCommandsDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.TFRecordDataset": ('dataset_files', 'schema', 'columns_list', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'shard_equal_rows', 'cache', 'compression_type'),
-    "mindspore.dataset.TedliumDataset": ('dataset_dir', 'release', 'usage', 'extensions', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.TextFileDataset": ('dataset_files', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.UDPOSDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.USPSDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.VOCDataset": ('dataset_dir', 'task', 'usage', 'class_indexing', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache', 'extra_metadata', 'decrypt'),
-    "mindspore.dataset.WIDERFaceDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'decode', 'sampler', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.WikiTextDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.YahooAnswersDataset": ('dataset_dir', 'usage', 'num_samples', 'num_parallel_workers', 'shuffle', 'num_shards', 'shard_id', 'cache'),
-    "mindspore.dataset.YelpReviewDataset": ('dataset_dir', 'usage', 'num_samples', 'shuffle', 'num_shards', 'shard_id', 'num_parallel_workers', 'cache'),
-    "mindspore.dataset.YesNoDataset": ('dataset_dir', 'num_samples', 'num_parallel_workers', 'shuffle', 'sampler', 'num_shards', 'shard_id', 'cache'),
-}
+# The sources and their parameter lists: derived by `python -m transforms.derive` (transforms/data/).
+SIGNATURES = aliases.signatures(FRAMEWORK)
 
 # A dataset's `.map(...)` is told from `pool.map(f, xs)` by its keywords; `.batch(n)` by having arguments.
 DATASET_KEYWORDS = frozenset(
@@ -149,13 +104,13 @@ SAMPLERS = {
 
 # ---------------------------------------------------------------------------------------------
 # Network
+_P = Rate(ArgFix(P("p", 0), "0.0"))
 DROPOUT_LAYERS = {
-    f"{module}.{name}": "mindspore.nn.Identity"
-    for module, names in {
-        "mindspore.nn": ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "DropoutExt", "Dropout2dExt"),
-        "mindspore.mint.nn": ("Dropout", "Dropout2d"),
-    }.items()
-    for name in names
+    # MindSpore 2.x: `p` wins over keep_prob; a call that passes only keep_prob (or a positional,
+    # which is keep_prob) gets keep_prob=1.0, the float (the int 1 fails MindSpore's type check)
+    "mindspore.nn.Dropout": Rate(ArgFix(P("p", 1), "0.0"), given=(ArgFix(P("p", 1), "0.0"), ArgFix(P("keep_prob", 0), "1.0"))),
+    **{f"mindspore.nn.{n}": _P for n in ("Dropout1d", "Dropout2d", "Dropout3d", "DropoutExt", "Dropout2dExt")},
+    **{f"mindspore.mint.nn.{n}": _P for n in ("Dropout", "Dropout2d")},
 }
 DROPOUT_FUNCTIONS = {
     **{f"mindspore.ops.{n}": P("input", 0) for n in ("dropout", "dropout1d", "dropout2d", "dropout3d")},
@@ -301,16 +256,13 @@ RULES = (
     ),
     Rule(
         "MS101", "random-crop", FRAMEWORK, REWRITE,
-        "`RandomCrop(size, ...)` becomes `Crop((0, 0), size)`.",
-        "Step 4: a random crop position changes every epoch. A fixed crop at the origin keeps the "
-        "output shape, so the network still sees what it expects (padding arguments are dropped). "
-        "The 1.x `py_transforms.RandomCrop` becomes `CenterCrop(size)`.",
-        facts=(
-            ReplaceOps({
-            **{f"{m}.RandomCrop": Replacement(("Crop((0, 0), {size})",), f"{c}.Compose") for m, c in VISION.items() if m != PIL_VISION},
-            f"{PIL_VISION}.RandomCrop": Replacement(("CenterCrop({size})",), f"{VISION[PIL_VISION]}.Compose"),
-        }),
-        ),
+        "`RandomCrop(size, ...)` becomes `CenterCrop(size)`.",
+        "Step 4: a random crop position changes every epoch. The fixed crop is the one the random crop "
+        "is centred on: with padding (`RandomCrop(32, (4, 4, 4, 4))`, or `Pad(4)` before it) the "
+        "random offsets run from 0 to twice the padding, and their centre is the original image, "
+        "which a centre crop of the unpadded image (or of the padded one) gives back. A crop at the "
+        "origin would shift every image by the padding. The output keeps its size.",
+        facts=(ReplaceOps({f"{m}.RandomCrop": Replacement(("CenterCrop({size})",), f"{c}.Compose") for m, c in VISION.items()}),),
         invalid=(
             Invalid(
                 """
@@ -322,7 +274,7 @@ RULES = (
                 import mindspore.dataset as ds
                 import mindspore.dataset.vision as vision
                 # [reprofix MS101] was: vision.RandomCrop((32, 32), (4, 4, 4, 4))
-                crop = vision.Crop((0, 0), (32, 32))
+                crop = vision.CenterCrop((32, 32))
                 """,
                 findings=("3:8 MS101",),
             ),
@@ -335,9 +287,21 @@ RULES = (
                 from mindspore.dataset.vision import RandomCrop, HWC2CHW
                 import mindspore.dataset.vision
                 # [reprofix MS101] was: RandomCrop(size=24)
-                ops = [mindspore.dataset.vision.Crop((0, 0), 24), HWC2CHW()]
+                ops = [mindspore.dataset.vision.CenterCrop(24), HWC2CHW()]
                 """,
                 findings=("2:8 MS101",),
+            ),
+            Invalid(
+                """
+                import mindspore.dataset.vision as vision
+                train = [vision.Pad(4), vision.RandomCrop(32), vision.HWC2CHW()]
+                """,
+                """
+                import mindspore.dataset.vision as vision
+                # [reprofix MS101] was: vision.RandomCrop(32)
+                train = [vision.Pad(4), vision.CenterCrop(32), vision.HWC2CHW()]
+                """,
+                findings=("2:25 MS101",),
             ),
         ),
     ),
@@ -421,8 +385,11 @@ RULES = (
         "from a name they were assigned to, and a `map(...)` statement that only applies them is "
         "disabled as a whole; disabled code stays visible as a comment where it stood. Where a use "
         "cannot be removed safely (passed to a function, unpacked from a tuple), nothing is changed "
-        "and the op is reported. Project classes named `Random...` are never touched (see MS206).",
-        facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"})),),
+        "and the op is reported. Project classes named `Random...` are never touched (see MS206). "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"}), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -461,14 +428,24 @@ RULES = (
                 findings=("6:13 MS104",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import mindspore.dataset.vision as vision
+                flip_with_boxes = [vision.RandomHorizontalFlip(prob=1.0), vision.RandomColorAdjust()]
+                """
+            ),
+        ),
     ),
     Rule(
         "MS105", "source-shuffle", FRAMEWORK, REWRITE,
-        "Every dataset source gets `shuffle=False`, replaced or added.",
+        "Every dataset source gets `shuffle=False`, replaced or added, also through `**kwargs`.",
         "Step 4: MindSpore sources shuffle by default (`shuffle=None` means shuffle), so the "
         "argument is added where it is absent and replaces whatever expression was there. Not done "
-        "when a `sampler=` is passed (MindSpore refuses both): see MS106.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "when a `sampler=` is passed (MindSpore refuses both, even `shuffle=False`): see MS106. "
+        "Where the source's arguments come through `**kwargs`, the keyword is set in the dict "
+        "(`**{**kwargs, 'shuffle': False}`), never added beside it.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="skip"),),
         invalid=(
             Invalid(
                 """
@@ -496,14 +473,45 @@ RULES = (
                 """,
                 findings=("3:8 MS105", "3:8 MS304"),
             ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                SOURCES = {"cifar10": ds.Cifar10Dataset, "mnist": ds.MnistDataset}
+                def create(name, path, **kwargs):
+                    dataset_class = SOURCES[name]
+                    return dataset_class(path, **kwargs)
+                """,
+                """
+                import mindspore.dataset as ds
+                SOURCES = {"cifar10": ds.Cifar10Dataset, "mnist": ds.MnistDataset}
+                def create(name, path, **kwargs):
+                    dataset_class = SOURCES[name]
+                    return dataset_class(path, **{**kwargs, "shuffle": False, "num_parallel_workers": 1})
+                """,
+                findings=("5:12 MS105", "5:12 MS108", "5:12 MS304"),
+            ),
+            Invalid(  # any module exporting the source: the alias table (transforms.aliases)
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path)
+                """,
+                """
+                import mindspore.dataset.engine as de
+                data = de.ImageFolderDataset(path, shuffle=False, num_parallel_workers=1)
+                """,
+                findings=("2:8 MS105", "2:8 MS108", "2:8 MS304"),
+            ),
         ),
     ),
     Rule(
         "MS106", "sampler", FRAMEWORK, REWRITE,
-        "A sampler passed to a source is made sequential; a custom one is reported.",
+        "A random sampler is made sequential wherever it is built; a custom one passed to a source "
+        "is reported.",
         "Step 4: `RandomSampler` becomes `SequentialSampler` (keeping `num_samples`), "
         "`SubsetRandomSampler` becomes `SubsetSampler`, `DistributedSampler` and `PKSampler` get "
-        "`shuffle=False`. A sampler built elsewhere or written by the project is reported.",
+        "`shuffle=False`, in place, whether the sampler is passed at once or bound to a name first. "
+        "A sampler passed to a source that is none of those (nor a name bound only to them) is "
+        "reported.",
         facts=(Samplers(SOURCES, SAMPLERS, by_hand="make it sequential by hand (MindSpore refuses shuffle= together with sampler=)"),),
         invalid=(
             Invalid(
@@ -568,6 +576,20 @@ RULES = (
                 """,
                 findings=("3:8 MS107", "4:15 MS107"),
             ),
+            Invalid(
+                """
+                import mindspore.dataset as ds
+                data = (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)
+                        .shuffle(64))
+                """,
+                """
+                import mindspore.dataset as ds
+                # [reprofix MS107] was: (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1)
+                # [reprofix MS107]         .shuffle(64))
+                data = (ds.MnistDataset(path, shuffle=False, num_parallel_workers=1))
+                """,
+                findings=("2:8 MS107", "2:9 MS304"),
+            ),
         ),
         valid=(
             Valid(
@@ -614,29 +636,42 @@ RULES = (
     ),
     Rule(
         "MS201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout` and `nn.Dropout1d/2d/3d` become `nn.Identity()`, the original in a comment.",
-        "Step 5: the procedure says to comment Dropout out; the script must still run, so the layer "
-        "becomes a no-op layer in place (a positional argument to MindSpore's `nn.Dropout` is "
-        "keep_prob, not p: it no longer matters).",
-        facts=(DropoutLayers(DROPOUT_LAYERS),),
+        "`nn.Dropout`, `nn.Dropout1d/2d/3d` and `mint.nn.Dropout*` keep their class and drop nothing "
+        "(`p=0.0`, or `keep_prob=1.0` where the call passes keep_prob), the original in a comment.",
+        "Step 5: the procedure says to comment Dropout out; the script must still run, and code reads "
+        "the layer's attributes (`self.dropout.dropout.shard(...)` in parallel code) or saves it, so "
+        "the layer stays and drops nothing (a zero rate returns the input unchanged and draws no "
+        "random numbers: tests/test_zero_rates.py checks it on MindSpore itself). A positional "
+        "argument to MindSpore's `nn.Dropout` is keep_prob, not p; `keep_prob` must be the float "
+        "1.0 (the int 1 fails a type check).",
+        facts=(DropoutLayers(DROPOUT_LAYERS, no_op="mindspore.nn.Identity"),),
         invalid=(
             Invalid(
                 """
-                from mindspore import nn, ops
+                from mindspore import nn
                 class Net(nn.Cell):
                     def __init__(self):
                         super().__init__()
                         self.drop = nn.Dropout(p=0.2)
+                        self.old = nn.Dropout(keep_prob=0.9)
+                        self.positional = nn.Dropout(0.9)
+                        self.default = nn.Dropout2d()
                 """,
                 """
-                from mindspore import nn, ops
+                from mindspore import nn
                 class Net(nn.Cell):
                     def __init__(self):
                         super().__init__()
                         # [reprofix MS201] was: nn.Dropout(p=0.2)
-                        self.drop = nn.Identity()
+                        self.drop = nn.Dropout(p=0.0)
+                        # [reprofix MS201] was: nn.Dropout(keep_prob=0.9)
+                        self.old = nn.Dropout(keep_prob=1.0)
+                        # [reprofix MS201] was: nn.Dropout(0.9)
+                        self.positional = nn.Dropout(1.0)
+                        # [reprofix MS201] was: nn.Dropout2d()
+                        self.default = nn.Dropout2d(p=0.0)
                 """,
-                findings=("5:21 MS201",),
+                findings=("5:21 MS201", "6:20 MS201", "7:27 MS201", "8:24 MS201"),
             ),
         ),
     ),
@@ -780,6 +815,35 @@ RULES = (
                 """,
                 None,
                 findings=("3:39 MS207", "3:57 MS207"),
+            ),
+        ),
+    ),
+    common.dropout_keywords(
+        "MS208", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                from mindcv.models import create_model
+                import mindspore
+                network = create_model("vit_b_32_224", drop_rate=0.1, drop_path_rate=0.1)
+                """,
+                """
+                from mindcv.models import create_model
+                import mindspore
+                network = create_model("vit_b_32_224", drop_rate=0.0, drop_path_rate=0.0)
+                """,
+                findings=("3:40 MS208", "3:55 MS208"),
+            ),
+            Invalid(
+                """
+                import mindspore
+                cell = DecoderCell(hidden_size=64, dropout_keep_prob=0.9)
+                """,
+                """
+                import mindspore
+                cell = DecoderCell(hidden_size=64, dropout_keep_prob=1.0)
+                """,
+                findings=("2:36 MS208",),
             ),
         ),
     ),

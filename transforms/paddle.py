@@ -8,10 +8,10 @@ rank, shuffle, drop_last)`).
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
-    DisableOps, DropoutLayers, Param as P, PassThrough, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
+    ArgFix, Chance, Range, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
     Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -27,10 +27,23 @@ RANDOM_TRANSFORMS = (
 )
 
 
-LOADER = ("dataset", "feed_list", "places", "return_list", "batch_sampler", "batch_size", "shuffle", "drop_last",
-          "collate_fn", "num_workers", "use_buffer_reader", "prefetch_factor", "use_shared_memory", "timeout",
-          "worker_init_fn", "persistent_workers")
-SOURCES = Sources({"paddle.io.DataLoader": LOADER}, sampler_params=("batch_sampler",))
+# Which arguments make a transform random (paddle.vision.transforms' signatures).
+_PROB0 = P("prob", 0)
+CHANCES = {
+    **{name: Chance(_PROB0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip")},
+    "RandomErasing": Chance(_PROB0, applied_is_random=True),
+    "RandomPerspective": Chance(_PROB0, ranges=(Range(P("distortion_scale", 1)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=(Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+                                   Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))),
+    "ColorJitter": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                       enumerate(("brightness", "contrast", "saturation", "hue")))),
+    **{name: Chance(ranges=(Range(P("value", 0)),))
+       for name in ("BrightnessTransform", "ContrastTransform", "SaturationTransform", "HueTransform")},
+}
+
+# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("batch_sampler",))
 SAMPLERS = {
     "paddle.io.DistributedBatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 4)),
     "paddle.io.BatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 2)),
@@ -141,8 +154,11 @@ RULES = (
         "PD104", "random-transform", FRAMEWORK, REWRITE,
         "Other random `paddle.vision.transforms` are disabled, with every use of them.",
         "Flips, rotations, affine and perspective warps, erasing and colour jitter change every "
-        "epoch.",
-        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",))),),
+        "epoch. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -161,9 +177,11 @@ RULES = (
     ),
     Rule(
         "PD105", "loader-shuffle", FRAMEWORK, REWRITE,
-        "`paddle.io.DataLoader` gets `shuffle=False` (unless a batch sampler decides the order).",
-        "A shuffled loader changes the batch order every run.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "`paddle.io.DataLoader` gets `shuffle=False`, whatever expression it was given.",
+        "A shuffled loader changes the batch order every run. Beside a batch sampler an explicit "
+        "`shuffle=` is set to False (Paddle accepts that) and none is added; arguments that come "
+        "through `**kwargs` are set in the dict, never beside it.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="replace"),),
         invalid=(
             Invalid(
                 """
@@ -184,9 +202,10 @@ RULES = (
     ),
     Rule(
         "PD106", "sampler", FRAMEWORK, REWRITE,
-        "`DistributedBatchSampler` and `BatchSampler` get `shuffle=False`; `RandomSampler` becomes "
-        "`SequenceSampler`.",
-        "The batch sampler decides the order when one is passed.",
+        "`DistributedBatchSampler` and `BatchSampler` get `shuffle=False`, `RandomSampler` becomes "
+        "`SequenceSampler`, wherever they are built.",
+        "The batch sampler decides the order when one is passed; it is fixed where it is built, "
+        "also when it is bound to a name first.",
         facts=(Samplers(SOURCES, SAMPLERS),),
         invalid=(
             Invalid(
@@ -201,10 +220,10 @@ RULES = (
                 import paddle
                 from paddle import nn
                 from paddle.io import DataLoader
-                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=True)
+                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=False)
                 loader = DataLoader(data, batch_sampler=paddle.io.DistributedBatchSampler(data, 32, shuffle=False), num_workers=0)
                 """,
-                findings=("5:41 PD106",),
+                findings=("4:11 PD106", "5:41 PD106"),
             ),
         ),
     ),
@@ -233,25 +252,27 @@ RULES = (
     ),
     Rule(
         "PD201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout`, `nn.Dropout2D/3D`, `nn.AlphaDropout` become `nn.Identity()`.",
-        "Dropout draws a new mask every step.",
-        facts=(DropoutLayers({f"paddle.nn.{n}": "paddle.nn.Identity" for n in ("Dropout", "Dropout2D", "Dropout3D", "AlphaDropout")}),),
+        "`nn.Dropout`, `nn.Dropout2D/3D`, `nn.AlphaDropout` and `nn.FeatureAlphaDropout` keep their "
+        "class with `p=0.0`, the original in a comment.",
+        "Dropout draws a new mask every step; the layer stays (its attributes and saved state with it) "
+        "and a zero rate returns the input unchanged (tests/test_zero_rates.py checks it on Paddle).",
+        facts=(DropoutLayers(
+            {f"paddle.nn.{n}": Rate(ArgFix(P("p", 0), "0.0"))
+             for n in ("Dropout", "Dropout2D", "Dropout3D", "AlphaDropout", "FeatureAlphaDropout")},
+            no_op="paddle.nn.Identity",
+        ),),
         invalid=(
             Invalid(
                 """
-                import paddle
                 from paddle import nn
-                from paddle.io import DataLoader
                 drop = nn.Dropout(p=0.5)
                 """,
                 """
-                import paddle
                 from paddle import nn
-                from paddle.io import DataLoader
                 # [reprofix PD201] was: nn.Dropout(p=0.5)
-                drop = nn.Identity()
+                drop = nn.Dropout(p=0.0)
                 """,
-                findings=("4:8 PD201",),
+                findings=("2:8 PD201",),
             ),
         ),
     ),
@@ -272,6 +293,24 @@ RULES = (
                 y = h
                 """,
                 findings=("2:5 PD202",),
+            ),
+        ),
+    ),
+    common.dropout_keywords(
+        "PD203", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import paddle
+                from paddlenlp.transformers import BertModel
+                model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.1)
+                """,
+                """
+                import paddle
+                from paddlenlp.transformers import BertModel
+                model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.0)
+                """,
+                findings=("3:56 PD203",),
             ),
         ),
     ),

@@ -17,7 +17,8 @@ kept when
 - it contains an import, or it stands before the first compound statement (where new imports go);
 - it binds a name such a statement mentions (in the module, or in the same class body), so that
   shadowing and "bound once" mean what they mean in the whole file;
-- it holds the class line of a member that is kept.
+- it holds the class line of a member that is kept;
+- it is a member calling `super()` in a class whose line is relevant (it stands for the base).
 
 The statements are found by a lexer's view of the text (strings and comments blanked, brackets and
 backslash continuations followed). When that view is unsure (unbalanced brackets, form feeds, old Mac
@@ -182,6 +183,8 @@ def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[b
     that bind a name they mention (see the module doc). `imported`: every name the file's imports
     bind. A member's bindings belong to its class."""
     live = {i for i, c in enumerate(chunks) if relevant(c.code)}
+    # `super().__init__(...)` in a member stands for the class's base: relevant where the class is
+    live |= {i for i, c in enumerate(chunks) if c.parent in live and b"super" in c.code}
     binds: list[set[bytes] | None] = [None] * len(chunks)
 
     def bound(i: int) -> set[bytes]:

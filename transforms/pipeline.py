@@ -40,7 +40,16 @@ class Rewritten:
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
     """The text check: can a rule fire in this file? An entry script that imports a framework always
     can (the seed block); any other file only if its code is relevant (`textcheck`)."""
-    return _plan_parse(source, options, script)[0] is False
+    return _relevant(source, options, script)[0]
+
+
+def _relevant(source: bytes, options: Options, script: bool):
+    """(can a rule fire, the file's trigger for pieces of its code, or None for an entry script)."""
+    frameworks = frameworks_named(source)
+    if not frameworks or script:
+        return bool(frameworks), None
+    relevant = relevance(source, options.dropout_classes + options.random_data_ops, frameworks)
+    return relevant(textscan.code_only(source)), relevant
 
 
 def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True,
@@ -78,14 +87,9 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
 def _plan_parse(source: bytes, options: Options, script: bool,
                 min_piece_bytes: int = partial.MIN_BYTES) -> tuple[bool, partial.Skeleton | None]:
     """(no parse needed, the skeleton to parse instead of the whole file if any)."""
-    frameworks = frameworks_named(source)
-    if not frameworks:
-        return True, None
-    if script:
-        return False, None
-    relevant = relevance(source, options.dropout_classes + options.random_data_ops, frameworks)
-    if not relevant(textscan.code_only(source)):
-        return True, None
+    needed, relevant = _relevant(source, options, script)
+    if not needed or relevant is None:
+        return not needed, None
     return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)), min_piece_bytes)
 
 

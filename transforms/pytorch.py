@@ -7,11 +7,11 @@ keep_prob as in MindSpore.
 
 from __future__ import annotations
 
-from . import common
+from . import aliases, common
 from .common import qualified
 from .facts import (
-    ArgFix, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
-    ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
+    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
+    Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -30,11 +30,27 @@ RANDOM_TRANSFORMS = (
 )
 
 
-LOADER = ("dataset", "batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn",
-          "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator",
-          "prefetch_factor", "persistent_workers", "pin_memory_device")
-SOURCES = Sources({name: LOADER for name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader")},
-                  sampler_params=("sampler", "batch_sampler"))
+# Which arguments make a transform random (torchvision's signatures): one whose arguments make it
+# deterministic (`RandomHorizontalFlip(p=1.0)` always flips) is left alone.
+_P0, _P1 = P("p", 0), P("p", 1)
+_AFFINE = (Range(P("degrees", 0)), Range(P("translate", 1), "offsets", absent="fixed"),
+           Range(P("scale", 2), absent="fixed"), Range(P("shear", 3), absent="fixed"))
+CHANCES = {
+    **{name: Chance(_P0) for name in ("RandomHorizontalFlip", "RandomVerticalFlip", "RandomInvert",
+                                       "RandomAutocontrast", "RandomEqualize")},
+    "RandomGrayscale": Chance(_P0, default=0.1),
+    **{name: Chance(_P1) for name in ("RandomPosterize", "RandomSolarize", "RandomAdjustSharpness", "RandomApply")},
+    "RandomErasing": Chance(_P0, applied_is_random=True),
+    "RandomPerspective": Chance(_P1, ranges=(Range(P("distortion_scale", 0)),)),
+    "RandomRotation": Chance(ranges=(Range(P("degrees", 0)),)),
+    "RandomAffine": Chance(ranges=_AFFINE),
+    "ColorJitter": Chance(ranges=tuple(Range(P(n, i), absent="fixed") for i, n in
+                                       enumerate(("brightness", "contrast", "saturation", "hue")))),
+    "GaussianBlur": Chance(ranges=(Range(P("sigma", 1), "single"),)),
+}
+
+# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
 SAMPLERS = {
     **{f"{m}.RandomSampler": SamplerFix("rename", "torch.utils.data.SequentialSampler", keep=(P("data_source", 0),))
@@ -45,7 +61,7 @@ SAMPLERS = {
 }
 
 DROPOUT_LAYERS = {
-    f"torch.nn.{name}": "torch.nn.Identity"
+    f"torch.nn.{name}": Rate(ArgFix(P("p", 0), "0.0"))
     for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout")
 }
 DROPOUT_FUNCTIONS = {
@@ -59,6 +75,8 @@ ARGUMENT_FIXES = {
     "torch.nn.TransformerEncoderLayer": (ArgFix(P("dropout", 3), "0.0"),),
     "torch.nn.TransformerDecoderLayer": (ArgFix(P("dropout", 3), "0.0"),),
     "torch.nn.Transformer": (ArgFix(P("dropout", 5), "0.0"),),
+    "torch.nn.functional.scaled_dot_product_attention": (ArgFix(P("dropout_p", 4), "0.0", only_if_given=True),),
+    "torch.nn.functional.multi_head_attention_forward": (ArgFix(P("dropout_p", 10), "0.0"),),
 }
 
 RANDOM_VALUE_FUNCTIONS = common.PYTHON_RANDOM_VALUES | {f"torch.{n}" for n in ("rand", "randn", "randint")}
@@ -169,8 +187,11 @@ RULES = (
         "`Random*`, `ColorJitter`, `GaussianBlur`, `ElasticTransform`, `AutoAugment`, "
         "`RandAugment`, `TrivialAugmentWide`, `AugMix`, `RandomErasing`, `CutMix`, `MixUp`, ... in "
         "`transforms` and `transforms.v2` are taken out of their lists (and names bound to them), "
-        "visibly, as for MS104.",
-        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",))),),
+        "visibly, as for MS104. "
+        "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
+        "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
+        "where an argument that decides it is not a literal, the op is reported instead.",
+        facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(
                 """
@@ -187,54 +208,140 @@ RULES = (
                 """,
                 findings=("2:8 PT104", "3:26 PT104"),
             ),
+            Invalid(
+                """
+                import torchvision.transforms as T
+                flip = T.RandomHorizontalFlip(p=args.flip_prob)
+                """,
+                None,
+                findings=("2:8 PT104",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torchvision.transforms as T
+                always = T.Compose([T.RandomHorizontalFlip(1), T.RandomVerticalFlip(p=0.0), T.ToTensor()])
+                shear = T.RandomAffine(degrees=0, shear=(-s, -s))
+                jitter = T.ColorJitter(brightness=0, hue=(0.1, 0.1))
+                """
+            ),
         ),
     ),
     Rule(
         "PT105", "loader-shuffle", FRAMEWORK, REWRITE,
-        "`DataLoader` gets `shuffle=False`, also inside a `**kwargs` dict literal built beside it.",
-        "A shuffled loader changes the batch order every run.",
-        facts=(SourceSetting(SOURCES, "shuffle", "False", unless_sampler=True),),
+        "`DataLoader` gets `shuffle=False`, whatever it was given, and also where a sampler decides the order.",
+        "A shuffled loader changes the batch order every run. Any expression is replaced "
+        "(`shuffle=(train_sampler is None)` shuffles whenever no sampler is passed); beside a sampler "
+        "`shuffle=False` is what torch expects anyway. Where the loader's arguments come through "
+        "`**kwargs`, the keyword is never added beside them (\"got multiple values\"): a dict literal "
+        "used only there gets the entry, any other dict is overridden in place.",
+        facts=(SourceSetting(SOURCES, "shuffle", "False", beside_sampler="replace"),),
         invalid=(
             Invalid(
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 loader = DataLoader(data, batch_size=32, shuffle=True)
+                sampled = DataLoader(data, shuffle=(train_sampler is None), sampler=train_sampler, num_workers=0)
                 """,
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 loader = DataLoader(data, batch_size=32, shuffle=False, num_workers=0)
+                sampled = DataLoader(data, shuffle=False, sampler=train_sampler, num_workers=0)
                 """,
-                findings=("4:10 PT105", "4:10 PT108"),
+                findings=("2:10 PT105", "2:10 PT108", "3:11 PT105", "3:69 PT106"),
             ),
             Invalid(
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 def make(data):
                     args = {'batch_size': 32, 'shuffle': True}
                     return DataLoader(data, **args)
                 """,
                 """
-                import torch
-                from torch import nn
                 from torch.utils.data import DataLoader
                 def make(data):
-                    args = {'batch_size': 32, 'shuffle': False}
-                    return DataLoader(data, **args, num_workers=0)
+                    args = {'batch_size': 32, 'shuffle': False, 'num_workers': 0}
+                    return DataLoader(data, **args)
                 """,
-                findings=("5:31 PT105", "6:12 PT108"),
+                findings=("3:31 PT105", "4:12 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                train_kwargs = {"batch_size": 64}
+                if use_cuda:
+                    train_kwargs.update({"num_workers": 1, "shuffle": True})
+                loader = DataLoader(dataset, **train_kwargs)
+                """,
+                """
+                from torch.utils.data import DataLoader
+                train_kwargs = {"batch_size": 64}
+                if use_cuda:
+                    train_kwargs.update({"num_workers": 1, "shuffle": True})
+                loader = DataLoader(dataset, **{**train_kwargs, "shuffle": False, "num_workers": 0})
+                """,
+                findings=("5:10 PT105", "5:10 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(
+                    data,
+                    batch_size=32
+                )
+                """,
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(
+                    data,
+                    batch_size=32,
+                    shuffle=False,
+                    num_workers=0
+                )
+                """,
+                findings=("2:10 PT105", "2:10 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(*parts, **options)
+                """,
+                None,
+                findings=("2:10 PT105", "2:10 PT108"),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader
+                class MyLoader(DataLoader):
+                    pass
+                class Wrapped(DataLoader):
+                    def __init__(self, data, shuffle=True):
+                        super().__init__(data, batch_size=8, shuffle=shuffle, num_workers=0)
+                loader_class = MyLoader if simple else DataLoader
+                loader = loader_class(dataset, **loader_args)
+                """,
+                """
+                from torch.utils.data import DataLoader
+                class MyLoader(DataLoader):
+                    pass
+                class Wrapped(DataLoader):
+                    def __init__(self, data, shuffle=True):
+                        super().__init__(data, batch_size=8, shuffle=False, num_workers=0)
+                loader_class = MyLoader if simple else DataLoader
+                loader = loader_class(dataset, **{**loader_args, "shuffle": False, "num_workers": 0})
+                """,
+                findings=("6:9 PT105", "8:10 PT105", "8:10 PT108"),
             ),
         ),
     ),
     Rule(
         "PT106", "sampler", FRAMEWORK, REWRITE,
-        "`RandomSampler` becomes `SequentialSampler`; `DistributedSampler` gets `shuffle=False`.",
-        "A sampler decides the order; a custom one is reported. `shuffle=` is not added beside it.",
+        "`RandomSampler` becomes `SequentialSampler` and `DistributedSampler` gets `shuffle=False`, "
+        "wherever they are built.",
+        "A sampler decides the order. It is fixed where it is built, so a sampler bound to a name, "
+        "wrapped in a `BatchSampler` or chosen by `x if distributed else None` is fixed too; a "
+        "sampler passed to a `DataLoader` that is none of those is reported.",
         facts=(Samplers(SOURCES, SAMPLERS),),
         invalid=(
             Invalid(
@@ -255,6 +362,21 @@ RULES = (
                 loader = DataLoader(data, sampler=torch.utils.data.SequentialSampler(data), num_workers=0)
                 """,
                 findings=("5:35 PT106",),
+            ),
+            Invalid(
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data) if distributed else None
+                loader = DataLoader(data, sampler=sampler, num_workers=0)
+                custom = DataLoader(data, sampler=BalancedSampler(data), num_workers=0)
+                """,
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data, shuffle=False) if distributed else None
+                loader = DataLoader(data, sampler=sampler, num_workers=0)
+                custom = DataLoader(data, sampler=BalancedSampler(data), num_workers=0)
+                """,
+                findings=("2:11 PT106", "4:35 PT106"),
             ),
         ),
     ),
@@ -303,26 +425,42 @@ RULES = (
     ),
     Rule(
         "PT201", "dropout-layer", FRAMEWORK, REWRITE,
-        "`nn.Dropout*`, `nn.AlphaDropout`, `nn.FeatureAlphaDropout` become `nn.Identity()`.",
-        "Dropout draws a new mask every step; the no-op layer keeps the module structure (and the "
-        "original stays in a comment).",
-        facts=(DropoutLayers(DROPOUT_LAYERS),),
+        "`nn.Dropout*`, `nn.AlphaDropout` and `nn.FeatureAlphaDropout` keep their class with `p=0.0`, "
+        "the original in a comment.",
+        "Dropout draws a new mask every step. The layer stays, so code that reads it (`dropout_p="
+        "self.attn_drop.p if self.training else 0.` in fused attention), saves it or reloads it under "
+        "`torch.serialization.safe_globals` keeps working; a zero rate returns the input unchanged and "
+        "draws no random numbers (tests/test_zero_rates.py checks it on torch itself).",
+        facts=(DropoutLayers(DROPOUT_LAYERS, no_op="torch.nn.Identity"),),
         invalid=(
             Invalid(
                 """
-                import torch
                 from torch import nn
-                from torch.utils.data import DataLoader
                 head = nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5))
+                attn_drop = nn.Dropout(p=attn_drop_rate)
                 """,
                 """
-                import torch
                 from torch import nn
-                from torch.utils.data import DataLoader
                 # [reprofix PT201] was: nn.Dropout(0.5)
-                head = nn.Sequential(nn.Linear(8, 8), nn.Identity())
+                head = nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.0))
+                # [reprofix PT201] was: nn.Dropout(p=attn_drop_rate)
+                attn_drop = nn.Dropout(p=0.0)
                 """,
-                findings=("4:39 PT201",),
+                findings=("2:39 PT201", "3:13 PT201"),
+            ),
+            Invalid(  # the module that defines the layer: the alias table (transforms.aliases)
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                head = nn.Sequential(nn.Linear(8, 8), Dropout(0.5))
+                """,
+                """
+                from torch import nn
+                from torch.nn.modules.dropout import Dropout
+                # [reprofix PT201] was: Dropout(0.5)
+                head = nn.Sequential(nn.Linear(8, 8), Dropout(0.0))
+                """,
+                findings=("3:39 PT201",),
             ),
         ),
     ),
@@ -370,6 +508,56 @@ RULES = (
                 enc = nn.TransformerEncoderLayer(16, 4, dropout=0.0)
                 """,
                 findings=("4:7 PT203", "5:7 PT203"),
+            ),
+            Invalid(
+                """
+                from torch import nn
+                rnn = getattr(nn, rnn_type)(16, 32, num_layers=2, dropout=dropout)
+                class Model(nn.Transformer):
+                    def __init__(self):
+                        super().__init__(d_model=16, nhead=2)
+                """,
+                """
+                from torch import nn
+                rnn = getattr(nn, rnn_type)(16, 32, num_layers=2, dropout=0.0)
+                class Model(nn.Transformer):
+                    def __init__(self):
+                        super().__init__(d_model=16, nhead=2, dropout=0.0)
+                """,
+                findings=("2:7 PT203", "5:9 PT203"),
+            ),
+        ),
+    ),
+    common.dropout_keywords(
+        "PT204", FRAMEWORK,
+        invalid=(
+            Invalid(
+                """
+                import timm
+                import torch.nn.functional as F
+                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.1, drop_path_rate=args.drop_path)
+                out = F.scaled_dot_product_attention(q, k, v, dropout_p=self.attn_drop.p if self.training else 0.0)
+                config.hidden_dropout_prob = 0.1
+                """,
+                """
+                import timm
+                import torch.nn.functional as F
+                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.0, drop_path_rate=0.0)
+                out = F.scaled_dot_product_attention(q, k, v, dropout_p=0.0)
+                config.hidden_dropout_prob = 0.1
+                """,
+                findings=("3:51 PT204", "3:66 PT204", "4:7 PT203", "5:1 PT204"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from torch.utils.data import DataLoader
+                frame = frame.reset_index(drop=True)
+                batches = data.batch(32, drop_remainder=True)
+                dropout: float = 0.0
+                """
             ),
         ),
     ),

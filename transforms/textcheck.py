@@ -1,9 +1,10 @@
 """The text check before any parse: can a rule fire in this file at all?
 
-Derived from the tables' facts: a file matters if its code (strings and comments aside) calls or
-subclasses a dotted name that its imports resolve to a name some fact reacts to (`nn.Dropout(` after
-`from mindspore import nn`), uses a name an import binds to one (`Dropout as D`), or uses a keyword,
-method or pattern some fact reacts to without an import (`shuffle=`, `.map(`, `RandomCrop`).
+Derived from the tables' facts: a file matters if its code (strings and comments aside) names a
+dotted name that its imports resolve to a name some fact reacts to (`nn.Dropout(` after `from
+mindspore import nn`; also where it is only referred to, `{"cifar": ds.Cifar10Dataset}`), uses a name
+an import binds to one (`Dropout as D`), or uses a keyword, method or pattern some fact reacts to
+without an import (`shuffle=`, `.map(`, `RandomCrop`).
 `bench/textcheck.py` proves it sound on real corpora: it parses every file the check skips.
 """
 
@@ -13,18 +14,19 @@ import functools
 import re
 from typing import Callable
 
-from . import textscan
+from . import aliases, textscan
 from .frameworks import FRAMEWORKS
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
-_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names)
+_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()
 _TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
+_TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in _TRIGGER_NAMES)
+_IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
+_GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,")
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
-_CHAIN = re.compile(
-    rb"(?<![\w.])(?<!def )(?<!class )([A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*)\s*\("
-)
-_CLASS_HEADER = re.compile(rb"\bclass\s+\w+\s*\(([^)]*)\)")
-_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*")
+# the dotted name ending where a trigger word ends (`ds.vision.RandomCrop`, `nn .Dropout`)
+_CHAIN_ENDING = re.compile(rb"(?<![\w.])[A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*\Z")
+_DEFINED = re.compile(rb"(?:def|class)[ \t]+\Z")  # a definition's own name is not a use
 _SPACE = re.compile(rb"[\s\\]+")
 
 
@@ -40,15 +42,15 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
     aliases = textscan.words_pattern(_trigger_aliases(source))
     targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
 
-    def calls_a_trigger(code: bytes) -> bool:
-        chains = set(_CHAIN.findall(code))
-        for header in _CLASS_HEADER.findall(code):
-            chains.update(_DOTTED.findall(header))
-        for chain in chains:
-            if chain.rpartition(b".")[2].lstrip(b" \t\r\n\\") not in _TRIGGER_LAST:
-                continue  # most calls: no table knows a name ending so
-            chain = _SPACE.sub(b"", chain)
-            head, _, rest = chain.partition(b".")
+    def names_a_trigger(code: bytes) -> bool:
+        present = _TRIGGER_LAST.intersection(_IDENTIFIER.findall(code))  # a set test per word: cheap
+        if not present:
+            return False
+        for word in textscan.words_pattern(present).finditer(code):
+            chain = _CHAIN_ENDING.search(code, max(0, word.start() - 300), word.end())
+            if chain is None or _DEFINED.search(code, max(0, chain.start() - 6), chain.start()):
+                continue
+            head, _, rest = _SPACE.sub(b"", chain.group()).partition(b".")
             if head not in targets:
                 continue
             suffix = "." + rest.decode() if rest else ""
@@ -56,8 +58,18 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
                 return True
         return False
 
+    def gets_from_a_module(code: bytes) -> bool:
+        """`getattr(nn, rnn_type)`: any name of a module some fact names a class of."""
+        for chain in _GETATTR.findall(code) if b"getattr" in code else ():
+            head, _, rest = chain.partition(b".")
+            suffix = "." + rest.decode() if rest else ""
+            if any(target + suffix in _TRIGGER_MODULES for target in targets.get(head, ())):
+                return True
+        return False
+
     def relevant(code: bytes) -> bool:
-        return generic(code) or bool(aliases and aliases.search(code)) or calls_a_trigger(code)
+        return (generic(code) or bool(aliases and aliases.search(code)) or names_a_trigger(code)
+                or gets_from_a_module(code))
 
     return relevant
 

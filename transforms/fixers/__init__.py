@@ -7,8 +7,9 @@ Which fixer acts on a node is decided by the facts, never by the order of branch
 
 Order of work, the only order there is: fixers that need the whole file first (random data ops are
 taken out together with every use of them), then each call by its qualified name, each method call
-by its method name, then classes, comparisons, `del` statements and assignments. A node that an
-earlier fixer replaced or disabled is left to it.
+by its method name, then classes, comparisons, `del` statements and assignments, and last the
+catch-all fixers (`on_end`: a dropout rate passed by keyword to any call). A node that an earlier
+fixer replaced or disabled is left to it.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ class Fixer:
     """Handles one kind of fact. Override the hooks it needs; each gets the fact and its rule."""
 
     fact: type[Fact] = Fact
+    # also called with `module.*` for `getattr(module, name)(...)`: any name of that module
+    takes_any_of_module = False
 
     def on_file(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
         """Once per file, before any node, with every fact of this kind."""
+
+    def on_end(self, ctx: Context, facts: list[tuple[Fact, Rule]]) -> None:
+        """Once per file, after every node: what is left to a catch-all rule."""
 
     def on_call(self, ctx: Context, fact, rule: Rule, call: cst.Call, name: str) -> None:
         """A call of a qualified name the fact names."""
@@ -76,6 +82,13 @@ class Dispatch:
                 for method in fact.methods():
                     self.by_method[method].append(entry)
 
+    def for_name(self, name: str) -> list[tuple[Fixer, Fact, Rule]]:
+        if not name.endswith(".*"):
+            return self.by_name.get(name, [])
+        prefix = name[:-1]
+        return [entry for entry in self.pairs if entry[0].takes_any_of_module
+                and any(n.startswith(prefix) for n in entry[1].names())]
+
     def hooked(self, hook: str) -> list[tuple[Fixer, Fact, Rule]]:
         kinds = _hooked(hook)
         return [entry for entry in self.pairs if type(entry[1]) in kinds]
@@ -84,17 +97,13 @@ class Dispatch:
 def run(ctx: Context, tables: list[FrameworkTable]) -> None:
     """Every fixer of every table the file uses, over the file."""
     dispatch = Dispatch(tables, ctx.options.disabled)
-    files = defaultdict(list)
-    for fixer, fact, rule in dispatch.hooked("on_file"):
-        files[fixer].append((fact, rule))
-    for fixer, facts in files.items():
-        fixer.on_file(ctx, facts)
+    _whole_file(ctx, dispatch, "on_file")
     other_calls = dispatch.hooked("on_other_call")
     for call, name in ctx.named_calls:
-        for fixer, fact, rule in dispatch.by_name.get(name, ()):
+        for fixer, fact, rule in dispatch.for_name(name):
             if not ctx.taken(call):
                 fixer.on_call(ctx, fact, rule, call, name)
-        if name.split(".")[0] not in ctx.foreign:
+        if name.split(".")[0] not in ctx.foreign and not name.endswith(".*"):
             for fixer, fact, rule in other_calls:
                 fixer.on_other_call(ctx, fact, rule, call, name)
     for call in ctx.method_calls:
@@ -108,11 +117,20 @@ def run(ctx: Context, tables: list[FrameworkTable]) -> None:
         for node in nodes if entries else ():
             for fixer, fact, rule in entries:
                 getattr(fixer, hook)(ctx, fact, rule, node)
+    _whole_file(ctx, dispatch, "on_end")
+
+
+def _whole_file(ctx: Context, dispatch: Dispatch, hook: str) -> None:
+    by_fixer = defaultdict(list)
+    for fixer, fact, rule in dispatch.hooked(hook):
+        by_fixer[fixer].append((fact, rule))
+    for fixer, facts in by_fixer.items():
+        getattr(fixer, hook)(ctx, facts)
 
 
 from .arguments import FixAttributes, FixCallArguments, FixMethodArguments, SeedRandomOps  # noqa: E402
 from .data_ops import DisableRandomOps, ReplaceRandomOps  # noqa: E402
-from .network import NeutraliseDropout, PassThroughCalls  # noqa: E402
+from .network import NeutraliseDropout, PassThroughCalls, ZeroRateKeywords  # noqa: E402
 from .reports import (  # noqa: E402
     FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportProjectClasses,
     ReportRandomHyperparameters, ReportUnfixedSeeds,
@@ -124,7 +142,7 @@ FIXERS: dict[type[Fact], Fixer] = {
     for fixer in (
         ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), FixSamplers(), ResumeNote(),
         DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
-        NeutraliseDropout(), PassThroughCalls(), FlagCalls(), ReportProjectClasses(),
+        NeutraliseDropout(), PassThroughCalls(), ZeroRateKeywords(), FlagCalls(), ReportProjectClasses(),
         ReportLibraryAugmentation(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
         ReportCheckpointPops(),
     )

@@ -7,7 +7,7 @@ import libcst as cst
 
 from .. import cstutil
 from ..context import Context, short
-from ..facts import ArgFix, AttributeFixes, CallArguments, MethodArguments, SeededOps
+from ..facts import ArgFix, AttributeFixes, CallArguments, MethodArguments, Param, SeededOps
 from ..rule import Rule
 from . import Fixer
 
@@ -41,10 +41,30 @@ class FixCallArguments(Fixer):
     `set_num_parallel_workers(1)`); a call with `*args`/`**kwargs` is left alone."""
 
     fact = CallArguments
+    takes_any_of_module = True
 
     def on_call(self, ctx: Context, fact: CallArguments, rule: Rule, call: cst.Call, name: str) -> None:
-        if not cstutil.has_star_args(call):
+        if cstutil.has_star_args(call):
+            return
+        if name.endswith(".*"):
+            self.any_of_module(ctx, fact, rule, call, name[:-1])
+        else:
             apply_fixes(ctx, rule, call, fact.calls[name], fact.message, name=short(name))
+
+    @staticmethod
+    def any_of_module(ctx: Context, fact: CallArguments, rule: Rule, call: cst.Call, prefix: str) -> None:
+        """`getattr(nn, rnn_type)(..., dropout=0.3)`: a keyword the call passes is fixed when every
+        class of that module that takes it wants the same value."""
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            wanted = {fix.value: fix for n, fixes in fact.calls.items() if n.startswith(prefix)
+                      for fix in fixes if fix.param.name == arg.keyword.value}
+            if len(wanted) == 1:
+                (fix,) = wanted.values()
+                if ctx.edit_arg(call, Param(fix.param.name, None), fix.value):  # passed by keyword
+                    ctx.finding(rule, call, fact.message.format(name=ctx.code(call.func), param=fix.param.name,
+                                                                value=fix.value))
 
 
 class FixAttributes(Fixer):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from .. import cstutil
 from ..context import Context, name_is_free, short
-from ..facts import DisableOps, Param, Replacement, ReplaceOps
+from ..facts import Chance, DisableOps, Param, Range, Replacement, ReplaceOps
 from ..rule import REPORT, Rule
 from . import Fixer
 
@@ -91,12 +93,91 @@ class DisableRandomOps(Fixer):
 
     def on_file(self, ctx: Context, facts: list[tuple[DisableOps, Rule]]) -> None:
         for fact, rule in facts:
-            roots = {
-                call: name for call, name in ctx.named_calls
-                if name in fact.ops or ctx.configured(name, ctx.options.random_data_ops)
-            }
+            roots = {}
+            for call, name in ctx.named_calls:
+                if ctx.configured(name, ctx.options.random_data_ops):
+                    roots[call] = name
+                elif name in fact.ops:
+                    verdict = chance_of(ctx, call, fact.chances.get(short(name)))
+                    if verdict == RANDOM:
+                        roots[call] = name
+                    elif verdict == UNKNOWN:
+                        ctx.finding(rule, call, f"{short(name)} may be random: whether it is depends on arguments "
+                                                "reprofix cannot evaluate; make it deterministic by hand", REPORT)
             if roots:
                 _Disabling(ctx, fact, rule, roots).plan()
+
+
+RANDOM, FIXED, UNKNOWN = "random", "fixed", "unknown"
+
+
+def chance_of(ctx: Context, call: cst.Call, chance: Chance | None) -> str:
+    """Is this use of a random op random? FIXED when its arguments make it deterministic
+    (probability 0, or probability 1 with every range a single value), UNKNOWN when an argument that
+    decides it is not a literal."""
+    if chance is None:
+        return RANDOM
+    if chance.probability is not None:
+        arg = cstutil.find_arg(call, chance.probability)
+        probability = _number(ctx, arg.value) if arg is not None else chance.default
+        if probability is None:
+            return UNKNOWN
+        if probability == 0:
+            return FIXED
+        if probability != 1:
+            return RANDOM
+    if chance.applied_is_random:
+        return RANDOM
+    states = {_range_state(ctx, cstutil.find_arg(call, r.param), r) for r in chance.ranges}
+    return RANDOM if RANDOM in states else UNKNOWN if UNKNOWN in states else FIXED
+
+
+def _range_state(ctx: Context, arg: cst.Arg | None, spec: Range) -> str:
+    if arg is None:
+        return spec.absent
+    value = _literal(ctx, arg.value)
+    if value is None and cstutil.is_literal(arg.value, "None"):
+        return FIXED if spec.none_fixed else UNKNOWN
+    if isinstance(value, (int, float)):
+        return FIXED if spec.kind == "single" or value == 0 else RANDOM
+    if isinstance(value, (tuple, list)) and all(isinstance(v, (int, float)) for v in value):
+        if spec.kind == "offsets":
+            return FIXED if not any(value) else RANDOM
+        return FIXED if _pairs_equal(list(value)) else RANDOM
+    if isinstance(arg.value, (cst.Tuple, cst.List)):  # `(-s, -s)`: equal ends, whatever s is
+        codes = [ctx.code(e.value) for e in arg.value.elements if isinstance(e, cst.Element)]
+        if spec.kind != "offsets" and _pairs_equal(codes) and all(_pure(e.value) for e in arg.value.elements):
+            return FIXED
+    return UNKNOWN
+
+
+def _pairs_equal(values: list) -> bool:
+    return len(values) % 2 == 0 and all(values[i] == values[i + 1] for i in range(0, len(values), 2))
+
+
+def _pure(node: cst.BaseExpression) -> bool:
+    """Evaluating it twice gives the same value: names, attributes, numbers and arithmetic of them."""
+    if isinstance(node, (cst.Name, cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.Attribute):
+        return _pure(node.value)
+    if isinstance(node, cst.UnaryOperation):
+        return _pure(node.expression)
+    if isinstance(node, cst.BinaryOperation):
+        return _pure(node.left) and _pure(node.right)
+    return False
+
+
+def _literal(ctx: Context, node: cst.BaseExpression):
+    try:
+        return ast.literal_eval(ctx.code(node))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _number(ctx: Context, node: cst.BaseExpression) -> float | None:
+    value = _literal(ctx, node)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class _Disabling:

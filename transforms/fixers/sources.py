@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from .. import cstutil
+from .. import flow
 from ..context import Context, short
 from ..facts import Param, ResumeHint, Samplers, ShuffleCalls, Sources, SourceSetting
 from ..rule import NOTE, REPORT, Rule
@@ -14,74 +15,110 @@ from . import Fixer
 def sampler_arg(ctx: Context, call: cst.Call, sources: Sources, name: str) -> cst.BaseExpression | None:
     """The sampler a source call is given (an argument, or an entry of its **kwargs dict literal),
     unless it is literally None."""
-    kwargs = ctx.kwargs_dict(call) or {}
     found = None
     for param in sources.sampler_params:
         arg = cstutil.find_arg(call, sources.param(name, param)) if param in sources.signatures[name] else None
-        arg = arg or kwargs.get(param)
-        if arg is not None and not cstutil.is_literal(arg.value, "None"):
-            found = arg.value
+        value = arg.value if arg is not None else _kwargs_entry(ctx, call, param)
+        if value is not None and not cstutil.is_literal(value, "None"):
+            found = value
     return found
 
 
-def opaque(ctx: Context, call: cst.Call) -> bool:
-    """Arguments come through *args/**kwargs that cannot be followed."""
-    return cstutil.has_star_args(call) and ctx.kwargs_dict(call) is None
+def _kwargs_entry(ctx: Context, call: cst.Call, key: str) -> cst.BaseExpression | None:
+    star = _double_star(call)
+    display = flow.kwargs_literal(ctx, star.value) if star is not None else None
+    element = cstutil.dict_entry(display, key) if display is not None else None
+    return element.value if element is not None else None
+
+
+def _double_star(call: cst.Call) -> cst.Arg | None:
+    return next((a for a in reversed(call.args) if a.star == "**"), None)
 
 
 class SourceSettings(Fixer):
     """Every source or loader gets the setting (`shuffle=False`, `num_workers=0`): the argument is
-    replaced whatever expression it holds, or added; inside a `**kwargs` dict literal bound beside the
-    call, the dict's entry is fixed. Arguments that come through `*args`/`**kwargs` that cannot be
-    followed are reported."""
+    replaced whatever expression it holds, or added. A setting that can also arrive through
+    `**kwargs` is never added beside it (that raises "got multiple values"): where the dict is a
+    literal bound beside the call and used only as `**kwargs`, its entry is set; otherwise the
+    dict is overridden in place, `**{**kwargs, "shuffle": False}`. Where `*args` could carry the
+    argument by position, the call is reported."""
 
     fact = SourceSetting
 
     def on_call(self, ctx: Context, fact: SourceSetting, rule: Rule, call: cst.Call, name: str) -> None:
         if fact.param not in fact.sources.signatures[name]:
             return
-        setting = f"{fact.param}={fact.value}"
-        if opaque(ctx, call):
-            if not fact.only_if_given:
-                ctx.finding(rule, call, f"{short(name)} gets *args/**kwargs: make sure they carry {setting}", REPORT)
-            return
-        if fact.unless_sampler and sampler_arg(ctx, call, fact.sources, name) is not None:
-            return
-        in_dict = (ctx.kwargs_dict(call) or {}).get(fact.param)
-        if in_dict is not None:  # DataLoader(data, **loader_args) with loader_args a dict literal here
-            if not cstutil.is_literal(in_dict.value, fact.value):
-                ctx.plan.replace[in_dict.value] = lambda _, v=fact.value: cst.parse_expression(v)
-                ctx.finding(rule, in_dict, f"{short(name)}: {setting} (in the dict passed as **kwargs)")
-            return
         param = fact.sources.param(name, fact.param)
-        if fact.only_if_given and cstutil.find_arg(call, param) is None:
+        if fact.beside_sampler != "set" and sampler_arg(ctx, call, fact.sources, name) is not None:
+            if fact.beside_sampler == "skip" or cstutil.find_arg(call, param) is None:
+                return
+        setting = f"{fact.param}={fact.value}"
+        star = _double_star(call)
+        if cstutil.find_arg(call, param) is not None or (star is None and not cstutil.has_star_args(call)):
+            if not (fact.only_if_given and cstutil.find_arg(call, param) is None) and ctx.edit_arg(call, param, fact.value):
+                ctx.finding(rule, call, f"{short(name)}: {setting}")
             return
-        if ctx.edit_arg(call, param, fact.value):
-            ctx.finding(rule, call, f"{short(name)}: {setting}")
+        if any(a.star == "*" for a in call.args) and param.position is not None:
+            if not fact.only_if_given:
+                ctx.finding(rule, call, f"{short(name)} gets *args: make sure they do not carry {fact.param}, "
+                                        f"and pass {setting}", REPORT)
+            return
+        self.through_kwargs(ctx, fact, rule, call, name, star)
+
+    @staticmethod
+    def through_kwargs(ctx: Context, fact: SourceSetting, rule: Rule, call: cst.Call, name: str, star: cst.Arg) -> None:
+        setting = f"{fact.param}={fact.value}"
+        display = flow.kwargs_literal(ctx, star.value)
+        if display is not None:
+            entry = cstutil.dict_entry(display, fact.param)
+            if (entry is None and fact.only_if_given) or (entry is not None and cstutil.is_literal(entry.value, fact.value)):
+                return
+            if ctx.set_key(display, fact.param, fact.value):
+                ctx.finding(rule, entry or call, f"{short(name)}: {setting} (in the dict passed as **{ctx.code(star.value)})")
+        elif not fact.only_if_given and ctx.set_key(star.value, fact.param, fact.value, over=True):
+            ctx.finding(rule, call, f"{short(name)}: {setting} (over **{ctx.code(star.value)})")
 
 
 class FixSamplers(Fixer):
-    """A sampler passed to a source is made sequential: renamed (`RandomSampler` to
-    `SequentialSampler`, keeping what both take) or given `shuffle=False`; any other sampler is
-    reported with the framework's own advice."""
+    """A random sampler is made sequential wherever it is built: renamed (`RandomSampler` to
+    `SequentialSampler`, keeping what both take) or given `shuffle=False`. A sampler passed to a
+    source that is neither one of those nor a name bound to one is reported with the framework's
+    own advice."""
 
     fact = Samplers
 
     def on_call(self, ctx: Context, fact: Samplers, rule: Rule, call: cst.Call, name: str) -> None:
-        if name not in fact.sources.signatures or opaque(ctx, call):
-            return
-        sampler = sampler_arg(ctx, call, fact.sources, name)
-        if sampler is None:
-            return
-        sampler_name = ctx.qualname(sampler.func) if isinstance(sampler, cst.Call) else None
-        fix = fact.fixes.get(sampler_name) if sampler_name else None
-        if fix is None or cstutil.has_star_args(sampler):
-            ctx.finding(rule, sampler, f"{short(name)} takes sampler `{ctx.code(sampler)}`: {fact.by_hand}", REPORT)
+        fix = fact.fixes.get(name)
+        if fix is not None:
+            self.fix(ctx, rule, call, name, fix)
+        elif name in fact.sources.signatures:
+            sampler = sampler_arg(ctx, call, fact.sources, name)
+            if sampler is not None and not self.known(ctx, fact, sampler):
+                ctx.finding(rule, sampler, f"{short(name)} takes sampler `{ctx.code(sampler)}`: {fact.by_hand}", REPORT)
+
+    @staticmethod
+    def known(ctx: Context, fact: Samplers, sampler: cst.BaseExpression) -> bool:
+        """A sampler built by a call reprofix fixes (or a name bound only to such calls, or None)."""
+        values = flow.assigned_values(ctx, sampler) if isinstance(sampler, cst.Name) else [sampler]
+        for value in values or [None]:
+            options = [value.body, value.orelse] if isinstance(value, cst.IfExp) else [value]
+            for option in options:
+                if isinstance(option, cst.Name) and option.value == "None":
+                    continue
+                if not isinstance(option, cst.Call) or ctx.qualname(option.func) not in fact.fixes:
+                    return False
+                if cstutil.has_star_args(option):
+                    return False
+        return True
+
+    def fix(self, ctx: Context, rule: Rule, sampler: cst.Call, name: str, fix) -> None:
+        if cstutil.has_star_args(sampler):
+            ctx.finding(rule, sampler, f"{short(name)} gets *args/**kwargs: make it sequential by hand", REPORT)
         elif fix.action == "no_shuffle":
             if ctx.edit_arg(sampler, fix.shuffle, "False"):
-                ctx.finding(rule, sampler, f"{short(sampler_name)}: shuffle=False")
+                ctx.finding(rule, sampler, f"{short(name)}: shuffle=False")
         elif fix.action == "rename":
-            self.rename(ctx, rule, sampler, sampler_name, fix.rename_to, fix.keep)
+            self.rename(ctx, rule, sampler, name, fix.rename_to, fix.keep)
 
     @staticmethod
     def rename(ctx: Context, rule: Rule, sampler: cst.Call, name: str, rename_to: str, keep: tuple[Param, ...]) -> None:
