@@ -85,9 +85,10 @@ CLIENTS_UNDER_TEST = {
     ),
     "mindcv": Client(
         "mindcv", ("mindspore", "mindcv"), copy_mindcv, "mindcv_models.py", "mindcv/__init__.py",
-        # mindcv's own Dropout (a subclass of mindspore.nn.Dropout) whatever the rate; MobileNetV3's
-        # classifier holds one with a fixed p=0.2.
-        {"vit": 10, "mobilenet_v3": 1},
+        # mindcv's own Dropout (a subclass of mindspore.nn.Dropout) whatever the rate, but the two
+        # DropPath layers (each holding one) only while drop_path_rate > 0; MobileNetV3's classifier
+        # holds one with a fixed p=0.2.
+        {"vit": 8, "mobilenet_v3": 1},
     ),
     "paddle": Client(
         "paddle", ("paddle",), copy_paddle_vision_models, "paddle_vision_models.py",
@@ -176,7 +177,7 @@ def scenario(request, tmp_path_factory) -> Scenario:
     scenario = Scenario(client, proj, original=snapshot(proj))
     scenario.before = run_driver(proj, processes=1, passes=2)
     scenario.applied = run_reprofix("apply", "proj", cwd=work)
-    if scenario.applied.returncode == 0:
+    if (work / "reprofix.patch").exists():  # written even when some file could not be processed
         scenario.after = run_driver(proj, processes=2, passes=1)
         scenario.reverted = run_reprofix("revert", cwd=work)
     scenario.restored = snapshot(proj)
@@ -184,7 +185,7 @@ def scenario(request, tmp_path_factory) -> Scenario:
 
 
 def results(runs: list[Run]) -> list[dict]:
-    assert runs, "the driver did not run (see test_apply_seeds_only_the_driver)"
+    assert runs, "apply wrote no patch, so the rewritten driver was not run (see test_apply_seeds_only_the_driver)"
     for run in runs:
         assert run.returncode == 0, run.describe()
     return [run.result for run in runs]
@@ -226,7 +227,7 @@ def test_dropout_layers_stay_with_a_zero_rate(scenario: Scenario):
 
 @pytest.mark.framework
 def test_revert_restores_every_file(scenario: Scenario):
-    assert scenario.reverted is not None, "apply failed, so there was nothing to revert"
+    assert scenario.reverted is not None, "apply wrote no patch, so there was nothing to revert"
     assert scenario.reverted.returncode == 0, (scenario.reverted.stdout, scenario.reverted.stderr)
     assert scenario.restored.keys() == scenario.original.keys()
     changed = [path for path in scenario.original if scenario.restored[path] != scenario.original[path]]

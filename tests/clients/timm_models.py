@@ -24,7 +24,7 @@ MODELS = {
     "vit": lambda: timm.create_model(
         "vit_tiny_patch16_224", img_size=32, num_classes=4, drop_rate=0.1, drop_path_rate=0.1),
     "deit": lambda: timm.create_model(
-        "deit_tiny_patch16_224", img_size=32, num_classes=4, drop_rate=0.1, drop_path_rate=0.1),
+        "deit_tiny_distilled_patch16_224", img_size=32, num_classes=4, drop_rate=0.1, drop_path_rate=0.1),
     "swin": lambda: timm.create_model(
         "swin_tiny_patch4_window7_224", img_size=32, window_size=2, embed_dim=48, num_heads=(2, 4, 8, 16),
         num_classes=4, drop_rate=0.1, drop_path_rate=0.1),
