@@ -8,14 +8,13 @@ state comes from os.urandom, so only randomness reprofix failed to remove can ma
 differ. The driver prints a digest of each model's outputs and gradients, and the rate of each of its
 dropout layers.
 
-The scenario, run once per library:
+One test per library checks, and reports together:
 1. the original driver, building and running every model twice in one process, each time under a new
    seed from os.urandom: the models with dropout differ (the harness has teeth);
 2. `reprofix apply proj` (folder mode): the driver is the only entry script;
 3. the rewritten driver in two fresh processes, at the same time: no exception, identical digests for
    every model, and every dropout layer left is the framework's own with a zero rate;
 4. `reprofix revert`: every file of `proj/` is byte for byte what was copied.
-Each property is its own test, so a failure names what broke.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -108,32 +107,16 @@ class Run:
     stderr: str
 
     @property
-    def result(self) -> dict | None:
-        lines = self.stdout.strip().splitlines()
-        if self.returncode != 0 or not lines:
-            return None
-        return json.loads(lines[-1])
+    def result(self) -> dict:
+        return json.loads(self.stdout.strip().splitlines()[-1])
 
     def __repr__(self) -> str:
         return f"<run: exit {self.returncode}>"
 
-    def describe(self) -> str:
-        return f"exit {self.returncode}; stderr ends:\n" + "\n".join(self.stderr.strip().splitlines()[-15:])
-
-
-@dataclass(repr=False)
-class Scenario:
-    client: Client
-    proj: Path
-    before: list[Run] = field(default_factory=list)
-    applied: subprocess.CompletedProcess | None = None
-    after: list[Run] = field(default_factory=list)
-    reverted: subprocess.CompletedProcess | None = None
-    original: dict[str, bytes] = field(default_factory=dict)
-    restored: dict[str, bytes] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        return f"<{self.client.name} in {self.proj}>"
+    def failure(self) -> str | None:
+        if self.returncode == 0 and self.stdout.strip():
+            return None
+        return f"exit {self.returncode}; stderr ends:\n" + "\n".join(self.stderr.strip().splitlines()[-12:])
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -163,72 +146,87 @@ def run_driver(proj: Path, processes: int, passes: int) -> list[Run]:
     return runs
 
 
-@pytest.fixture(scope="module", params=[
-    pytest.param(name, marks=pytest.mark.xdist_group(f"real-client-{name}")) for name in CLIENTS_UNDER_TEST
-])
-def scenario(request, tmp_path_factory) -> Scenario:
-    client = CLIENTS_UNDER_TEST[request.param]
-    for module in client.frameworks:
-        require_framework(module)
-    work = tmp_path_factory.mktemp(client.name)
-    proj = work / "proj"
-    client.copy(proj)
-    shutil.copy(CLIENTS / client.driver, proj / "run_models.py")
-    scenario = Scenario(client, proj, original=snapshot(proj))
-    scenario.before = run_driver(proj, processes=1, passes=2)
-    scenario.applied = run_reprofix("apply", "proj", cwd=work)
-    if (work / "reprofix.patch").exists():  # written even when some file could not be processed
-        scenario.after = run_driver(proj, processes=2, passes=1)
-        scenario.reverted = run_reprofix("revert", cwd=work)
-    scenario.restored = snapshot(proj)
-    return scenario
+def library_of(result: dict, proj: Path) -> str:
+    return Path(result["library"]).resolve().relative_to(proj.resolve()).as_posix()
 
 
-def results(runs: list[Run]) -> list[dict]:
-    assert runs, "apply wrote no patch, so the rewritten driver was not run (see test_apply_seeds_only_the_driver)"
-    for run in runs:
-        assert run.returncode == 0, run.describe()
-    return [run.result for run in runs]
-
-
-def library_of(result: dict, scenario: Scenario) -> str:
-    return Path(result["library"]).resolve().relative_to(scenario.proj.resolve()).as_posix()
-
-
-@pytest.mark.framework
-def test_the_original_differs_from_seed_to_seed(scenario: Scenario):
-    (result,) = results(scenario.before)
-    assert library_of(result, scenario) == scenario.client.library  # the copy, not the installed package
+def original_differs(client: Client, proj: Path, run: Run) -> list[str]:
+    """The original driver, two passes under two seeds: every model with dropout differs."""
+    if run.failure():
+        return [f"the original driver failed: {run.failure()}"]
+    result = run.result
+    if library_of(result, proj) != client.library:
+        return [f"the original driver imported {result['library']}, not the copy"]
     first, second = result["digests"]
     differing = {name for name in first if first[name] != second[name]}
-    assert differing == set(first) - scenario.client.without_dropout
+    expected = set(first) - client.without_dropout
+    if differing != expected:
+        return [f"the original driver differs from seed to seed in {sorted(differing)}, not {sorted(expected)}: "
+                "the check has no teeth"]
+    return []
+
+
+def apply_seeds_only_the_driver(applied: subprocess.CompletedProcess) -> list[str]:
+    problems = []
+    if applied.returncode != 0:
+        problems.append(f"apply exited {applied.returncode}: {applied.stderr.strip()}")
+    entries = applied.stdout.splitlines()[0] if applied.stdout else ""
+    if entries != "Entry scripts (seed block): proj/run_models.py":
+        problems.append(f"apply's entry scripts are not the driver alone: {entries!r}")
+    return problems
+
+
+def rewritten_runs_and_agrees(client: Client, proj: Path, runs: list[Run]) -> list[str]:
+    """The rewritten driver in two fresh processes: no exception, identical digests, and every dropout
+    layer left is the framework's own with a zero rate."""
+    failures = list(dict.fromkeys(failure for failure in (run.failure() for run in runs) if failure))
+    if failures:
+        return [f"the rewritten driver failed ({len(runs)} processes, {len(failures)} distinct error(s)): {failure}"
+                for failure in failures]
+    first, second = (run.result for run in runs)
+    problems = []
+    if library_of(first, proj) != client.library:
+        problems.append(f"the rewritten driver imported {first['library']}, not the copy")
+    (first_digests,), (second_digests,) = first["digests"], second["digests"]
+    differing = sorted(name for name in first_digests if first_digests[name] != second_digests[name])
+    if differing:
+        problems.append(f"after apply, two processes still differ in {differing}")
+    expected = {name: [0.0] * count for name, count in client.dropout_layers_after.items()}
+    if first["dropout_rates"] != expected:
+        problems.append(f"dropout layers after apply (rates per model): {first['dropout_rates']}, "
+                        f"expected {expected}")
+    return problems
+
+
+def revert_restores(reverted: subprocess.CompletedProcess, original: dict, restored: dict) -> list[str]:
+    if reverted.returncode != 0:
+        return [f"revert exited {reverted.returncode}: {reverted.stdout.strip()} {reverted.stderr.strip()}"]
+    if restored.keys() != original.keys():
+        return [f"after revert, files added {sorted(restored.keys() - original.keys())}, "
+                f"missing {sorted(original.keys() - restored.keys())}"]
+    changed = [path for path in original if restored[path] != original[path]]
+    return [f"after revert, not byte for byte: {changed}"] if changed else []
 
 
 @pytest.mark.framework
-def test_apply_seeds_only_the_driver(scenario: Scenario):
-    applied = scenario.applied
-    assert applied.returncode == 0, (applied.stdout[-3000:], applied.stderr[-3000:])
-    assert applied.stdout.splitlines()[0] == "Entry scripts (seed block): proj/run_models.py"
+@pytest.mark.parametrize("name", CLIENTS_UNDER_TEST)
+def test_real_client_rewritten_runs_reproducibly_and_reverts(tmp_path: Path, name: str):
+    client = CLIENTS_UNDER_TEST[name]
+    for module in client.frameworks:
+        require_framework(module)
+    proj = tmp_path / "proj"
+    client.copy(proj)
+    shutil.copy(CLIENTS / client.driver, proj / "run_models.py")
+    original = snapshot(proj)
 
-
-@pytest.mark.framework
-def test_the_rewritten_models_run_and_agree(scenario: Scenario):
-    first, second = results(scenario.after)
-    assert library_of(first, scenario) == scenario.client.library
-    assert first["digests"] == second["digests"]
-
-
-@pytest.mark.framework
-def test_dropout_layers_stay_with_a_zero_rate(scenario: Scenario):
-    first, _ = results(scenario.after)
-    expected = {name: [0.0] * count for name, count in scenario.client.dropout_layers_after.items()}
-    assert first["dropout_rates"] == expected
-
-
-@pytest.mark.framework
-def test_revert_restores_every_file(scenario: Scenario):
-    assert scenario.reverted is not None, "apply wrote no patch, so there was nothing to revert"
-    assert scenario.reverted.returncode == 0, (scenario.reverted.stdout, scenario.reverted.stderr)
-    assert scenario.restored.keys() == scenario.original.keys()
-    changed = [path for path in scenario.original if scenario.restored[path] != scenario.original[path]]
-    assert changed == []
+    (before,) = run_driver(proj, processes=1, passes=2)
+    problems = original_differs(client, proj, before)
+    applied = run_reprofix("apply", "proj", cwd=tmp_path)
+    problems += apply_seeds_only_the_driver(applied)
+    if (tmp_path / "reprofix.patch").exists():  # written even when some file could not be processed
+        problems += rewritten_runs_and_agrees(client, proj, run_driver(proj, processes=2, passes=1))
+        reverted = run_reprofix("revert", cwd=tmp_path)
+        problems += revert_restores(reverted, original, snapshot(proj))
+    else:
+        problems.append("apply wrote no patch")
+    assert not problems, f"{name}:\n- " + "\n- ".join(problems)
