@@ -18,7 +18,8 @@ MindSpore model zoo), unpacked into a temporary folder, never into the project. 
    nothing about reprofix; one that fails only after the rewrite, or differently, is a NEW failure
    and is printed with both errors.
 
-Exit status: 1 if a rewritten file does not compile or a module has a new import failure, else 0.
+Exit status: 1 if apply could not process a file, a rewritten file does not compile or a module has a
+new import failure, else 0.
 """
 
 from __future__ import annotations
@@ -197,10 +198,14 @@ def main() -> None:
         report = json.loads(scan.stdout)
         applied = reprofix("apply", f"-j{args.jobs}", "corpus", cwd=rewritten.parent)
         elapsed = time.perf_counter() - start
-        if applied.returncode != 0:
+        if not (rewritten.parent / "reprofix.patch").exists():
             print(applied.stdout[-2000:], applied.stderr[-2000:])
-            sys.exit(f"reprofix apply exited {applied.returncode}")
+            sys.exit(f"reprofix apply exited {applied.returncode} and wrote no patch")
         print(f"reprofix scan + apply: {elapsed:.1f} s; {applied.stdout.strip().splitlines()[-1]}")
+        unprocessed = applied.stderr.strip().splitlines()
+        print(f"files apply could not process (exit {applied.returncode}): {len(unprocessed)}")
+        for line in unprocessed:
+            print(f"  {line}")
         print(f"entry scripts (seed block): {len(report['entry_scripts'])}; files reprofix could not read or "
               f"parse: {len(report['errors'])}")
         for kind, title in (("rewrite", "changes"), ("report", "needs you"), ("note", "notes")):
@@ -259,7 +264,7 @@ def main() -> None:
         print(f"  NEW failures (only after the rewrite, or a different error): {len(new)}")
         for path, before, after in new:
             print(f"    {path}\n      original:  {before[:200]}\n      rewritten: {after[:200]}")
-        sys.exit(1 if compile_failures or new else 0)
+        sys.exit(1 if unprocessed or compile_failures or new else 0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
