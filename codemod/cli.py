@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ app = typer.Typer(
 
 DEFAULT_PATCH = "reprofix.patch"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts, or folders to rewrite whole.")
 ENTRY = typer.Option(None, "--entry", metavar="FILE", help="Also an entry script (gets the seed block). Repeatable.")
@@ -29,6 +31,8 @@ EXCLUDE = typer.Option(None, "--exclude", metavar="GLOB", help="Skip matching fi
 DISABLE = typer.Option(None, "--disable", metavar="RULE", help="A rule id not to apply or report. Repeatable.")
 JOBS = typer.Option(None, "-j", "--jobs", min=1, help="Parallel processes (default: the number of cores).")
 NO_FOLLOW = typer.Option(False, "--no-follow", help="Do not follow the project-local imports of the files named.")
+MAX_FILE_SIZE = typer.Option(None, "--max-file-size", metavar="SIZE",
+                             help="Skip files larger than SIZE (bytes, or 5M, 512K; default 5M).")
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> None:
@@ -50,24 +54,90 @@ def main_options(
 
 
 def _config(paths):
-    """The [tool.reprofix] configuration nearest the paths (or the current directory)."""
+    """The [tool.reprofix] configuration nearest the paths (or the current directory). Without paths
+    (revert, status) the rule ids are not checked: that would load every rule for nothing."""
     from . import config as configlib
-    from . import engine
 
+    rules = None
+    if paths:
+        from . import engine
+
+        rules = set(engine.all_rules())
     start = Path(os.path.commonpath([os.path.abspath(p) for p in paths])) if paths else Path.cwd()
     try:
-        return configlib.load(start if start.is_dir() else start.parent, set(engine.all_rules()))
+        return configlib.load(start if start.is_dir() else start.parent, rules)
     except configlib.ConfigError as error:
         _fail(str(error), EXIT_USAGE)
 
 
-def _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, patch_name=""):
+def _cwd() -> Path:
+    return Path(os.path.realpath(os.getcwd()))
+
+
+def _shown(path, cwd: Path) -> str:
+    """A path as the user sees it: relative to the current folder, quoted if it must be."""
+    from .paths import display
+
+    return display(os.path.relpath(os.path.abspath(path), cwd))
+
+
+def _shown_patch(option: Optional[str], patch_path: str, cwd: Path) -> str:
+    """The patch as the user named it with --patch, else relative to the current folder."""
+    from .paths import display
+
+    return display(option) if option else _shown(patch_path, cwd)
+
+
+def _default_patch(folder: Path, config) -> str:
+    """The patch a command run in `folder` uses by default: the configured one (relative to its
+    pyproject.toml), else reprofix.patch at the project root (the nearest folder holding
+    pyproject.toml, setup.py, setup.cfg or .git; the folder itself when there is none)."""
+    from .paths import marked_root
+
+    if config.patch and config.path is not None:
+        return str(config.path.parent / config.patch)
+    return str((marked_root(folder) or folder) / DEFAULT_PATCH)
+
+
+def _undo_command(patch_path: str, folder: Path, config) -> str:
+    """How to undo from `folder`: `reprofix revert`, with --patch when it would not find this patch."""
+    if os.path.realpath(_default_patch(folder, config)) == os.path.realpath(patch_path):
+        return "reprofix revert"
+    return f"reprofix revert --patch {_shown(patch_path, folder)}"
+
+
+def _root(paths, entries, cwd: Path) -> Path:
+    """The project root of the paths named, each checked (cheaply, before the rules are loaded)."""
+    from .paths import Refused, project_root_for, resolve_named
+
+    try:
+        root = project_root_for(list(paths), cwd)
+        for path in paths:
+            resolve_named(path, cwd, root)
+        for entry in entries or []:
+            resolve_named(entry, cwd, root, "--entry ")
+    except Refused as error:
+        _fail(str(error), EXIT_USAGE)
+    return root
+
+
+def _max_size(option: Optional[str], config) -> int:
+    from .paths import DEFAULT_MAX_FILE_SIZE, parse_size
+
+    if option is None:
+        return config.max_file_size or DEFAULT_MAX_FILE_SIZE
+    try:
+        return parse_size(option)
+    except ValueError as error:
+        _fail(f"--max-file-size: {error}", EXIT_USAGE)
+
+
+def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size):
     """Check the options and process the files."""
     from . import engine
     from .patch import PatchError
     import transforms
 
-    cwd = Path.cwd()
     known = set(engine.all_rules())
     unknown = sorted(set(disable or []) - known)
     if unknown:
@@ -77,7 +147,7 @@ def _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, patch_na
         _fail(f"--seed {seed}: must be between 0 and 4294967295", EXIT_USAGE)
     if seed == 0:
         typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
-    root = config.path.parent if config.path else cwd
+    config_root = config.path.parent if config.path else Path.cwd()
     options = transforms.Options(
         seed=seed,
         disabled=frozenset(config.disable) | frozenset(disable or []),
@@ -87,18 +157,32 @@ def _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, patch_na
     request = engine.Request(
         paths=list(paths),
         options=options,
-        entries=[str(root / e) for e in config.entry] + list(entry or []),
+        entries=[str(config_root / e) for e in config.entry] + list(entry or []),
         excludes=list(config.exclude) + list(exclude or []),
         jobs=jobs or os.cpu_count() or 1,
         follow=not no_follow,
+        root=root,
+        max_file_size=max_size,
     )
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        result = engine.Runner(request, cwd, progress).run(patch_name)
+        result = engine.Runner(request, _cwd(), progress).run()
     except engine.UsageError as error:
         _fail(str(error), EXIT_USAGE)
     except PatchError as error:
-        _fail(f"internal error building the patch: {error}")
+        _fail(f"internal error building the patch: {error}; nothing was changed, please report this")
+    except KeyboardInterrupt:
+        # Nothing is written yet. Leave at once: the workers die with this process, and waiting for
+        # them (as the interpreter's exit would) could take as long as the work itself.
+        if progress is not None:
+            progress.done()
+        from . import lock
+
+        typer.echo("reprofix: interrupted; nothing was changed", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        lock.release_locks()
+        os._exit(EXIT_INTERRUPTED)
     finally:
         if progress is not None:
             progress.done()
@@ -107,6 +191,25 @@ def _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, patch_na
     for line in result.notes:
         typer.echo(f"reprofix: note: {line}", err=True)
     return result
+
+
+@contextlib.contextmanager
+def _locked(patch_path: str, label: Optional[str] = None):
+    """The patch's lock, for a command that reads or writes the journal (see lock.locked)."""
+    from . import lock as locklib
+
+    label = label or _shown(patch_path, _cwd())
+    try:
+        lock = locklib.locked(patch_path, label)
+        lock.__enter__()
+    except locklib.Busy as error:
+        _fail(str(error))
+    except OSError as error:  # a folder we may not write in, or a link planted as the lock file
+        _fail(f"{label}.lock: cannot take the lock: {error.strerror}; nothing was changed")
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 class _Progress:
@@ -137,67 +240,114 @@ class _Progress:
 def apply(
     paths: List[str] = PATHS,
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed for every generator (default 1; the procedure asks for non-zero)."),
-    patch: Optional[str] = typer.Option(None, "--patch", help="Where to write the patch that undoes the change (default reprofix.patch)."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="Where to write the patch that undoes the change (default reprofix.patch at the project root)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the diff and the report; write nothing."),
     entry: Optional[List[str]] = ENTRY,
     exclude: Optional[List[str]] = EXCLUDE,
     disable: Optional[List[str]] = DISABLE,
     jobs: Optional[int] = JOBS,
     no_follow: bool = NO_FOLLOW,
+    max_file_size: Optional[str] = MAX_FILE_SIZE,
 ) -> None:
     """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
     patch describing every change."""
-    from . import engine, report, undo
-    from .patch import PatchError
+    from . import report
+    from .paths import inside
 
+    cwd = _cwd()
+    root = _root(paths, entry, cwd)
     config = _config(paths)
-    patch = patch or config.patch or DEFAULT_PATCH
-    if dry_run:
-        if os.path.exists(patch) and _pending(patch):
-            typer.echo(f"reprofix: warning: {patch} records an interrupted run; `reprofix apply` (without "
-                       "--dry-run) or `reprofix revert` finishes it", err=True)
-    else:
-        try:
-            finished = undo.finish_interrupted(patch, Path.cwd())
-        except (PatchError, undo.RevertConflict) as error:
-            _fail(f"{error}; nothing was changed")
-        if finished:
-            typer.echo(f"reprofix: {finished}", err=True)
-    result = _run(config, paths, entry, exclude, disable, jobs, no_follow, seed, "" if patch == DEFAULT_PATCH else patch)
+    max_size = _max_size(max_file_size, config)
+    patch_path = patch or _default_patch(root, config)
+    shown_patch = _shown_patch(patch, patch_path, cwd)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    changed = [f for f in result.files if f.changed]
     if dry_run:
+        pending = False
+        if os.path.lexists(patch_path):
+            with _locked(patch_path, shown_patch):
+                pending = _pending(patch_path)
+        if pending:
+            typer.echo(f"reprofix: warning: {shown_patch} records an interrupted run; `reprofix apply` (without "
+                       "--dry-run) or `reprofix revert` finishes it", err=True)
+        result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
         if result.diff:
             typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
         _echo(report.render(result, color=color))
         typer.echo(report.summary(result, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
-    if changed and os.path.exists(patch):
+    if not inside(Path(os.path.realpath(patch_path)), root):
+        _fail(f"--patch {shown_patch}: outside the project root ({root}); the patch lives in the project", EXIT_USAGE)
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
+    except OSError as error:
+        _fail(f"{shown_patch}: cannot create its folder: {error.strerror}", EXIT_USAGE)
+    with _locked(patch_path, shown_patch):
+        result = _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs,
+                               no_follow, seed, max_size)
+    _echo(report.render(result, color=color))
+    changed = any(f.changed for f in result.files)
+    typer.echo(report.summary(result, patch=shown_patch if changed else None,
+                              undo=_undo_command(patch_path, cwd, _config([]))))
+    raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs, no_follow,
+                  seed, max_size):
+    """apply's work while it holds the patch's lock: finish an interrupted run, process the files,
+    check them, write."""
+    from . import engine, undo
+    from .patch import PatchError
+
+    try:
+        finished = undo.finish_interrupted(patch_path, cwd, shown_patch)
+    except (PatchError, undo.RevertConflict) as error:
+        _fail(f"{error}; nothing was changed")
+    except undo.RevertStopped as stopped:
+        _fail(f"{shown_patch}: finishing an interrupted revert stopped ({stopped}); run `reprofix revert`")
+    if finished:
+        typer.echo(f"reprofix: {finished}", err=True)
+    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
+    changed = [f for f in result.files if f.changed]
+    if changed and os.path.lexists(patch_path):
         _fail(
-            f"{patch} already exists (an earlier apply that was not reverted?): run `reprofix revert` "
+            f"{shown_patch} already exists (an earlier apply that was not reverted?): run `reprofix revert` "
             "first, or pass --patch with another path; nothing was changed"
         )
-    problems = engine.write_problems(result, Path.cwd())
+    problems = engine.write_problems(result, root)
     if problems:
         for line in problems:
             typer.echo(f"reprofix: {line}", err=True)
         _fail("nothing was changed")
-    if changed:
-        try:
-            undo.write_applied(patch, result.patch, [(f.path, f.new) for f in changed], Path.cwd())
-        except OSError as error:
-            _fail(f"{error.filename or patch}: cannot write: {error.strerror}; `reprofix revert` undoes what was written")
-    _echo(report.render(result, color=color))
-    typer.echo(report.summary(result, patch=patch if changed else None))
-    raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
+    if not changed:
+        return result
+    job = undo.Apply(patch_path, root, [(f.path, f.original, f.new) for f in changed],
+                     undo_command=_undo_command(patch_path, root, config))
+    undo_here = _undo_command(patch_path, cwd, _config([]))
+    try:
+        undo.write_applied(job)
+    except undo.Stopped as stopped:
+        where = f"{_shown(stopped.changed.path, cwd)}: {stopped.changed.reason}"
+        if not stopped.written:
+            _fail(f"{where}; nothing was changed; run apply again")
+        _fail(f"{where}; stopped before writing it: {stopped.written} of {stopped.total} file(s) were rewritten, "
+              f"and {shown_patch} undoes exactly those (`{undo_here}`); revert, then run apply again")
+    except undo.Interrupted as interrupted:
+        _fail(f"interrupted after rewriting {interrupted.done} of {interrupted.total} file(s); {shown_patch} records "
+              f"where it stopped: `reprofix apply` with the same paths completes the change, `{undo_here}` undoes it",
+              EXIT_INTERRUPTED)
+    except OSError as error:
+        where = _shown(error.filename, cwd) if error.filename else shown_patch
+        _fail(f"{where}: cannot write: {error.strerror}; `{undo_here}` undoes what was written")
+    return result
 
 
 def _pending(patch: str) -> bool:
     from . import patch as patchlib
+    from .paths import Unreadable, read_regular
 
     try:
-        return patchlib.state(Path(patch).read_bytes()) in ("applying", "reverting")
-    except OSError:
+        return patchlib.state(read_regular(patch)) in ("applying", "reverting")
+    except (OSError, Unreadable):
         return False
 
 
@@ -205,90 +355,161 @@ def _pending(patch: str) -> bool:
 def scan(
     paths: List[str] = PATHS,
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
-    leftovers: bool = typer.Option(False, "--leftovers", help="Only look for reprofix changes left in the code."),
+    leftovers: bool = typer.Option(False, "--leftovers", help="Only look for reprofix changes left in the code, and an applied patch."),
     entry: Optional[List[str]] = ENTRY,
     exclude: Optional[List[str]] = EXCLUDE,
     disable: Optional[List[str]] = DISABLE,
     jobs: Optional[int] = JOBS,
     no_follow: bool = NO_FOLLOW,
+    max_file_size: Optional[str] = MAX_FILE_SIZE,
 ) -> None:
     """Report every randomness source, fixable or not; write nothing. Exit 1 when `apply` would change
-    something (with --leftovers: when reprofix changes are still in the code)."""
+    something (with --leftovers: when reprofix changes are still in the code, or a patch is applied)."""
+    import dataclasses
+
     from . import engine, report
 
-    result = _run(_config(paths), paths, entry, exclude, disable, jobs, no_follow, None)
+    cwd = _cwd()
+    root = _root(paths, entry, cwd)
+    config = _config(paths)
+    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None, _max_size(max_file_size, config))
+    extra = {}
     if leftovers:
         keep = {rule.id for rule in engine.all_rules().values() if rule.name == "reprofix-leftover"}
         result.files = [
-            engine.FileResult(f.path, f.original, f.original, tuple(x for x in f.findings if x.rule in keep), f.entry)
+            dataclasses.replace(f, new=f.original, findings=tuple(x for x in f.findings if x.rule in keep))
             for f in result.files
         ]
         found = any(f.findings for f in result.files)
+        patch_path = _default_patch(root, config)
+        applied = _applied_files(patch_path, cwd)
+        extra = {"applied_patch": None if applied is None else {"path": _shown(patch_path, cwd), "files": applied}}
+        found = found or bool(applied)
     else:
         found = any(f.changed for f in result.files)
     if as_json:
-        typer.echo(report.to_json(result))
+        typer.echo(report.to_json(result, **extra))
     else:
         _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
         typer.echo(report.scan_summary(result, leftovers=leftovers))
+        if extra.get("applied_patch"):
+            patch_info = extra["applied_patch"]
+            typer.echo(f"reprofix scan: {patch_info['path']} is still applied to {len(patch_info['files'])} file(s): "
+                       "`reprofix revert` takes it out")
     raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
+
+
+def _applied_files(patch_path: str, cwd: Path) -> Optional[List[str]]:
+    """The files a patch at `patch_path` is still applied to (shown paths), or None without a patch."""
+    from . import undo
+    from .patch import PatchError
+
+    if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
+        return None
+    with _locked(patch_path):
+        if not os.path.lexists(patch_path):
+            return None
+        try:
+            journal = undo.Journal.read(patch_path, cwd, _shown(patch_path, cwd))
+            states = journal.file_states()
+        except PatchError as error:
+            typer.echo(f"reprofix: {error}", err=True)
+            return [_shown(patch_path, cwd)]
+        return [_shown(journal.root / s.path, cwd) for s in states if s.state != undo.ORIGINAL]
 
 
 @app.command()
 def revert(
-    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default reprofix.patch)."),
-    partial: bool = typer.Option(False, "--partial", help="Undo the hunks that still match; save the others to PATCH.rej."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default: reprofix.patch at the project root)."),
+    partial: bool = typer.Option(False, "--partial", help="Undo what still matches; save the rest to PATCH.rej."),
 ) -> None:
     """Restore the files a patch changed, keeping every edit made since, then remove the patch."""
     from . import undo
     from .patch import PatchError
 
-    patch = patch or _config([]).patch or DEFAULT_PATCH
-    try:
-        result = undo.revert(patch, Path.cwd(), partial=partial)
-    except undo.RevertConflict as error:
-        for conflict in error.conflicts:
-            typer.echo(f"reprofix: {conflict.describe()}", err=True)
-        _fail(
-            f"nothing was changed: {len(error.conflicts)} hunk(s) no longer match the files. Fix them by hand, "
-            f"or run `reprofix revert --partial` to undo the {error.clean} other hunk(s) and save these to "
-            f"{patch}.rej"
-        )
-    except PatchError as error:
-        _fail(f"{error}; nothing was changed")
-    except OSError as error:
-        _fail(f"{error.filename}: cannot write: {error.strerror}; run `reprofix revert` again to finish")
-    for path, hunks in result.restored:
-        typer.echo(f"restored {path} ({hunks} hunk{'s' if hunks != 1 else ''} undone)")
-    for path in result.already:
-        typer.echo(f"unchanged {path} (already as before apply)")
-    typer.echo(f"reprofix: {len(result.restored)} file(s) restored; removed {patch}")
+    cwd = _cwd()
+    patch_path = patch or _default_patch(cwd, _config([]))
+    shown_patch = _shown_patch(patch, patch_path, cwd)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
+        _fail(f"{shown_patch}: no such patch; nothing to revert")
+
+    def shown(path: str, root: Path) -> str:
+        return _shown(root / path, cwd)
+
+    with _locked(patch_path, shown_patch):
+        try:
+            result = undo.revert(patch_path, partial=partial, cwd=cwd, label=shown_patch)
+        except undo.RevertConflict as error:
+            root = undo.Journal.read(patch_path, cwd, shown_patch).root
+            for conflict in error.conflicts:
+                typer.echo(f"reprofix: {conflict.describe(shown(conflict.path, root))}", err=True)
+            _fail(
+                f"nothing was changed: {len(error.conflicts)} hunk(s) no longer match the files. Fix them by hand, "
+                f"or run `reprofix revert --partial` to undo the {error.clean} other hunk(s) and save these to "
+                f"{shown_patch}.rej"
+            )
+        except undo.RevertStopped as stopped:
+            _report_revert(stopped.result, shown)
+            reason = f"{_shown(stopped.changed.path, cwd)}: {stopped.changed.reason}" if stopped.changed else "interrupted"
+            _fail(f"{reason}; stopped after restoring {len(stopped.result.restored)} of {stopped.total} file(s); "
+                  "run `reprofix revert` again to finish (it keeps every edit)",
+                  EXIT_FAILED if stopped.changed else EXIT_INTERRUPTED)
+        except undo.NoPatch as error:
+            _fail(str(error))
+        except undo.NotOurs as error:
+            _fail(f"{error}; nothing was changed", EXIT_USAGE)
+        except PatchError as error:
+            _fail(f"{error}; nothing was changed")
+        except OSError as error:
+            where = _shown(error.filename, cwd) if error.filename else shown_patch
+            _fail(f"{where}: cannot write: {error.strerror}; run `reprofix revert` again to finish")
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+    _report_revert(result, shown)
+    typer.echo(f"reprofix: {len(result.restored)} file(s) restored; removed {shown_patch}")
     if result.rejected:
-        _fail(f"some hunks could not be undone: they are in {result.rejected}; apply them in reverse by hand")
+        _fail(f"some hunks could not be undone: they are in {_shown(result.rejected, cwd)}; apply them in reverse by hand")
+
+
+def _report_revert(result, shown) -> None:
+    for path, hunks in result.restored:
+        typer.echo(f"restored {shown(path, result.root)} ({hunks} hunk{'s' if hunks != 1 else ''} undone)")
+    for path in result.already:
+        typer.echo(f"unchanged {shown(path, result.root)} (already as before apply)")
+    for path in result.missing:
+        typer.echo(f"missing {shown(path, result.root)}: its hunks are in the .rej file")
 
 
 @app.command()
 def status(
-    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default reprofix.patch)."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default: reprofix.patch at the project root)."),
 ) -> None:
     """Say whether a reprofix patch is applied, which files it covers, and whether they changed since.
-    Exit 1 while it is applied (a guard for commits), 0 when nothing is applied."""
+    Exit 1 while it is applied (a guard for commits), 0 when nothing is."""
     from . import undo
     from .patch import PatchError
 
-    patch = patch or _config([]).patch or DEFAULT_PATCH
-    if not os.path.exists(patch):
-        typer.echo(f"reprofix: no patch at {patch}: nothing is applied")
+    cwd = _cwd()
+    patch_path = patch or _default_patch(cwd, _config([]))
+    shown_patch = _shown_patch(patch, patch_path, cwd)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
+        typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
         raise typer.Exit(EXIT_OK)
-    try:
-        journal = undo.Journal.read(patch)
-        states = journal.file_states(Path.cwd())
-    except PatchError as error:
-        _fail(str(error))
+    with _locked(patch_path, shown_patch):
+        if not os.path.lexists(patch_path):
+            typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
+            raise typer.Exit(EXIT_OK)
+        try:
+            journal = undo.Journal.read(patch_path, cwd, shown_patch)
+            states = journal.file_states()
+        except undo.NotOurs as error:
+            _fail(str(error), EXIT_USAGE)
+        except PatchError as error:
+            _fail(str(error))
     applied = [s for s in states if s.state != undo.ORIGINAL]
     pending = {"applying": "; an apply was interrupted: `reprofix apply` completes it, `reprofix revert` undoes it",
                "reverting": "; a revert was interrupted: `reprofix revert` finishes it"}.get(journal.state or "", "")
-    typer.echo(f"reprofix: {patch} is {'applied' if applied else 'not applied'} to "
+    typer.echo(f"reprofix: {shown_patch} is {'applied' if applied else 'not applied'} to "
                f"{len(applied)} of {len(states)} file(s){pending}")
     describe = {
         undo.APPLIED: "applied, unchanged since",
@@ -297,12 +518,13 @@ def status(
         undo.MISSING: "missing",
     }
     for s in states:
+        shown = _shown(journal.root / s.path, cwd)
         if s.state == undo.CONFLICT:
-            typer.echo(f"  {s.path}: applied, then edited where reprofix changed it:")
+            typer.echo(f"  {shown}: applied, then edited where reprofix changed it:")
             for conflict in s.conflicts:
-                typer.echo(f"    {conflict.describe()}")
+                typer.echo(f"    {conflict.describe(shown)}")
         else:
-            typer.echo(f"  {s.path}: {describe[s.state]}")
+            typer.echo(f"  {shown}: {describe[s.state]}")
     raise typer.Exit(EXIT_FAILED if applied else EXIT_OK)
 
 
@@ -377,11 +599,14 @@ def _echo(text: str) -> None:
 
 def main() -> None:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))  # deeply nested expressions in real code
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must never stop a report
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("reprofix: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:  # a bug of ours: one line, never a traceback
         typer.echo(f"reprofix: internal error: {type(error).__name__}: {error}; please report it", err=True)
         sys.exit(EXIT_FAILED)

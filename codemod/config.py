@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import parse_size
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on older Pythons only
@@ -25,7 +27,8 @@ class Config:
     dropout_classes: list[str] = field(default_factory=list)
     random_data_ops: list[str] = field(default_factory=list)
     entry: list[str] = field(default_factory=list)
-    patch: str | None = None
+    patch: str | None = None  # relative to the folder holding pyproject.toml
+    max_file_size: int | None = None
 
 
 # key in pyproject.toml -> (attribute, type, what it is)
@@ -36,7 +39,8 @@ KEYS = {
     "dropout-classes": ("dropout_classes", list, "the project's own dropout layers: `Class:param` (param set to 0.0) or `Class` (made a no-op layer)"),
     "random-data-ops": ("random_data_ops", list, "the project's own random data ops, disabled"),
     "entry": ("entry", list, "entry scripts that get the seed block"),
-    "patch": ("patch", str, "where the patch is written (default reprofix.patch)"),
+    "patch": ("patch", str, "where the patch is written, relative to pyproject.toml (default reprofix.patch at the project root)"),
+    "max-file-size": ("max_file_size", "size", "files larger than this are skipped (bytes, or 5M, 512K; default 5M)"),
 }
 
 
@@ -49,7 +53,7 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load(start: Path, known_rules: set[str]) -> Config:
+def load(start: Path, known_rules: set[str] | None) -> Config:
     path = find_pyproject(start)
     if path is None:
         return Config()
@@ -76,10 +80,15 @@ def load(start: Path, known_rules: set[str]) -> Config:
         elif kind is int:
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
                 raise ConfigError(f"{where}: {key} must be a whole number from 0 to 4294967295")
+        elif kind == "size":
+            try:
+                value = parse_size(str(value)) if not isinstance(value, bool) else parse_size("")
+            except ValueError as error:
+                raise ConfigError(f"{where}: {key}: {error}") from None
         elif not isinstance(value, kind):
             raise ConfigError(f"{where}: {key} must be a string")
         setattr(config, attribute, value)
-    unknown = sorted(set(config.disable) - known_rules)
+    unknown = sorted(set(config.disable) - known_rules) if known_rules is not None else []
     if unknown:
         raise ConfigError(f"{where}: disable names unknown rule id(s) {', '.join(unknown)}")
     return config

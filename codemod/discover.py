@@ -9,39 +9,23 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 import pathspec
 
 from transforms import textscan
 
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+from .paths import holds_marker, kind
+
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}
 )
 _MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
-_SYS_PATH = re.compile(rb"\bsys\.path\.(?:append|insert|extend)\b|\bsys\.path[ \t]*(?:\+=|=)")
-
-
-def project_root(path: Path) -> Path:
-    """The nearest folder holding pyproject.toml, setup.py, setup.cfg or .git; else the file's folder."""
-    return Finder().project_root(path)
 
 
 def has_main_guard(source: bytes) -> bool:
     return b"__main__" in source and _MAIN_GUARD.search(source) is not None
-
-
-def sys_path_changes(source: bytes) -> list[tuple[int, int]]:
-    """1-based (line, column) of each place the file changes sys.path."""
-    if b"sys.path" not in source:
-        return []
-    return [_position(source, m.start()) for m in _SYS_PATH.finditer(source)]
-
-
-def _position(source: bytes, offset: int) -> tuple[int, int]:
-    line = source.count(b"\n", 0, offset) + 1
-    return line, offset - (source.rfind(b"\n", 0, offset) + 1) + 1
 
 
 imports = textscan.imports
@@ -61,15 +45,15 @@ class Finder:
 
     def project_root(self, path: Path) -> Path:
         start = path if path.is_dir() else path.parent
-        return self._marked(start) or start
+        return self.marked(start) or start
 
-    def _marked(self, folder: Path) -> Path | None:
+    def marked(self, folder: Path) -> Path | None:
         """The nearest folder at or above `folder` holding a project marker, or None."""
         if folder not in self._roots:
-            if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            if holds_marker(folder):
                 self._roots[folder] = folder
             else:
-                self._roots[folder] = None if folder.parent == folder else self._marked(folder.parent)
+                self._roots[folder] = None if folder.parent == folder else self.marked(folder.parent)
         return self._roots[folder]
 
     def real(self, path: Path) -> Path:
@@ -191,9 +175,10 @@ class Ignore:
         return self.excludes.match_file(rel + ("/" if is_dir else ""))
 
 
-def python_files(top: Path, excludes: list[str], cwd: Path) -> list[Path]:
+def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None = None) -> list[Path]:
     """Every .py file under `top`, skipping hidden folders, virtual environments, build folders,
-    what .gitignore ignores and what `excludes` names; sorted."""
+    what .gitignore ignores and what `excludes` names; sorted. Symbolic links are skipped; so are
+    files that are not regular files (a FIFO or a device named `x.py`), listed with why in `skipped`."""
     ignore = Ignore(top, excludes, cwd)
     result = []
     for folder, dirs, files in os.walk(top):
@@ -215,6 +200,14 @@ def python_files(top: Path, excludes: list[str], cwd: Path) -> list[Path]:
         dirs[:] = kept
         for name in sorted(files):
             path = here / name
-            if name.endswith(".py") and not path.is_symlink() and not ignore.ignored(path, False):
+            if not name.endswith(".py") or ignore.ignored(path, False):
+                continue
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if stat.S_ISREG(mode):
                 result.append(path)
+            elif not stat.S_ISLNK(mode) and skipped is not None:
+                skipped.append((path, f"is {kind(mode)}, not a regular file"))
     return sorted(result)

@@ -4,22 +4,38 @@ revert it. It knows nothing about any framework; `transforms` does.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
+import signal
+import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import libcst as cst
 
 import transforms
-from transforms.rule import Finding, Rule
+from transforms.rule import Finding, Rule, SourceError
 
-from . import discover, undo
+from . import atomic, discover, lock
 from . import patch as patchlib
+from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
+
+# What one parse may cost. libcst's parser takes time and memory in proportion to the syntax tree,
+# and more than that for long chains (`a + b + ... `: quadratic) and deep nesting (it can exhaust the
+# C stack). So before libcst sees a file (or the pieces of it that are parsed), CPython's own parser,
+# in C, measures the tree: at most MAX_PARSE_NODES nodes (about 500 KB of ordinary code: some seconds
+# and a few hundred MB at worst) nested at most MAX_PARSE_DEPTH deep (CPython's own limit for
+# brackets; a chain of `and`/`or` counts one level per operand, as libcst nests it). A cheap count of
+# separators first keeps CPython's parser itself from a huge file.
+MAX_PARSE_NODES = 100_000
+MAX_PARSE_DEPTH = 200
+MAX_PARSE_SEPARATORS = 2 * MAX_PARSE_NODES
+_SEPARATORS = tuple(bytes((c,)) for c in b" \n,.:;()[]{}=+-*/%<>!&|^~@")
 
 
-
-class UsageError(Exception):
-    """Bad input from the command line (exit 2)."""
+UsageError = Refused  # bad input from the command line (exit 2)
 
 
 def all_rules() -> dict[str, Rule]:
@@ -28,13 +44,14 @@ def all_rules() -> dict[str, Rule]:
 
 @dataclass(frozen=True)
 class FileResult:
-    path: str  # relative to the working directory, with / separators
+    path: str  # relative to the project root, with / separators: its name in the patch
     original: bytes
     new: bytes
     findings: tuple[Finding, ...]
     entry: bool = False
-    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     error: str | None = None
+    shown: str = ""  # as shown to the user: relative to the current folder, quoted if need be
+    note: str | None = None  # skipped, not an error: why
 
     @property
     def changed(self) -> bool:
@@ -43,9 +60,11 @@ class FileResult:
 
 @dataclass(frozen=True)
 class Task:
-    path: str  # as the user or the import resolution gave it
-    rel: str
+    path: str  # the real path
+    rel: str  # relative to the project root
+    shown: str  # relative to the current folder, for people
     entry: str  # "yes", "no", or "auto": an entry script if it has a __main__ guard
+    through: tuple[tuple[str, str], ...] = ()  # frameworks its project imports use: (name, the module)
 
 
 @dataclass
@@ -53,62 +72,123 @@ class ApplyResult:
     files: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each, `path:line:col: message`
     notes: list[str] = field(default_factory=list)  # one line each, about the selection itself
-    diff: bytes = b""  # the unified diff of every changed file
-    patch: bytes = b""  # the diff behind a short header: what is written to disk
+    diff: bytes = b""  # the unified diff of every changed file, paths relative to the project root
 
     @property
     def entries(self) -> list[str]:
-        return [f.path for f in self.files if f.entry]
+        return [f.shown or f.path for f in self.files if f.entry]
 
 
-def relative(path: str, cwd: Path) -> str:
-    """`path` relative to `cwd` with / separators; UsageError if it is not inside it."""
-    absolute = Path(os.path.abspath(path))
+def guarded_parse(code: bytes) -> cst.Module:
+    """libcst's parse, for code CPython's parser accepts and within the limits above."""
+    separators = sum(code.count(s) for s in _SEPARATORS)
+    if separators > MAX_PARSE_SEPARATORS:
+        raise SourceError(f"too large to parse safely: {separators:,} separators and operators to parse "
+                          f"(at most {MAX_PARSE_SEPARATORS:,})")
     try:
-        rel = absolute.relative_to(cwd)
-    except ValueError:
-        raise UsageError(
-            f"{path}: outside the current directory; run reprofix from the project root"
-        ) from None
-    return rel.as_posix()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(code)
+    except SyntaxError as error:
+        _raise_decoding_problem(code)
+        lines = code.decode("utf-8", "replace").splitlines(True) or [""]
+        raise cst.ParserSyntaxError(error.msg, lines=lines, raw_line=min(error.lineno or 1, len(lines)),
+                                    raw_column=0) from None
+    except (RecursionError, MemoryError):
+        raise SourceError(f"nested too deeply for Python's own parser (more than {MAX_PARSE_DEPTH} levels)") from None
+    except ValueError as error:  # null bytes
+        raise SourceError(f"not Python source: {error}") from None
+    nodes, depth = _measure(tree)
+    if nodes > MAX_PARSE_NODES:
+        raise SourceError(f"too large to parse safely: {nodes:,} syntax-tree nodes to parse (at most {MAX_PARSE_NODES:,})")
+    if depth > MAX_PARSE_DEPTH:
+        raise SourceError(f"nested too deeply to parse safely: {depth} levels (at most {MAX_PARSE_DEPTH})")
+    return cst.parse_module(code)
 
 
-def rewrite_source(original: bytes, options: transforms.Options, *, script: bool):
-    """One file's rewrite: (new code, findings, frameworks used). Raises transforms.SourceError."""
-    rewritten = transforms.rewrite(original, options, script=script)
+def _raise_decoding_problem(code: bytes) -> None:
+    """Let a file that cannot be decoded fail as transforms reports it (naming the byte and the fix)."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(code).readline)
+    code.decode(encoding)
+
+
+def _measure(tree: ast.AST) -> tuple[int, int]:
+    """(nodes, depth) of a syntax tree, depth as libcst nests it: each operand of an `and`/`or` chain
+    is one more level, an `elif` none (libcst handles long elif chains well). Load/Store contexts
+    are not nodes of libcst's tree and are not counted."""
+    nodes = deepest = 0
+    stack = [(tree, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        nodes += 1
+        if depth > deepest:
+            deepest = depth
+        kind = node.__class__
+        below = depth + (len(node.values) if kind is ast.BoolOp else 1)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                at = depth if kind is ast.If and name == "orelse" and len(value) == 1 else below
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        push((item, at))
+            elif isinstance(value, ast.AST) and not isinstance(value, _CONTEXTS):
+                push((value, below))
+    return nodes, deepest
+
+
+_CONTEXTS = (ast.Load, ast.Store, ast.Del)
+
+
+def rewrite_source(original: bytes, options: transforms.Options, *, script: bool, through: dict | None = None):
+    """One file's rewrite: (new code, findings, frameworks used), libcst's parse bounded by
+    `guarded_parse`. Raises transforms.SourceError."""
+    rewritten = transforms.rewrite(original, options, script=script, parse=guarded_parse, through=through)
     return rewritten.code, rewritten.findings, rewritten.frameworks
 
 
-def process(task: Task, options: transforms.Options) -> FileResult:
+def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:
     """Read, rewrite and check one file; never raises. Runs in worker processes."""
+    shown = task.shown
+
+    def failed(error: str, original: bytes = b"", entry: bool = False) -> FileResult:
+        return FileResult(task.rel, original, original, (), entry, error, shown)
+
     try:
-        original = Path(task.path).read_bytes()
+        original = read_regular(task.path, limit)
+    except NotRegular as error:
+        return FileResult(task.rel, b"", b"", (), shown=shown, note=f"{shown}: skipped: {error}")
+    except TooLarge as error:
+        return failed(f"{shown}: skipped: {error} (raise it with --max-file-size, or max-file-size in [tool.reprofix])")
     except OSError as error:
-        return FileResult(task.rel, b"", b"", (), error=f"{task.rel}: cannot read: {error.strerror}")
-    entry = task.entry == "yes" or (task.entry == "auto" and discover.has_main_guard(original))
-    imports = tuple(discover.imports(original))
+        return failed(f"{shown}: cannot read: {error.strerror}")
+    entry = task.entry == "yes"
     try:
-        new, findings, frameworks = rewrite_source(original, options, script=entry)
+        new, findings, frameworks = rewrite_source(original, options, script=entry, through=dict(task.through))
     except transforms.SourceError as error:
-        where = f"{task.rel}:{error.line}:{error.col}" if error.line else task.rel
-        return FileResult(task.rel, original, original, (), entry, imports,
-                          f"{where}: {error.message}; file left unchanged")
+        where = f"{shown}:{error.line}:{error.col}" if error.line else shown
+        return failed(f"{where}: {error.message}; file left unchanged", original, entry)
     except RecursionError:
-        return FileResult(task.rel, original, original, (), entry, imports,
-                          f"{task.rel}: nested too deeply to rewrite; file left unchanged")
+        return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry)
     except Exception as error:  # a bug of ours must not cost the other files
-        return FileResult(task.rel, original, original, (), entry, imports,
-                          f"{task.rel}: internal error ({type(error).__name__}: {error}); "
-                          "file left unchanged, please report this")
+        invalid = _compile_error(original, shown)
+        if invalid:
+            return failed(f"{invalid}; file left unchanged", original, entry)
+        return failed(f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, "
+                      "please report this", original, entry)
     if new == original:  # nothing to carry back but the findings
-        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), imports)
-    problem = _check_generated(new, task.rel)
+        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), shown=shown)
+    problem = _check_generated(new, original, shown)
     if problem:
-        return FileResult(task.rel, b"", b"", (), entry, imports, problem)
-    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports)
+        return failed(problem, b"", entry)
+    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown)
 
 
-def _process_all(item: tuple[Task, transforms.Options]) -> FileResult:
+def _process_all(item: tuple[Task, transforms.Options, int]) -> FileResult:
     return process(*item)
 
 
@@ -120,6 +200,8 @@ class Request:
     excludes: list[str] = field(default_factory=list)
     jobs: int = 1
     follow: bool = True  # follow the project-local imports of the files named
+    root: Path | None = None  # the project root the patch's paths are relative to (default: cwd)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 
 class Runner:
@@ -127,7 +209,8 @@ class Runner:
 
     def __init__(self, request: Request, cwd: Path, progress=None):
         self.request = request
-        self.cwd = cwd
+        self.cwd = Path(os.path.realpath(cwd))
+        self.root = Path(os.path.realpath(request.root or cwd))
         self.progress = progress
         self.pool = None
         self.done = 0
@@ -135,20 +218,22 @@ class Runner:
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
         self.finder = discover.Finder()
 
-    def run(self, patch_name: str = "") -> ApplyResult:
+    def run(self) -> ApplyResult:
         result = ApplyResult()
-        level = self.select(result)
-        options = self.request.options
-        options = dataclasses.replace(options, project_modules=frozenset(self.project_modules()))
+        tasks = self.graph(self.select(result), result)
+        options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
+                                      project_classes=self.exported)
         try:
-            while level:
-                processed = self.map(level, options)
-                for file_result in processed:
-                    if file_result.error:
-                        result.errors.append(file_result.error)
-                    else:
-                        result.files.append(file_result)
-                level = self.follow(level, processed, result) if self.request.follow else []
+            for file_result in self.map(tasks, options):
+                if file_result.note:
+                    result.notes.append(file_result.note)
+                elif file_result.error:
+                    result.errors.append(file_result.error)
+                else:
+                    result.files.append(file_result)
+        except BaseException:
+            self.stop_pool()
+            raise
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
@@ -157,40 +242,104 @@ class Runner:
         changed = [f for f in result.files if f.changed]
         if changed:
             result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
-            result.patch = undo.header("applying", [(f.path, f.new) for f in changed], patch_name) + result.diff
-            _check_patch(result.patch, changed)
+            _check_patch(result.diff, changed)
         return result
 
+    def graph(self, tasks: list[Task], result: ApplyResult) -> list[Task]:
+        """Before any parse, from the files' text: the project modules they import (followed, and
+        rewritten too, unless --no-follow), which of them are entry scripts, and which frameworks each
+        entry script uses through the modules it imports. In a folder, an entry script is a file with a
+        `__main__` guard that no other file of the run imports (a root of the project's import graph);
+        a file named on the command line or with --entry always is one."""
+        listed = {task.rel: task for task in tasks}
+        self.exported: dict[str, str] = {}  # the project's subclasses other files may call (see transforms)
+        edges: dict[str, list[str]] = {}
+        frameworks: dict[str, tuple[str, ...]] = {}
+        guarded: set[str] = set()
+        queue = list(tasks)
+        queued = {task.rel for task in queue}
+        for task in queue:  # grows as imports are followed
+            source = self.text(task)
+            frameworks[task.rel] = transforms.imported_frameworks(source)
+            module = _module_name(task.rel)
+            for name, base in transforms.exported_classes(source).items():
+                self.exported[f"{module}.{name}" if module else name] = base
+            if discover.has_main_guard(source):
+                guarded.add(task.rel)
+            edges[task.rel] = []
+            for imported in self.imported(task, source, result):
+                edges[task.rel].append(imported.rel)
+                if imported.rel not in queued:
+                    queued.add(imported.rel)
+                    queue.append(imported)
+                    if self.request.follow:
+                        listed[imported.rel] = imported
+        imported_by_another = {rel for importer, targets in edges.items() for rel in targets if rel != importer}
+        final = []
+        for rel, task in sorted(listed.items()):
+            entry = task.entry == "yes" or (task.entry == "auto" and rel in guarded and rel not in imported_by_another)
+            through = _through(rel, edges, frameworks, {t.rel: t.shown for t in queue}) if entry else ()
+            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
+        self.seen = set(listed)
+        return final
+
+    def text(self, task: Task) -> bytes:
+        """A file's bytes for the import graph; a file that cannot be read has none (processing it
+        says why)."""
+        try:
+            return read_regular(task.path, self.request.max_file_size)
+        except (OSError, NotRegular, TooLarge):
+            return b""
+
+    def imported(self, task: Task, source: bytes, result: ApplyResult) -> list[Task]:
+        """The project files a file's imports execute (inside the current folder and the project)."""
+        search, root = self.context[task.rel]
+        found = []
+        for module, names in discover.imports(source):
+            for path in self.finder.resolve(Path(task.path), module, names, search, root):
+                real = self.finder.real(path)
+                if not inside(real, self.cwd) or not inside(real, self.root):
+                    note = (f"{display(str(path))}: imported by {task.shown} but outside the current directory; "
+                            "not rewritten")
+                    if note not in result.notes:
+                        result.notes.append(note)
+                    continue
+                imported = self.task(real, "no")
+                self.context.setdefault(imported.rel, (search, root))
+                found.append(imported)
+        return found
+
+    def task(self, real: Path, entry: str) -> Task:
+        return Task(str(real), real.relative_to(self.root).as_posix(), display(os.path.relpath(real, self.cwd)), entry)
+
+    def named(self, path: str, what: str = "") -> Path:
+        return resolve_named(path, self.cwd, self.root, what)
+
     def select(self, result: ApplyResult) -> list[Task]:
-        request, cwd = self.request, self.cwd
-        entries = {relative(e, cwd) for e in request.entries}
+        request = self.request
+        entries = {self.named(e, "--entry ") for e in request.entries}
         tasks: list[Task] = []
         for path in request.paths:
-            if os.path.isdir(path):
-                top = Path(os.path.abspath(path))
-                relative(path, cwd)
-                for file in discover.python_files(top, request.excludes, cwd):
-                    rel = file.relative_to(cwd).as_posix()
-                    tasks.append(Task(str(file), rel, "yes" if rel in entries else "auto"))
-            elif os.path.islink(path):
-                raise UsageError(f"{path}: is a symbolic link; name the file it points to")
-            elif os.path.isfile(path):
-                rel = relative(path, cwd)
-                tasks.append(Task(path, rel, "yes"))
+            real = self.named(path)
+            if real.is_dir():
+                skipped: list[tuple[Path, str]] = []
+                for file in discover.python_files(real, request.excludes, self.cwd, skipped):
+                    tasks.append(self.task(file, "yes" if file in entries else "auto"))
+                for file, why in skipped:
+                    result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
             else:
-                raise UsageError(f"{path}: no such file or directory")
-        named = {task.rel for task in tasks}
-        for entry in request.entries:
-            if not os.path.isfile(entry):
-                raise UsageError(f"--entry {entry}: no such file")
-            if relative(entry, cwd) not in named:
-                tasks.append(Task(entry, relative(entry, cwd), "yes"))
+                tasks.append(self.task(real, "yes"))
+        named = {Path(task.path) for task in tasks}
+        for entry in sorted(entries - named):
+            if entry.is_dir():
+                raise UsageError(f"--entry {display(str(entry))}: is a folder, not a file")
+            tasks.append(self.task(entry, "yes"))
         unique = []
         for task in tasks:
             if task.rel not in self.seen:
                 self.seen.add(task.rel)
                 unique.append(task)
-                here = Path(os.path.abspath(task.path))
+                here = Path(task.path)
                 root = self.finder.project_root(here)
                 self.context[task.rel] = ([here.parent, root], root)
         return unique
@@ -211,7 +360,8 @@ class Runner:
         return names
 
     def map(self, tasks: list[Task], options: transforms.Options) -> list[FileResult]:
-        items = [(task, options) for task in tasks]
+        items = [(task, dataclasses.replace(options, package=_package(task.rel)), self.request.max_file_size)
+                 for task in tasks]
         jobs = self.request.jobs
         if jobs <= 1 or len(tasks) < 4:
             results = []
@@ -224,43 +374,66 @@ class Runner:
             import multiprocessing
 
             context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup)
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup,
+                                                               initargs=(os.getpid(),))
         # Largest files first, in small chunks, so no process is left with the slowest at the end.
         order = sorted(range(len(items)), key=lambda i: -_size(tasks[i].path))
         results: list[FileResult | None] = [None] * len(items)
         chunk = max(1, min(16, len(items) // (jobs * 16)))
-        for i, file_result in zip(order, self.pool.map(_process_all, [items[i] for i in order], chunksize=chunk)):
-            results[i] = file_result
-            self.tick()
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            for i, file_result in zip(order, self.pool.map(_process_all, [items[i] for i in order], chunksize=chunk)):
+                results[i] = file_result
+                atomic.crash_point("processed")
+                self.tick()
+        except BrokenProcessPool:  # a worker was killed (out of memory?): the files it had are lost
+            self.stop_pool()
+            for i, task in enumerate(tasks):
+                if results[i] is None:
+                    results[i] = FileResult(task.rel, b"", b"", (), shown=task.shown,
+                                            error=f"{task.shown}: the process rewriting it died; file left unchanged")
         return results
+
+    def stop_pool(self) -> None:
+        """Give up the worker processes (on an error, Ctrl-C, or a dead worker): no new work starts.
+        The workers die with this process in any case (see _worker_setup)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def tick(self) -> None:
         if self.progress is not None:
             self.done += 1
             self.progress(self.done, len(self.seen))
 
-    def follow(self, level: list[Task], processed: list[FileResult], result: ApplyResult) -> list[Task]:
-        """The project-local modules the files just processed import, not seen before."""
-        found: list[Task] = []
-        cwd = self.finder.real(self.cwd)
-        for task, file_result in zip(level, processed):
-            if not file_result.imports:
-                continue
-            search, root = self.context[task.rel]
-            importer = Path(os.path.abspath(task.path))
-            for module, names in file_result.imports:
-                for path in self.finder.resolve(importer, module, names, search, root):
-                    rel = self.finder.relative(path, cwd)
-                    if rel is None:
-                        note = f"{path}: imported by {task.rel} but outside the current directory; not rewritten"
-                        if note not in result.notes:
-                            result.notes.append(note)
-                        continue
-                    if rel not in self.seen:
-                        self.seen.add(rel)
-                        self.context[rel] = (search, root)
-                        found.append(Task(str(path), rel, "no"))
-        return sorted(found, key=lambda t: t.rel)
+def _module_name(rel: str) -> str:
+    """`src/loader.py` -> `src.loader`, `src/__init__.py` -> `src` (as imports from the root name it)."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package(rel: str) -> str:
+    module = _module_name(rel)
+    return module if rel.endswith("/__init__.py") or rel == "__init__.py" else module.rpartition(".")[0]
+
+
+def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tuple[str, ...]],
+             shown: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The frameworks the modules an entry script imports use (transitively), each with the first
+    module found importing it, that the script does not import itself."""
+    own = set(frameworks.get(entry, ()))
+    found: dict[str, str] = {}
+    seen, queue = {entry}, list(edges.get(entry, ()))
+    for rel in queue:
+        if rel in seen:
+            continue
+        seen.add(rel)
+        for name in frameworks.get(rel, ()):
+            if name not in own:
+                found.setdefault(name, shown.get(rel, rel))
+        queue += edges.get(rel, ())
+    return tuple(sorted(found.items()))
 
 
 def _size(path: str) -> int:
@@ -270,46 +443,90 @@ def _size(path: str) -> int:
         return 0
 
 
-def _worker_setup() -> None:
-    import sys
-
+def _worker_setup(parent: int) -> None:
+    """A worker process: it dies with its parent (even one killed with SIGKILL), leaves Ctrl-C to the
+    parent, and does not keep the parent's patch lock alive."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in list(lock.HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    lock.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
+    _die_with(parent)
 
 
+def _die_with(parent: int) -> None:
+    try:  # Linux: the kernel sends SIGKILL the moment the parent dies
+        import ctypes
 
-def _check_generated(code: bytes, rel: str) -> str | None:
-    """Generated code must compile, or the file is left alone. (CPython's compiler, not a second
-    libcst parse: it is the check that matters to the user's run, at a tenth of the cost.)"""
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) != 0:  # PR_SET_PDEATHSIG
+            raise OSError
+    except (OSError, AttributeError):  # elsewhere: look every half second
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
+def _compile_error(code: bytes, shown: str) -> str | None:
+    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`."""
     try:
-        compile(code, rel, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as error:
-        return f"{rel}: reprofix produced code that does not compile ({error}); file left unchanged, please report this"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, shown, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        where = f"{shown}:{error.lineno}:{error.offset or 1}" if error.lineno else shown
+        return f"{where}: not valid Python: {error.msg}"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"{shown}: not valid Python: {error or type(error).__name__}"
     return None
 
 
-def _check_patch(data: bytes, changed: list[FileResult]) -> None:
+def _check_generated(code: bytes, original: bytes, shown: str) -> str | None:
+    """Generated code must compile, or the file is left alone. (CPython's compiler, not a second
+    libcst parse: it is the check that matters to the user's run, at a tenth of the cost.) When the
+    original does not compile either, that is the file's problem, not a bug of reprofix."""
+    problem = _compile_error(code, shown)
+    if problem is None:
+        return None
+    invalid = _compile_error(original, shown)
+    if invalid:
+        return f"{invalid}; file left unchanged"
+    return f"{shown}: reprofix produced code that does not compile ({problem}); file left unchanged, please report this"
+
+
+def _check_patch(diff: bytes, changed: list[FileResult]) -> None:
     """The patch must parse back and undo exactly what was done, before anything is written."""
-    parsed = {p.path: p for p in patchlib.parse(data)}
+    parsed = {p.path: p for p in patchlib.parse(diff)}
     for f in changed:
-        if patchlib.reverse(f.new, parsed[f.path]) != f.original:
-            raise AssertionError(f"{f.path}: the patch does not reverse the change")
+        if f.path not in parsed or patchlib.reverse(f.new, parsed[f.path]) != f.original:
+            raise patchlib.PatchError(f"{f.shown}: the patch does not reverse the change")
 
 
-def write_problems(result: ApplyResult, cwd: Path) -> list[str]:
-    """Why a changed file must not be written now: a link, read-only, or changed since it was read."""
+def write_problems(result: ApplyResult, root: Path) -> list[str]:
+    """Why a changed file must not be written now: a link, several hard links, read-only, an owner
+    reprofix could not keep, or changed since it was read."""
     problems = []
     for f in result.files:
         if not f.changed:
             continue
-        path = cwd / f.path
-        if path.is_symlink():
-            problems.append(f"{f.path}: is a symbolic link; reprofix never writes through links")
-        elif not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:  # read-only, even for root
-            problems.append(f"{f.path}: is read-only; make it writable to rewrite it")
-        else:
-            try:
-                if path.read_bytes() != f.original:
-                    problems.append(f"{f.path}: changed while reprofix was reading it; run apply again")
-            except OSError as error:
-                problems.append(f"{f.path}: cannot read: {error.strerror}")
+        path = root / f.path
+        refusal = atomic.write_refusal(path, root)
+        if refusal:
+            problems.append(f"{f.shown}: {refusal}")
+            continue
+        try:
+            if read_regular(path) != f.original:
+                problems.append(f"{f.shown}: changed while reprofix was reading it; run apply again")
+        except (OSError, NotRegular) as error:
+            problems.append(f"{f.shown}: cannot read: {getattr(error, 'strerror', None) or error}")
     return problems

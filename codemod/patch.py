@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import unidiff
+
+from .paths import display
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+\Z")
@@ -28,14 +31,63 @@ def split_lines(data: bytes) -> list[bytes]:
 
 
 def file_diff(path: str, old: bytes, new: bytes) -> bytes:
-    """A git-style unified diff of one file, `path` relative to where the patch is applied."""
-    body = difflib.diff_bytes(
-        difflib.unified_diff, split_lines(old), split_lines(new), b"a/" + path.encode(), b"b/" + path.encode()
-    )
-    out = [b"diff --git a/%s b/%s\n" % (path.encode(), path.encode())]
+    """A git-style unified diff of one file, `path` relative to where the patch is applied, its name
+    written exactly as git writes it (quoted when it holds special bytes; a name with a space gets a
+    tab after it on the ---/+++ lines), so that git apply and GNU patch read it back."""
+    source, target = quote_path("a/" + path), quote_path("b/" + path)
+    tab = b"\t" if b" " in source and not source.startswith(b'"') else b""
+    body = difflib.diff_bytes(difflib.unified_diff, split_lines(old), split_lines(new), source + tab, target + tab)
+    out = [b"diff --git %s %s\n" % (source, target)]
     for line in body:
         out.append(line if line.endswith(b"\n") else line + b"\n" + NO_NEWLINE)
     return b"".join(out)
+
+
+_C_ESCAPES = {7: b"\\a", 8: b"\\b", 9: b"\\t", 10: b"\\n", 11: b"\\v", 12: b"\\f", 13: b"\\r",
+              34: b'\\"', 92: b"\\\\"}
+_C_UNESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+def quote_path(path: str) -> bytes:
+    """A file name as git writes it in a patch (core.quotePath): as it is when it is printable ASCII,
+    else in double quotes with C escapes, every byte outside ASCII in octal (`"a/\\350\\256\\255.py"`).
+    Names that are not UTF-8 keep their bytes (surrogateescape)."""
+    raw = os.fsencode(path)
+    if not any(byte < 0x20 or byte >= 0x7F or byte in (34, 92) for byte in raw):
+        return raw
+    out = []
+    for byte in raw:
+        if byte in _C_ESCAPES:
+            out.append(_C_ESCAPES[byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            out.append(b"\\%03o" % byte)
+        else:
+            out.append(bytes((byte,)))
+    return b'"' + b"".join(out) + b'"'
+
+
+def unquote_path(name: bytes) -> str:
+    """The file name a patch line holds, quoted or not (the inverse of quote_path)."""
+    if not (len(name) >= 2 and name[:1] == name[-1:] == b'"'):
+        return os.fsdecode(name)
+    out = bytearray()
+    body, i = name[1:-1], 0
+    while i < len(body):
+        byte = body[i : i + 1]
+        if byte != b"\\":
+            out += byte
+            i += 1
+            continue
+        escape = body[i + 1 : i + 2]
+        if escape in _C_UNESCAPES:
+            out.append(_C_UNESCAPES[escape])
+            i += 2
+        elif re.fullmatch(rb"[0-3][0-7]{2}", body[i + 1 : i + 4]):
+            out.append(int(body[i + 1 : i + 4], 8))
+            i += 4
+        else:
+            raise PatchError(f"{name.decode('latin-1')}: a quoted file name with an unknown escape")
+    return os.fsdecode(bytes(out))
 
 
 @dataclass(frozen=True)
@@ -57,16 +109,27 @@ class Conflict:
     expected: bytes  # the first line reprofix wrote that is not there any more
     found: bytes  # what stands there instead
 
-    def describe(self) -> str:
+    def describe(self, shown: str | None = None) -> str:
+        expected, found = _show_pair(self.expected, self.found)
         return (
-            f"{self.path}:{self.line}: hunk {self.hunk} no longer matches: expected "
-            f"{_show(self.expected)}, found {_show(self.found)}"
+            f"{shown or self.path}:{self.line}: hunk {self.hunk} no longer matches: expected {expected}, "
+            f"found {found}"
         )
 
 
-def _show(line: bytes) -> str:
-    text = line.decode("utf-8", "replace").rstrip("\r\n").strip()
-    return repr(text if len(text) <= 70 else text[:67] + "...") if line else "the end of the file"
+def _show_pair(expected: bytes, found: bytes) -> tuple[str, str]:
+    """The two lines as a person can tell them apart: stripped of indentation and line end when that
+    is not where they differ; otherwise whole, with `\\r`, tabs and spaces visible."""
+    def text(line: bytes, whole: bool) -> str:
+        if not line:
+            return "the end of the file"
+        value = line.decode("utf-8", "replace")
+        value = value[:-1] if value.endswith("\n") else value
+        value = value if whole else value.strip()
+        return repr(value if len(value) <= 70 else value[:67] + "...")
+
+    whole = bool(expected and found) and expected.strip() == found.strip()
+    return text(expected, whole), text(found, whole)
 
 
 @dataclass(frozen=True)
@@ -119,17 +182,16 @@ def parse(data: bytes) -> list[FilePatch]:
 
 
 def _strip_prefix(name: str) -> str:
-    name = name.split("\t")[0]
-    if name.startswith(("a/", "b/")):
-        name = name[2:]
-    return name
+    raw = name.encode("latin-1")
+    path = unquote_path(raw if raw.startswith(b'"') else raw.split(b"\t")[0])
+    return path[2:] if path.startswith(("a/", "b/")) else path
 
 
 def check_path(path: str) -> None:
     """Refuse paths that would leave the directory the patch is applied in."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise PatchError(f"{path}: refusing a path outside the current directory")
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\0" in path:
+        raise PatchError(f"{display(path)}: refusing a path outside the project root")
 
 
 def reverse(current: bytes, patch: FilePatch) -> bytes:
@@ -197,20 +259,50 @@ def _locate(lines: list[bytes], expected: list[bytes], start: int, floor: int) -
     return None
 
 
-STATE = re.compile(rb"^# reprofix-state: (\w+)\n", re.MULTILINE)
-DIGEST = re.compile(rb"^# reprofix-sha256: ([0-9a-f]{64}) (.+)\n", re.MULTILINE)
+# The journal: comment lines at the top of the patch (git apply and patch skip them).
+_HEADER = re.compile(rb"(?:#[^\n]*\n)*")
+_FIELD = re.compile(rb"^# reprofix-(state|run|root): ([^\n]*)$", re.MULTILINE)
+_FILE = re.compile(rb"^# reprofix-file: ([0-9a-f]{64}) ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)
+_OLD_FILE = re.compile(rb"^# reprofix-sha256: ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)  # before 0.2
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    before: str | None  # sha256 of the file before apply (None in patches of reprofix 0.1)
+    after: str  # sha256 of the file as apply left it
+
+
+@dataclass
+class Header:
+    state: str  # applying, applied or reverting
+    run: str | None  # the run id that names the run's temporary files
+    root: str  # the project root, relative to the patch's folder ("." or "..", "../..")
+    files: list[Entry] = field(default_factory=list)
+
+
+def header_block(data: bytes) -> bytes:
+    return _HEADER.match(data).group()
+
+
+def read_header(data: bytes) -> Header | None:
+    """The journal at the top of a patch reprofix wrote; None when there is none."""
+    block = header_block(data)
+    fields = {m.group(1).decode(): m.group(2).decode("latin-1") for m in _FIELD.finditer(block)}
+    if "state" not in fields:
+        return None
+    files = [Entry(unquote_path(m.group(3)), m.group(1).decode(), m.group(2).decode()) for m in _FILE.finditer(block)]
+    files += [Entry(unquote_path(m.group(2)), None, m.group(1).decode()) for m in _OLD_FILE.finditer(block)]
+    return Header(fields["state"], fields.get("run"), fields.get("root", "."), files)
 
 
 def state(data: bytes) -> str | None:
     """What the patch says was under way: applying, applied or reverting (None: not ours)."""
-    match = STATE.search(data)
-    return match.group(1).decode() if match else None
+    header = read_header(data)
+    return header.state if header else None
 
 
 def with_state(data: bytes, new: str) -> bytes:
-    return STATE.sub(b"# reprofix-state: " + new.encode() + b"\n", data, count=1)
-
-
-def digests(data: bytes) -> dict[str, str]:
-    """The sha256 of each file as apply left it, by path."""
-    return {m.group(2).decode("utf-8", "surrogateescape"): m.group(1).decode() for m in DIGEST.finditer(data)}
+    block = header_block(data)
+    changed = re.sub(rb"^# reprofix-state: \w+$", b"# reprofix-state: " + new.encode(), block, count=1, flags=re.MULTILINE)
+    return changed + data[len(block):]

@@ -21,11 +21,11 @@ def render(result, *, color: bool = False, scan: bool = False) -> str:
     """Entry scripts, then each change with rule id and file:line:col, then what needs a human,
     then notes."""
     lines = []
-    entries = result.entries
+    entries = [f.shown or f.path for f in result.files if f.entry]
     if entries:
         lines.append(_title("Entry scripts (seed block):", color) + " " + ", ".join(entries))
     for kind, titles in SECTIONS.items():
-        rows = [(f.path, finding) for f in result.files for finding in f.findings if finding.kind == kind]
+        rows = [(f.shown or f.path, finding) for f in result.files for finding in f.findings if finding.kind == kind]
         if not rows:
             continue
         lines.append(_title((titles[1] if scan else titles[0]) + ":", color))
@@ -45,7 +45,7 @@ def _counts(result):
     return changed, count, needs
 
 
-def summary(result, *, patch: str | None = None, dry_run: bool = False) -> str:
+def summary(result, *, patch: str | None = None, undo: str = "reprofix revert", dry_run: bool = False) -> str:
     changed, count, needs = _counts(result)
     files = result.files
     text = (
@@ -57,14 +57,13 @@ def summary(result, *, patch: str | None = None, dry_run: bool = False) -> str:
     if dry_run:
         return text + "; dry run, nothing written"
     if patch:
-        undo = "reprofix revert" + ("" if patch == "reprofix.patch" else f" --patch {patch}")
         return text + f"; patch: {patch} (undo: {undo})"
     return text + "; nothing to change"
 
 
 def scan_summary(result, *, leftovers: bool = False) -> str:
     if leftovers:
-        marked = [f.path for f in result.files if f.findings]
+        marked = [f for f in result.files if f.findings]
         return f"reprofix scan: {len(result.files)} file(s), reprofix changes left in {len(marked)}"
     changed, count, needs = _counts(result)
     text = (
@@ -76,13 +75,14 @@ def scan_summary(result, *, leftovers: bool = False) -> str:
     return text
 
 
-def to_json(result) -> str:
+def to_json(result, **extra) -> str:
+    """Strict JSON (no NaN or Infinity; paths that are not UTF-8 are given in git's quoted form)."""
     from .engine import all_rules
 
     rules = all_rules()
     findings = [
         {
-            "path": f.path,
+            "path": f.shown or f.path,
             "line": finding.line,
             "col": finding.col,
             "rule": finding.rule,
@@ -97,13 +97,15 @@ def to_json(result) -> str:
     return json.dumps(
         {
             "reprofix": __version__,
-            "files": [f.path for f in result.files],
-            "entry_scripts": result.entries,
-            "would_change": [f.path for f in result.files if f.changed],
+            "files": [f.shown or f.path for f in result.files],
+            "entry_scripts": [f.shown or f.path for f in result.files if f.entry],
+            "would_change": [f.shown or f.path for f in result.files if f.changed],
             "findings": findings,
             "errors": result.errors,
+            **extra,
         },
         indent=2,
+        allow_nan=False,
     )
 
 

@@ -1,116 +1,113 @@
 """Writing a change so it can always be undone, and undoing it without losing a byte of the user's work.
 
-The patch is the journal. Its header records what was under way (`applying`, `applied`, `reverting`)
-and the sha256 of every file as apply left it. Every write is atomic (temporary file, fsync, rename,
-fsync of the folder), and the patch is written before any source file. So after a crash at any moment
-each file is either as it was or as apply made it, and the patch says which operation to finish:
-`reprofix revert` or `reprofix apply` run again brings the tree to a consistent state.
+The patch is the journal. Its header records what was under way (`applying`, `applied`, `reverting`),
+the run's id, the project root (relative to the patch) and, for every file, the sha256 before and after
+apply: a manifest that the diff must match exactly. Every write is atomic (temporary file, fsync,
+rename, fsync of the folder), made only after checking that the file is still what reprofix read, and
+the patch is written before any source file. So after a crash at any moment each file is either as it
+was or as apply made it, and the patch says which operation to finish. One command at a time works on
+a patch (see lock.py); each file is written as atomic.py writes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import patch as patchlib
+from .atomic import (FileChanged, clean_patch_temporaries, clean_temporaries, read_refusal, sync_folder,
+                     write_atomic, write_refusal)
+from .lock import Interrupted, deferred_interrupts
 from .patch import Conflict, FilePatch, PatchError
+from .paths import NotRegular, Unreadable, display, inside, marked_root, read_regular
 
 APPLIED, ORIGINAL, EDITED, CONFLICT, MISSING = "applied", "original", "edited", "conflict", "missing"
 
 
-def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: REPROFIX_CRASH_AT=name:N ends the process, as kill -9
-    would (no cleanup), the Nth time this point is reached. Unset, it costs one lookup."""
-    wanted = os.environ.get("REPROFIX_CRASH_AT")
-    if not wanted:
-        return
-    point, _, count = wanted.partition(":")
-    if point in (name, "any"):
-        left = int(count or 1) - 1
-        os.environ["REPROFIX_CRASH_AT"] = f"{point}:{left}"
-        if left <= 0:
-            os._exit(137)
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, flushed, then renamed over the target; the
-    target's permissions are kept, and the folder is flushed so the rename survives a crash."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".reprofix-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        crash_point("write")  # the temporary file is complete, the target not yet replaced
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    crash_point("write")  # replaced, the folder not yet flushed
-    _sync_folder(directory)
-
-
-def clean_temporaries(folders) -> None:
-    """Remove temporary files a crashed write left behind (they never replaced anything)."""
-    for folder in sorted(set(folders)):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith(".reprofix-") and name.endswith(".tmp"):
-                try:
-                    os.unlink(os.path.join(folder, name))
-                except OSError:
-                    pass
-
-
-def _sync_folder(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def new_run() -> str:
+    """A unique id for one apply: it names the run's temporary files and is recorded in the journal."""
+    return secrets.token_hex(8)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def header(state: str, files: list[tuple[str, bytes]], patch_name: str = "") -> bytes:
-    undo = "reprofix revert" + (f" --patch {patch_name}" if patch_name else "")
+def header(state: str, run: str, root: str, files: list[tuple[str, bytes, bytes]], undo_command: str) -> bytes:
     lines = [
-        f"# reprofix patch: the changes `reprofix apply` made. Undo them with `{undo}`.",
-        "# It is a plain unified diff: `git apply -R` and `patch -R -p1` also undo it.",
-        f"# reprofix-state: {state}",
-        *(f"# reprofix-sha256: {sha256(new)} {path}" for path, new in files),
+        f"# reprofix patch: the changes `reprofix apply` made. Undo them with `{undo_command}`.".encode(),
+        b"# It is a plain unified diff, paths relative to the project root: from there, "
+        b"`git apply -R` and `patch -R -p1` also undo it.",
+        f"# reprofix-state: {state}".encode(),
+        f"# reprofix-run: {run}".encode(),
+        f"# reprofix-root: {root}".encode(),
+        *(b"# reprofix-file: %s %s %s" % (sha256(old).encode(), sha256(new).encode(), patchlib.quote_path(path))
+          for path, old, new in files),
     ]
-    return ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+    return b"\n".join(lines) + b"\n"
 
 
-def write_applied(patch_path: str, patch: bytes, files: list[tuple[str, bytes]], cwd: Path) -> None:
-    """The patch first, marked `applying`; then each file; then the patch marked `applied`."""
-    os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
-    write_atomic(patch_path, patch)
-    for path, new in files:
-        write_atomic(cwd / path, new)
-    write_atomic(patch_path, patchlib.with_state(patch, "applied"))
+@dataclass
+class Apply:
+    """What `apply` writes: files relative to `root`, and the patch."""
+    patch_path: str
+    root: Path
+    files: list[tuple[str, bytes, bytes]]  # path, original, new
+    undo_command: str = "reprofix revert"
+    run: str = field(default_factory=new_run)
+
+    def patch(self, state: str, files=None) -> bytes:
+        files = self.files if files is None else files
+        root = os.path.relpath(self.root, os.path.dirname(os.path.realpath(self.patch_path)))
+        diff = b"".join(patchlib.file_diff(path, old, new) for path, old, new in files)
+        return header(state, self.run, PurePosixPath(*Path(root).parts).as_posix(), files, self.undo_command) + diff
+
+
+class Stopped(Exception):
+    """apply stopped before a file that changed since it was read; the patch covers what was written."""
+
+    def __init__(self, changed: FileChanged, written: int, total: int):
+        super().__init__(str(changed))
+        self.changed, self.written, self.total = changed, written, total
+
+
+def write_applied(job: Apply) -> None:
+    """The patch first, marked `applying`; then each file, each checked against what was read just
+    before its own write; then the patch marked `applied`. A file that changed stops the run: the
+    patch is rewritten to cover exactly the files written (Stopped). SIGINT stops it between two
+    files, the patch still `applying` (Interrupted)."""
+    os.makedirs(os.path.dirname(os.path.abspath(job.patch_path)), exist_ok=True)
+    data = job.patch("applying")
+    written: list[tuple[str, bytes, bytes]] = []
+    with deferred_interrupts() as interrupted:
+        write_atomic(job.patch_path, data, job.run, patch_temporary=True)
+        for path, old, new in job.files:
+            if interrupted():
+                raise Interrupted(len(written), len(job.files))
+            try:
+                write_atomic(job.root / path, new, job.run, expected=old, root=job.root)
+            except FileChanged as changed:
+                if written:
+                    write_atomic(job.patch_path, job.patch("applied", written), job.run)
+                else:
+                    os.unlink(job.patch_path)
+                raise Stopped(changed, len(written), len(job.files)) from None
+            written.append((path, old, new))
+        write_atomic(job.patch_path, patchlib.with_state(data, "applied"), job.run)
+
+
+# -- reading the journal ----------------------------------------------------------------------------
+
+
+class NotOurs(PatchError):
+    """The file is not a patch reprofix wrote (no journal header)."""
+
+
+class NoPatch(PatchError):
+    """There is no patch: nothing is applied."""
 
 
 @dataclass
@@ -120,56 +117,114 @@ class FileState:
     hunks: int
     conflicts: list[Conflict] = field(default_factory=list)
     undone: bytes | None = None  # the file with every clean hunk undone
+    current: bytes | None = None  # the file as read
 
 
 @dataclass
 class Journal:
     path: str
     data: bytes
-    state: str | None
+    header: patchlib.Header
     files: list[FilePatch]
+    root: Path  # the real project root the paths are relative to
+
+    @property
+    def state(self) -> str:
+        return self.header.state
 
     @classmethod
-    def read(cls, patch_path: str) -> "Journal":
+    def read(cls, patch_path: str, cwd: Path | None = None, label: str | None = None) -> "Journal":
+        """Read and check a journal: reprofix's header, a diff that holds every file the header lists
+        exactly once, and a root the patch may speak for. `label` names the patch in messages."""
+        label = label or patch_path
         try:
-            data = Path(patch_path).read_bytes()
+            data = read_regular(patch_path)
         except FileNotFoundError:
-            raise PatchError(f"{patch_path}: no such patch; nothing to revert") from None
-        except IsADirectoryError:
-            raise PatchError(f"{patch_path}: is a folder, not a patch") from None
+            raise NoPatch(f"{display(label)}: no such patch; nothing to revert") from None
+        except NotRegular as error:
+            raise PatchError(f"{display(label)}: {error}") from None
         except OSError as error:
-            raise PatchError(f"{patch_path}: cannot read: {error.strerror}") from None
+            raise PatchError(f"{display(label)}: cannot read: {error.strerror}") from None
+        header = patchlib.read_header(data)
+        if header is None:
+            raise NotOurs(f"{display(label)}: not a patch reprofix wrote (it has no reprofix journal header); "
+                          "undo it with `git apply -R` or `patch -R -p1`")
+        if header.state not in ("applying", "applied", "reverting"):
+            raise PatchError(f"{display(label)}: unknown journal state {header.state!r}")
         files = patchlib.parse(data)
         for file_patch in files:
             patchlib.check_path(file_patch.path)
-        return cls(patch_path, data, patchlib.state(data), files)
+        _check_manifest(label, header, files)
+        return cls(patch_path, data, header, files, _root(patch_path, header.root, cwd or Path.cwd(), label))
 
-    def folders(self, cwd: Path) -> list[str]:
-        return [os.path.dirname(os.path.abspath(self.path))] + [
-            str((cwd / f.path).parent) for f in self.files
-        ]
+    def entry(self, path: str) -> patchlib.Entry:
+        return next(e for e in self.header.files if e.path == path)
 
-    def file_states(self, cwd: Path) -> list[FileState]:
-        digests = patchlib.digests(self.data)
-        root = cwd.resolve()
+    def folders(self) -> list[str]:
+        folders = [os.path.dirname(os.path.abspath(self.path))]
+        for file_patch in self.files:
+            folder = (self.root / file_patch.path).parent
+            if inside(Path(os.path.realpath(folder)), self.root):
+                folders.append(str(folder))
+        return folders
+
+    def clean(self) -> None:
+        if self.header.run:
+            clean_temporaries(self.folders(), self.header.run, os.path.basename(self.path))
+
+    def file_states(self) -> list[FileState]:
         states = []
         for file_patch in self.files:
-            target = cwd / file_patch.path
+            target = self.root / file_patch.path
             try:
-                target.resolve().relative_to(root)
-            except ValueError:
-                raise PatchError(f"{file_patch.path}: leads outside the current directory (a symbolic link?)") from None
-            if target.is_symlink():
-                raise PatchError(f"{file_patch.path}: is a symbolic link; reprofix never writes through links")
-            try:
-                current = target.read_bytes()
+                os.lstat(target)
             except FileNotFoundError:
                 states.append(FileState(file_patch.path, MISSING, len(file_patch.hunks)))
                 continue
-            except OSError as error:
-                raise PatchError(f"{file_patch.path}: cannot read: {error.strerror}") from None
-            states.append(_classify(file_patch, current, digests.get(file_patch.path)))
+            refusal = read_refusal(target, self.root)
+            if refusal:
+                raise PatchError(f"{display(file_patch.path)}: {refusal}")
+            try:
+                current = read_regular(target)
+            except (OSError, Unreadable) as error:
+                raise PatchError(f"{display(file_patch.path)}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+            states.append(_classify(file_patch, current, self.entry(file_patch.path).after))
         return states
+
+
+def _check_manifest(patch_path: str, header: patchlib.Header, files: list[FilePatch]) -> None:
+    """The header is a manifest: each file it lists is in the diff exactly once, and nothing else is."""
+    damaged = f"{display(patch_path)}: damaged patch"
+    listed = [entry.path for entry in header.files]
+    in_diff = [file_patch.path for file_patch in files]
+    for name, paths in (("journal", listed), ("diff", in_diff)):
+        repeated = sorted({p for p in paths if paths.count(p) > 1})
+        if repeated:
+            raise PatchError(f"{damaged}: the {name} names {display(repeated[0])} {paths.count(repeated[0])} times")
+    absent = [p for p in listed if p not in in_diff]
+    if absent:
+        raise PatchError(f"{damaged}: the journal lists {len(listed)} file(s) but the diff holds {len(in_diff)}; "
+                         f"{display(absent[0])} has no diff (was the patch cut short?)")
+    extra = [p for p in in_diff if p not in listed]
+    if extra:
+        raise PatchError(f"{damaged}: {display(extra[0])} is in the diff but not in the journal")
+
+
+def _root(patch_path: str, relative: str, cwd: Path, label: str) -> Path:
+    """The project root the journal names, relative to the patch's folder. It must be the patch's
+    folder or above it, and no higher than the project holding the patch (its nearest folder with a
+    project marker; with none, the current folder): a patch never speaks for files outside."""
+    folder = Path(os.path.realpath(os.path.dirname(os.path.abspath(patch_path))))
+    parts = [part for part in PurePosixPath(relative).parts if part != "."]
+    if any(part != ".." for part in parts):
+        raise PatchError(f"{display(label)}: its root {relative!r} is not the patch's folder or above it")
+    root = folder
+    for _ in parts:
+        root = root.parent
+    ceiling = marked_root(folder) or (cwd if inside(folder, cwd) else folder)
+    if not inside(root, ceiling):
+        raise PatchError(f"{display(label)}: its root {relative!r} is outside the project ({ceiling})")
+    return root
 
 
 def _classify(file_patch: FilePatch, current: bytes, digest: str | None) -> FileState:
@@ -177,61 +232,96 @@ def _classify(file_patch: FilePatch, current: bytes, digest: str | None) -> File
     undone, conflicts = patchlib.apply_hunks(current, file_patch, undo=True)
     if not conflicts:
         exact = digest == sha256(current) if digest else patchlib.apply_hunks(undone, file_patch, undo=False, fuzz=0)[0] == current
-        return FileState(file_patch.path, APPLIED if exact else EDITED, count, [], undone)
+        return FileState(file_patch.path, APPLIED if exact else EDITED, count, [], undone, current)
     redone, missing = patchlib.apply_hunks(current, file_patch, undo=False, fuzz=0)
     if not missing:
-        return FileState(file_patch.path, ORIGINAL, count)  # never rewritten, or already restored
+        return FileState(file_patch.path, ORIGINAL, count, current=current)  # never rewritten, or restored
     if len(conflicts) < count:  # partly clean: what can be undone, and what cannot
-        return FileState(file_patch.path, CONFLICT, count, conflicts, undone)
-    return FileState(file_patch.path, CONFLICT, count, conflicts, None)
+        return FileState(file_patch.path, CONFLICT, count, conflicts, undone, current)
+    return FileState(file_patch.path, CONFLICT, count, conflicts, None, current)
+
+
+# -- revert -----------------------------------------------------------------------------------------
 
 
 @dataclass
 class RevertResult:
+    root: Path
     restored: list[tuple[str, int]] = field(default_factory=list)  # path, hunks undone
     already: list[str] = field(default_factory=list)  # files that were already as before apply
+    missing: list[str] = field(default_factory=list)  # files --partial could not find
     rejected: str | None = None  # the .rej file holding the hunks --partial could not undo
 
 
-def revert(patch_path: str, cwd: Path, *, partial: bool = False) -> RevertResult:
-    """Undo the patch; all or nothing unless `partial`. Files edited after apply keep their edits."""
-    clean_temporaries([os.path.dirname(os.path.abspath(patch_path))])  # a crash before the patch existed
-    journal = Journal.read(patch_path)
-    clean_temporaries(journal.folders(cwd))
-    states = journal.file_states(cwd)
+class RevertStopped(Exception):
+    """revert stopped part-way: before a file that changed under it (`changed`), or on SIGINT (None).
+    The journal still says `reverting`: `reprofix revert` finishes the job."""
+
+    def __init__(self, changed: FileChanged | None, result: RevertResult, total: int):
+        super().__init__(str(changed) if changed else "interrupted")
+        self.changed, self.result, self.total = changed, result, total
+
+
+def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, label: str | None = None) -> RevertResult:
+    """Undo the patch; all or nothing unless `partial`. Files edited after apply keep their edits;
+    files untouched since apply must come back with the sha256 the journal recorded before apply."""
+    if not os.path.lexists(patch_path):
+        clean_patch_temporaries(patch_path)  # a crash before the patch was in place
+    journal = Journal.read(patch_path, cwd, label)
+    journal.clean()
+    states = journal.file_states()
+    for s in states:  # a patch that does not give back the original is damaged: refuse before writing
+        before = journal.entry(s.path).before
+        if s.state == APPLIED and before and sha256(s.undone) != before:
+            raise PatchError(f"{display(label or patch_path)}: damaged patch: undoing it would not give back "
+                             f"{display(s.path)} as it was before apply (sha256 differs)")
     conflicts = [c for s in states for c in s.conflicts]
     missing = [s.path for s in states if s.state == MISSING]
-    if missing:
-        raise PatchError(f"{missing[0]}: named in the patch but missing; nothing was changed")
+    if missing and not partial:
+        raise PatchError(f"{display(missing[0])}: named in the patch but missing; `reprofix revert --partial` "
+                         "undoes the other files and saves its hunks to the .rej file")
     if conflicts and not partial:
         raise RevertConflict(conflicts, sum(s.hunks for s in states) - len(conflicts))
-    result = RevertResult()
-    if journal.state != "reverting":
-        write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"))
-    if conflicts:
-        rejected = patch_path + ".rej"
-        write_atomic(rejected, _rejects(journal, states))
-        result.rejected = rejected
     for s in states:
-        if s.state == ORIGINAL:
-            result.already.append(s.path)
-        elif s.undone is not None:
-            write_atomic(cwd / s.path, s.undone)
+        if s.state != MISSING and s.state != ORIGINAL:
+            refusal = write_refusal(journal.root / s.path, journal.root)
+            if refusal:
+                raise PatchError(f"{display(s.path)}: {refusal}")
+    result = RevertResult(journal.root, missing=missing)
+    run = journal.header.run or new_run()
+    to_write = [s for s in states if s.state != ORIGINAL and s.undone is not None]
+    result.already = [s.path for s in states if s.state == ORIGINAL]
+    with deferred_interrupts() as interrupted:
+        if journal.state != "reverting":
+            write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"), run)
+        if conflicts or missing:
+            rejected = patch_path + ".rej"
+            write_atomic(rejected, _rejects(journal, states), run)
+            result.rejected = rejected
+        for s in to_write:
+            if interrupted():
+                raise RevertStopped(None, result, len(to_write))
+            try:
+                write_atomic(journal.root / s.path, s.undone, run, expected=s.current, root=journal.root)
+            except FileChanged as changed:
+                raise RevertStopped(changed, result, len(to_write)) from None
             result.restored.append((s.path, s.hunks - len(s.conflicts)))
     os.unlink(patch_path)
-    _sync_folder(os.path.dirname(os.path.abspath(patch_path)))
+    sync_folder(os.path.dirname(os.path.abspath(patch_path)))
     return result
 
 
 def _rejects(journal: Journal, states: list[FileState]) -> bytes:
-    """The hunks that could not be undone, as a patch of their own (apply it with -R by hand)."""
-    out = [b"# reprofix: hunks `reprofix revert --partial` could not undo; the files have changed there.\n"]
+    """The hunks that could not be undone (every hunk of a missing file), as a patch of their own
+    (apply it with -R by hand)."""
+    out = [b"# reprofix: hunks `reprofix revert --partial` could not undo; the files have changed there"
+           b" (or are missing). Paths are relative to the project root.\n"]
     for file_patch, s in zip(journal.files, states):
-        numbers = {c.hunk for c in s.conflicts}
+        numbers = set(range(1, s.hunks + 1)) if s.state == MISSING else {c.hunk for c in s.conflicts}
         if not numbers:
             continue
-        path = file_patch.path.encode("utf-8", "surrogateescape")
-        out.append(b"--- a/%s\n+++ b/%s\n" % (path, path))
+        out.append(b"--- %s\n+++ %s\n" % (patchlib.quote_path("a/" + file_patch.path),
+                                           patchlib.quote_path("b/" + file_patch.path)))
         for number in sorted(numbers):
             out.append(file_patch.hunks[number - 1].text)
     return b"".join(out)
@@ -244,27 +334,33 @@ class RevertConflict(Exception):
         self.clean = clean
 
 
-def finish_interrupted(patch_path: str, cwd: Path) -> str | None:
+def finish_interrupted(patch_path: str, cwd: Path | None = None, label: str | None = None) -> str | None:
     """Bring the tree to a consistent state after a crash, before a new apply: an interrupted apply
     is completed, an interrupted revert is finished. Returns what was done, or None."""
-    clean_temporaries([os.path.dirname(os.path.abspath(patch_path))])
-    if not os.path.exists(patch_path):
+    if not os.path.lexists(patch_path):
+        clean_patch_temporaries(patch_path)
         return None
-    journal = Journal.read(patch_path)
+    journal = Journal.read(patch_path, cwd, label)
     if journal.state == "reverting":
-        done = revert(patch_path, cwd)
+        done = revert(patch_path, cwd=cwd, label=label)
         return f"finished an interrupted revert ({len(done.restored)} file(s) restored)"
     if journal.state != "applying":
         return None
-    clean_temporaries(journal.folders(cwd))
-    states = journal.file_states(cwd)
-    bad = [s for s in states if s.state in (CONFLICT, MISSING)]
-    if bad:
-        raise PatchError(f"{bad[0].path}: an interrupted apply cannot be completed (the file changed); run `reprofix revert`")
+    journal.clean()
+    states = journal.file_states()
+    run = journal.header.run or new_run()
+    for s, file_patch in zip(states, journal.files):
+        entry = journal.entry(s.path)
+        untouched = s.state == ORIGINAL and (entry.before is None or sha256(s.current) == entry.before)
+        if s.state not in (APPLIED, EDITED) and not untouched:
+            raise PatchError(f"{display(s.path)}: an interrupted apply cannot be completed (the file changed); "
+                             "run `reprofix revert`")
     for s, file_patch in zip(states, journal.files):
         if s.state == ORIGINAL:
-            current = (cwd / s.path).read_bytes()
-            redone, _ = patchlib.apply_hunks(current, file_patch, undo=False, fuzz=0)
-            write_atomic(cwd / s.path, redone)
-    write_atomic(patch_path, patchlib.with_state(journal.data, "applied"))
+            redone, _ = patchlib.apply_hunks(s.current, file_patch, undo=False, fuzz=0)
+            if sha256(redone) != journal.entry(s.path).after:
+                raise PatchError(f"{display(s.path)}: an interrupted apply cannot be completed (the patch does "
+                                 "not give the recorded result); run `reprofix revert`")
+            write_atomic(journal.root / s.path, redone, run, expected=s.current, root=journal.root)
+    write_atomic(patch_path, patchlib.with_state(journal.data, "applied"), run)
     return "completed an interrupted apply"

@@ -60,15 +60,26 @@ def require_framework(module: str) -> None:
         pytest.skip(f"{module} is not installed")
 
 
-def run_reprofix(*args: str, cwd: Path, check_code: int | None = None) -> subprocess.CompletedProcess:
-    """The real command line, as a user runs it (`python -m codemod` is the same program)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+def run_reprofix(*args: str, cwd: Path, check_code: int | None = None, env: dict | None = None,
+                 **options) -> subprocess.CompletedProcess:
+    """The real command line, as a user runs it (`python -m codemod` is the same program). A run that
+    hangs fails the test after two minutes instead of hanging the suite."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
     result = subprocess.run(
-        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env,
+        timeout=120, **options
     )
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout, result.stderr)
     return result
+
+
+def with_journal(diff: bytes, *files: str, state: str = "applied") -> bytes:
+    """`diff` behind a reprofix journal header listing `files` (digests of nothing): for tests that
+    hand revert a patch someone tampered with."""
+    lines = [b"# reprofix-state: " + state.encode(), b"# reprofix-run: 0123456789abcdef", b"# reprofix-root: ."]
+    lines += [b"# reprofix-file: %s %s %s" % (b"0" * 64, b"0" * 64, name.encode()) for name in files]
+    return b"\n".join(lines) + b"\n" + diff
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SAMPLES, run_reprofix
+from conftest import SAMPLES, run_reprofix, with_journal
 
 SCRIPT = b"import mindspore.dataset as ds\nfrom mindspore import nn\ndata = ds.MnistDataset(p)\nd = nn.Dropout(p=0.5)\n"
 
@@ -104,14 +104,16 @@ def test_revert_restores_and_says_what(tmp_path: Path):
 
 def test_revert_without_a_patch_fails_cleanly(tmp_path: Path):
     result = run_reprofix("revert", cwd=tmp_path, check_code=1)
-    assert result.stderr.strip() == "reprofix: reprofix.patch: no such patch; nothing to revert; nothing was changed"
+    assert result.stderr.strip() == "reprofix: reprofix.patch: no such patch; nothing to revert"
 
 
 def test_revert_refuses_a_malformed_or_mismatched_patch(tmp_path: Path):
     (tmp_path / "train.py").write_bytes(SCRIPT)
-    (tmp_path / "reprofix.patch").write_bytes(b"--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n nonsense\n")
+    (tmp_path / "reprofix.patch").write_bytes(
+        with_journal(b"--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n nonsense\n", "train.py"))
     result = run_reprofix("revert", cwd=tmp_path, check_code=1)
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "not a unified diff" in result.stderr and result.stderr.count("nothing was changed") == 1
     (tmp_path / "reprofix.patch").unlink()
     run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
     edited = (tmp_path / "train.py").read_bytes().replace(b"nn.Dropout(p=0.0)", b"nn.Dropout(p=0.0)  # mine")
@@ -124,10 +126,10 @@ def test_revert_refuses_a_malformed_or_mismatched_patch(tmp_path: Path):
 
 def test_revert_refuses_paths_outside(tmp_path: Path):
     (tmp_path / "reprofix.patch").write_bytes(
-        b"--- a/../evil.py\n+++ b/../evil.py\n@@ -1 +1 @@\n-a\n+b\n"
+        with_journal(b"--- a/../evil.py\n+++ b/../evil.py\n@@ -1 +1 @@\n-a\n+b\n", "../evil.py")
     )
     result = run_reprofix("revert", cwd=tmp_path, check_code=1)
-    assert "outside the current directory" in result.stderr
+    assert "outside the project root" in result.stderr
 
 
 def test_console_script_and_module_are_the_same_program(tmp_path: Path):

@@ -85,7 +85,7 @@ def test_reverse_refuses_a_hunk_that_no_longer_fits():
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../outside.py", "a/../../b.py"])
 def test_paths_outside_the_directory_are_refused(path):
-    with pytest.raises(patchlib.PatchError, match="outside the current directory"):
+    with pytest.raises(patchlib.PatchError, match="outside the project root"):
         patchlib.check_path(path)
 
 

@@ -1,6 +1,7 @@
 """Whole projects: import following, directories, scan, configuration, and parallel runs."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -56,6 +57,65 @@ def test_entry_script_pulls_in_its_project_imports(project: Path):
     rules = {(f["path"], f["rule"]) for f in report["findings"]}
     assert ("train.py", "RP001") in rules  # sys.path trick reported, its import not guessed
     assert ("pkg/sub/sibling.py", "MS201") in rules
+
+
+def test_in_a_folder_an_entry_script_is_a_root_of_the_import_graph(tmp_path: Path):
+    """A module with a `__main__` guard that another file imports (a self-test at its end) is not an
+    entry script: only the roots of the project's import graph, and --entry files, get the block."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "train.py": "from src.trainer import train\n\nif __name__ == '__main__':\n    train()\n",
+        "src/__init__.py": "",
+        "src/trainer.py": MS + "from .model import Net\n\ndef train():\n    return Net()\n\n"
+                          "if __name__ == '__main__':\n    train()\n",
+        "src/model.py": MS + "class Net(nn.Cell):\n    pass\n",
+        "tools/export.py": MS + "if __name__ == '__main__':\n    pass\n",
+        "tools/helper.py": "if __name__ == '__main__':\n    pass\n",
+    })
+    report = scan_json(".", cwd=tmp_path)
+    assert report["entry_scripts"] == ["tools/export.py", "train.py"]  # helper.py: no framework to seed
+    (block,) = [f for f in report["findings"] if f["rule"] == "MS001" and f["path"] == "train.py"]
+    assert block["message"] == "seed block inserted (also mindspore through src/trainer.py)"
+    assert not [f for f in report["findings"] if f["rule"] == "MS001" and f["path"].startswith("src/")]
+    report = scan_json(".", "--entry", "src/model.py", cwd=tmp_path)
+    assert report["entry_scripts"] == ["src/model.py", "tools/export.py", "train.py"]
+
+
+def test_an_entry_script_seeds_what_its_project_modules_use(tmp_path: Path):
+    """`from ppcls.engine import Engine`: the framework is reached only through project modules."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "tools/train.py": "from ppcls.engine import Engine\n\nEngine().train()\n",
+        "ppcls/__init__.py": "",
+        "ppcls/engine.py": "from ppcls.loss import build\n\nclass Engine:\n    def train(self):\n        build()\n",
+        "ppcls/loss.py": "import paddle\nimport torch\n\ndef build():\n    return paddle.zeros([1])\n",
+    })
+    result = run_reprofix("apply", "tools/train.py", cwd=tmp_path, check_code=0)
+    assert ("tools/train.py:2:1  PT001  seed block inserted (also pytorch through ppcls/loss.py, "
+            "paddle through ppcls/loss.py)") in result.stdout
+    text = (tmp_path / "tools/train.py").read_text()
+    assert "paddle.seed(1)" in text and "torch.manual_seed(1)" in text
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+
+
+def test_a_project_subclass_is_followed_across_its_imports(tmp_path: Path):
+    """`class MyLoader(DataLoader): pass` in one module takes DataLoader's arguments wherever it is
+    imported (absolutely or relatively); a subclass with its own __init__ is fixed in its super call."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "src/__init__.py": "",
+        "src/loader.py": "from torch.utils.data import DataLoader\nclass MyLoader(DataLoader):\n    pass\n"
+                         "class Wrapped(DataLoader):\n    def __init__(self, data):\n"
+                         "        super().__init__(data, shuffle=True, num_workers=0)\n",
+        "src/data.py": "import torch\nfrom src.loader import MyLoader, Wrapped\nfrom .loader import MyLoader as Same\n\n"
+                       "def make(ds):\n    return MyLoader(ds), Same(ds, batch_size=2), Wrapped(ds)\n",
+    })
+    report = scan_json("src", cwd=tmp_path)
+    found = sorted((f["path"], f["line"], f["col"], f["rule"]) for f in report["findings"])
+    assert found == [
+        ("src/data.py", 6, 12, "PT105"), ("src/data.py", 6, 12, "PT108"), ("src/data.py", 6, 26, "PT105"),
+        ("src/data.py", 6, 26, "PT108"), ("src/loader.py", 6, 9, "PT105"),
+    ]
 
 
 def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path):
@@ -179,7 +239,7 @@ def test_configured_dropout_class_becomes_a_no_op(tmp_path: Path):
     text = (tmp_path / "train.py").read_text()
     assert "path = nn.Identity()" in text and "ops = [V.HWC2CHW()]" in text
     assert "a = Stochastic(rate=0.0)\nb = Stochastic(0.2)\n" in text and "c = Local(8, 0.0)\n" in text
-    assert "train.py:13:5  MS201  Stochastic gets positional arguments: set its rate to 0.0 by hand" in result.stdout
+    assert "train.py:14:5  MS201  Stochastic gets positional arguments: set its rate to 0.0 by hand" in result.stdout
 
 
 def test_parallel_runs_give_identical_output(tmp_path: Path):
@@ -195,4 +255,7 @@ def test_parallel_runs_give_identical_output(tmp_path: Path):
     assert one.stdout == two.stdout and one.stderr == two.stderr
     run_reprofix("apply", "-j1", ".", cwd=tmp_path / "a", check_code=1)
     run_reprofix("apply", "-j2", ".", cwd=tmp_path / "b", check_code=1)
-    assert (tmp_path / "a" / "reprofix.patch").read_bytes() == (tmp_path / "b" / "reprofix.patch").read_bytes()
+    def without_run_id(patch: Path) -> bytes:  # the run id names one run's temporary files
+        return re.sub(rb"(?m)^# reprofix-run: \w+$", b"", patch.read_bytes())
+
+    assert without_run_id(tmp_path / "a" / "reprofix.patch") == without_run_id(tmp_path / "b" / "reprofix.patch")

@@ -67,7 +67,8 @@ def corpus_sample(limit: int | None) -> tuple[Path, list[Path]]:
     import importlib.util
 
     root = Path(list(importlib.util.find_spec(package).submodule_search_locations)[0])
-    files = sorted(root.rglob("*.py"))
+    # setup.py marks a project of its own: reprofix takes one project per run
+    files = sorted(p for p in root.rglob("*.py") if p.name != "setup.py")
     if limit:
         step = max(1, len(files) // limit)
         files = files[::step][:limit]

@@ -16,6 +16,7 @@ from .rule import NOTE, REPORT, REWRITE, Finding, Invalid, Rule, SourceError, Va
 _LAZY = {
     "rewrite": "pipeline", "Options": "pipeline", "Rewritten": "pipeline", "might_need_rewrite": "pipeline",
     "parsed_text": "pipeline", "RULES": "frameworks", "FRAMEWORKS": "frameworks",
+    "imported_frameworks": "textcheck", "exported_classes": "pipeline",
 }
 
 __all__ = [

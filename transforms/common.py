@@ -31,7 +31,8 @@ HYPERPARAMETER = (
 # Keywords through which a library is asked to build randomness, and the value that asks it not to.
 AUGMENTATION_KEYWORDS = {
     "is_training": "False", "training": "False", "shuffle": "False", "augment": "False",
-    "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0",
+    "auto_augment": "None", "mixup": "0.0", "cutmix": "0.0", "mixup_alpha": "0.0", "cutmix_alpha": "0.0",
+    "re_prob": "0.0", "hflip": "0.0", "vflip": "0.0",
 }
 
 
@@ -66,11 +67,13 @@ def project_classes(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...
 
 
 def library_augmentation(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),
-                         keywords: dict[str, str] = AUGMENTATION_KEYWORDS, why: str) -> Rule:
+                         keywords: dict[str, str] = AUGMENTATION_KEYWORDS, factories: dict[str, str] | None = None,
+                         why: str) -> Rule:
     return Rule(
         rule_id, "library-augmentation", framework, REPORT,
-        "A library call asked to build randomness is reported with the argument to change.",
-        why, facts=(LibraryAugmentation(keywords),), invalid=invalid, valid=valid,
+        "A library call asked to build randomness, or a library's own augmentation, is reported with "
+        "what to change.",
+        why, facts=(LibraryAugmentation(keywords, factories or {}),), invalid=invalid, valid=valid,
     )
 
 

@@ -76,7 +76,10 @@ class Context:
         if bound and not all(isinstance(b, (cst.Import, cst.ImportFrom)) for b in bound):
             return None
         name = self.index.qualname(node)
-        return None if name is None else aliases.canonical(name)
+        if name is None:
+            return None
+        name = aliases.canonical(name)
+        return self.options.project_classes.get(_absolute(name, self.options.package), name)
 
     def local_class_name(self, node: cst.CSTNode) -> str | None:
         """The name of a class or function the file defines itself."""
@@ -159,6 +162,12 @@ class Context:
         if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
             return current
         return None
+
+    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            current = self.parent(current)
+        return current
 
     def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
         while node is not None:
@@ -273,6 +282,16 @@ class Context:
             return
         self.plan.replace[call] = lambda updated: _keep_parentheses(updated, pick(updated))
         self.comment(call, rule, f"was: {self.code(call)}")
+
+
+def _absolute(name: str, package: str) -> str:
+    """`.loader.MyLoader` read from a module of package `src` is `src.loader.MyLoader`."""
+    level = len(name) - len(name.lstrip("."))
+    if not level:
+        return name
+    parts = package.split(".") if package else []
+    base = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    return ".".join([*base, name[level:]]) if base else name[level:]
 
 
 def _keep_parentheses(outer: cst.BaseExpression, inner: cst.BaseExpression) -> cst.BaseExpression:

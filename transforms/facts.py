@@ -329,9 +329,14 @@ class ProjectClasses(Fact):
 @dataclass(frozen=True)
 class LibraryAugmentation(Fact):
     """A library call passing a keyword that builds randomness (`is_training=True`): reported with
-    the value to pass instead."""
+    the value to pass instead; a library's own augmentation classes and factories (`timm.data.Mixup`,
+    `rand_augment_transform`) are reported wherever they are called, with what to do."""
 
     values: Mapping[str, str]  # keyword -> the value to pass while debugging
+    factories: Mapping[str, str] = field(default_factory=dict)  # a library's augmentation -> what to do
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.factories)
 
     def keywords(self) -> frozenset[str]:
         return frozenset(self.values)

@@ -264,6 +264,14 @@ RULES = (
                 findings=("2:9 KR108",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import tensorflow as tf
+                patch = tf.image.central_crop(image, 0.5)
+                """
+            ),
+        ),
     ),
     Rule(
         "KR110", "fit-shuffle", FRAMEWORK, REWRITE,
@@ -371,6 +379,17 @@ RULES = (
                 findings=("6:7 KR206",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import keras
+                from keras import layers
+                class Block(layers.Layer):
+                    pass
+                block = Block()
+                """
+            ),
+        ),
     ),
     common.library_augmentation(
         "KR207", FRAMEWORK, keywords={"is_training": "False", "training": "False", "augment": "False"},
@@ -384,6 +403,15 @@ RULES = (
                 """,
                 None,
                 findings=("3:43 KR207",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import keras
+                import keras_cv
+                aug = keras_cv.layers.preprocessing.build(augment=False)
+                """
             ),
         ),
     ),
@@ -400,6 +428,17 @@ RULES = (
                 findings=("3:43 KR301",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import random
+                import keras
+                def augment(image):
+                    gamma = random.uniform(0.8, 1.2)
+                    return image ** gamma
+                """
+            ),
+        ),
     ),
     common.unfixed_seeds(
         "KR303", FRAMEWORK, seed_functions=SEED_FUNCTIONS,
@@ -413,6 +452,14 @@ RULES = (
                 """,
                 None,
                 findings=("3:1 KR303",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import keras
+                keras.utils.set_random_seed(42)
+                """
             ),
         ),
     ),

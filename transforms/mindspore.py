@@ -773,6 +773,14 @@ RULES = (
                 findings=("2:6 MS205",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                from mindspore import ops
+                index = ops.randperm(8, seed=1)
+                """
+            ),
+        ),
     ),
     common.project_classes(
         "MS206", FRAMEWORK,
@@ -800,9 +808,26 @@ RULES = (
                 findings=("2:7 MS206",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                from mindspore import nn
+                class Net(nn.Cell):
+                    pass
+                net = Net()
+                """
+            ),
+        ),
     ),
     common.library_augmentation(
-        "MS207", FRAMEWORK,
+        "MS207", FRAMEWORK, factories={
+            **{f"mindcv.data.{m}Mixup": "pass mixup_alpha=0.0 and cutmix_alpha=0.0 (or do not apply it)"
+               for m in ("", "mixup.")},
+            **{f"mindcv.data.{m}{n}": "do not apply it" for m in ("", "auto_augment.")
+               for n in ("RandAugment", "AutoAugment", "TrivialAugmentWide", "AugMixAugment",
+                         "rand_augment_transform", "auto_augment_transform", "trivial_augment_wide_transform",
+                         "augment_and_mix_transform")},
+        },
         why="reprofix never edits installed libraries; where one builds the augmentations or the "
             "shuffled loader (`create_transforms(..., is_training=True)`, `create_loader(..., "
             "shuffle=True, mixup=0.2)`), the call site is reported with the value to pass instead.",
@@ -815,6 +840,15 @@ RULES = (
                 """,
                 None,
                 findings=("3:39 MS207", "3:57 MS207"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import mindspore
+                from mindcv.data import create_transforms
+                trans = create_transforms("imagenet", is_training=False)
+                """
             ),
         ),
     ),
@@ -863,6 +897,23 @@ RULES = (
                 findings=("3:6 MS301",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import random
+                import numpy as np
+                import mindspore
+                class PhotoMetricDistortion:
+                    def __call__(self, img):
+                        alpha = random.uniform(0.5, 1.5)
+                        return img * alpha
+                def mixup(x, y, alpha=1.0):
+                    lam = np.random.beta(alpha, alpha)
+                    scale = np.random.uniform(0.95, 1.05)
+                    return lam * x * scale
+                """
+            ),
+        ),
     ),
     common.checkpoint_pops(
         "MS302", FRAMEWORK, loaders=CHECKPOINT_LOADERS,
@@ -879,6 +930,16 @@ RULES = (
                 """,
                 None,
                 findings=("3:1 MS302", "4:1 MS302"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import mindspore as ms
+                params = ms.load_checkpoint(path)
+                settings = {"lr": 0.1}
+                settings.pop("lr")
+                """
             ),
         ),
     ),
@@ -899,6 +960,17 @@ RULES = (
                 """,
                 None,
                 findings=("3:8 MS303", "4:1 MS303", "5:4 MS303"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import mindspore as ms
+                random.seed(1234)
+                seeds = [random.randint(0, 99) for _ in range(4)]
+                ms.set_seed(seeds[0])
+                """
             ),
         ),
     ),
@@ -922,6 +994,14 @@ RULES = (
                 findings=("3:8 MS304",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import mindspore.dataset as ds
+                data = data.batch(2, num_parallel_workers=1)
+                """
+            ),
+        ),
     ),
     Rule(
         "MS305", "ascend-nondeterministic", FRAMEWORK, NOTE,
@@ -942,6 +1022,14 @@ RULES = (
                 """,
                 None,
                 findings=("2:8 MS305",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                from mindspore import nn
+                norm = nn.GroupNorm(2, 4)
+                """
             ),
         ),
     ),

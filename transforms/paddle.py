@@ -331,6 +331,16 @@ RULES = (
                 findings=("7:5 PD206",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                from paddle import nn
+                class Net(nn.Layer):
+                    pass
+                net = Net()
+                """
+            ),
+        ),
     ),
     common.random_hyperparameters(
         "PD301", FRAMEWORK,
@@ -343,6 +353,17 @@ RULES = (
                 """,
                 None,
                 findings=("3:6 PD301",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import numpy as np
+                import paddle
+                def mixup_data(x, y, alpha=1.0):
+                    lam = np.random.beta(alpha, alpha)
+                    return lam * x
+                """
             ),
         ),
     ),
@@ -358,6 +379,17 @@ RULES = (
                 """,
                 None,
                 findings=("3:1 PD303",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import paddle
+                random.seed(7)
+                seed = random.randint(0, 99)
+                paddle.seed(seed)
+                """
             ),
         ),
     ),

@@ -8,17 +8,19 @@ entry script is parsed in pieces (`partial`); everything else is parsed once, wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 import libcst as cst
 
-from . import fixers, index, partial, seedblock, textrules, textscan
+from . import aliases, fixers, index, partial, seedblock, textrules, textscan
 from .context import RNG_MODULES, Context
 from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
 from .plan import Applier
 from .rule import REWRITE, Finding, SourceError
-from .textcheck import frameworks_named, relevance
+from .textcheck import TRIGGER_NAMES, frameworks_named, relevance
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class Options:
     dropout_classes: tuple[str, ...] = ()  # the project's own dropout layers: made no-ops
     random_data_ops: tuple[str, ...] = ()  # the project's own random data ops: disabled
     project_modules: frozenset[str] = frozenset()  # top-level names of the project's own modules
+    # the project's classes that subclass a framework's without an __init__ of their own, as other
+    # files import them (`src.loader.MyLoader` -> `torch.utils.data.DataLoader`): see `exported_classes`
+    project_classes: Mapping[str, str] = field(default_factory=dict)
+    package: str = ""  # the file's own package, to read its relative imports (`from .loader import x`)
+
+    def extra_names(self) -> tuple[str, ...]:
+        """The project's own class names the rules react to, for the text check."""
+        return self.dropout_classes + self.random_data_ops + tuple(sorted(self.project_classes))
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,36 @@ class Rewritten:
     code: bytes  # the new file, in the file's own encoding and line endings
     findings: tuple[Finding, ...]
     frameworks: tuple[str, ...]  # the frameworks the file uses
+
+
+def exported_classes(source: bytes) -> dict[str, str]:
+    """From a file's text: its top-level classes that subclass a name some rule reacts to and define
+    no `__init__` (nor `__new__`) of their own, so that they take their base's arguments: class name
+    -> the base's qualified name. The engine hands them to the files that import them."""
+    if b"class" not in source or not frameworks_named(source):
+        return {}
+    chunks = partial.split(source) or []
+    targets = textscan.import_bindings(source)
+    found = {}
+    for i, chunk in enumerate(chunks):
+        if chunk.kind != b"class" or chunk.parent is not None:
+            continue
+        body = b"".join(c.code for j, c in enumerate(chunks) if j == i or c.parent == i)
+        header = _CLASS_HEADER.match(chunk.code)
+        if header is None or _OWN_INIT.search(body):
+            continue
+        base = _SPACE.sub(b"", header.group(2).split(b",")[0])
+        head, _, rest = base.partition(b".")
+        for target in targets.get(head, ()):
+            name = aliases.canonical(target + ("." + rest.decode() if rest else ""))
+            if name in TRIGGER_NAMES:
+                found[header.group(1).decode()] = name
+    return found
+
+
+_CLASS_HEADER = re.compile(rb"class\s+(\w+)\s*\(([^)]*)\)")
+_OWN_INIT = re.compile(rb"\bdef\s+__(?:init|new)__\b")
+_SPACE = re.compile(rb"\s+")
 
 
 def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
@@ -48,7 +88,7 @@ def _relevant(source: bytes, options: Options, script: bool):
     frameworks = frameworks_named(source)
     if not frameworks or script:
         return bool(frameworks), None
-    relevant = relevance(source, options.dropout_classes + options.random_data_ops, frameworks)
+    relevant = relevance(source, options.extra_names(), frameworks)
     return relevant(textscan.code_only(source)), relevant
 
 
@@ -65,21 +105,26 @@ def skeleton(source: bytes, options: Options = Options(), *, min_piece_bytes: in
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
-            min_piece_bytes: int = partial.MIN_BYTES) -> Rewritten:
+            min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cst.parse_module,
+            through: dict[str, str] | None = None) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
-    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. Raises SourceError
-    when the file cannot be parsed."""
+    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. `parse` is given
+    exactly what libcst must parse (the engine bounds it). `through`: frameworks an entry script uses
+    only through the project modules it imports (framework name -> the module that imports it): its
+    seed block seeds them too. Raises SourceError when the file cannot be parsed."""
     text_findings = textrules.findings(source, options.disabled)
+    through = through if script else None
     skip, pieces = _plan_parse(source, options, script, min_piece_bytes) if text_check else (False, None)
+    skip = skip and not through
     result = Rewritten(source, (), ())
     if pieces is not None:
         try:
-            result = _rewrite(cst.parse_module(pieces.code), source, options, script, pieces)
+            result = _rewrite(parse(pieces.code), source, options, script, pieces)
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pieces = None  # parse it whole: that gives the exact error, or the exact result
     if not skip and pieces is None:
-        result = _rewrite(parse(source), source, options, script)
+        result = _rewrite(_parse_whole(source, parse), source, options, script, through=through or {})
     findings = sorted((*result.findings, *text_findings), key=lambda f: (f.line, f.col, f.rule))
     return Rewritten(result.code, tuple(findings), result.frameworks)
 
@@ -93,10 +138,10 @@ def _plan_parse(source: bytes, options: Options, script: bool,
     return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)), min_piece_bytes)
 
 
-def parse(source: bytes) -> cst.Module:
+def _parse_whole(source: bytes, parse: Callable[[bytes], cst.Module]) -> cst.Module:
     """The whole file, or a SourceError with Python's own message and position."""
     try:
-        return cst.parse_module(source)
+        return parse(source)
     except cst.ParserSyntaxError as error:
         raise _syntax_error(source, error) from None
     except UnicodeDecodeError as error:
@@ -115,19 +160,21 @@ class _Unrestorable(Exception):
 
 
 def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
-             skeleton: partial.Skeleton | None = None) -> Rewritten:
+             skeleton: partial.Skeleton | None = None, through: dict[str, str] | None = None) -> Rewritten:
     file_index = index.build(module)
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
-    if not tables:
+    seeded = [t for t in FRAMEWORKS if t in tables or t.name in (through or {})]
+    if not seeded:
         return Rewritten(source, (), ())
     ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
     fixers.run(ctx, tables)
     findings = _positioned(ctx, skeleton)
-    blocks = _seed_blocks(tables, source, options) if script else []
+    blocks = _seed_blocks(seeded, source, options) if script else []
     if blocks:
-        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, "seed block inserted", REWRITE))
+        message = "seed block inserted" + _because(through or {}, tables, [rule.framework for _, rule in blocks])
+        findings.insert(0, Finding(blocks[0][1].id, seedblock.line(module), 1, message, REWRITE))
     prelude, after = seedblock.prelude(ctx.plan.imports, [b for b, _ in blocks], file_index, options.seed)
-    names = tuple(t.name for t in tables)
+    names = tuple(t.name for t in seeded)
     if not (prelude or ctx.plan.edits()):
         return Rewritten(source, tuple(findings), names)
     code = module.visit(Applier(ctx.plan, prelude, after, file_index.parents)).bytes
@@ -136,6 +183,13 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
         if code is None:
             raise _Unrestorable
     return Rewritten(code, tuple(findings), names)
+
+
+def _because(through: dict[str, str], tables, frameworks: list[str]) -> str:
+    """Which frameworks the block seeds that the script does not import itself, and why."""
+    own = {t.name for t in tables}
+    reached = [f"{name} through {through[name]}" for name in frameworks if name not in own and name in through]
+    return f" (also {', '.join(reached)})" if reached else ""
 
 
 def _positioned(ctx: Context, skeleton: partial.Skeleton | None) -> list[Finding]:

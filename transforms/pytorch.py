@@ -52,6 +52,17 @@ CHANCES = {
 # DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
+# timm's augmentations, built inside the library (qualified as timm exports them, and where they live)
+_MIXUP = "pass mixup_alpha=0.0 and cutmix_alpha=0.0 (or do not apply it)"
+_AUGMENT = "do not apply it"
+LIBRARY_AUGMENTATIONS = {
+    **{f"timm.data.{m}{n}": _MIXUP for m in ("", "mixup.") for n in ("Mixup", "FastCollateMixup")},
+    **{f"timm.data.{m}{n}": _AUGMENT for m in ("", "auto_augment.")
+       for n in ("rand_augment_transform", "auto_augment_transform", "augment_and_mix_transform", "RandAugment",
+                 "AutoAugment", "AugMixAugment")},
+    **{f"timm.data.{m}RandomErasing": "pass probability=0.0 (or do not apply it)" for m in ("", "random_erasing.")},
+}
+
 SAMPLERS = {
     **{f"{m}.RandomSampler": SamplerFix("rename", "torch.utils.data.SequentialSampler", keep=(P("data_source", 0),))
        for m in ("torch.utils.data", "torch.utils.data.sampler")},
@@ -578,9 +589,19 @@ RULES = (
                 findings=("7:5 PT206",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                from torch import nn
+                class Net(nn.Module):
+                    pass
+                net = Net()
+                """
+            ),
+        ),
     ),
     common.library_augmentation(
-        "PT207", FRAMEWORK,
+        "PT207", FRAMEWORK, factories=LIBRARY_AUGMENTATIONS,
         why="timm's `create_transform(..., is_training=True)` or a loader factory with `shuffle=True` builds "
             "the randomness inside a library reprofix does not edit.",
         invalid=(
@@ -592,6 +613,25 @@ RULES = (
                 """,
                 None,
                 findings=("3:27 PT207",),
+            ),
+            Invalid(
+                """
+                import torch
+                from timm.data import Mixup, create_transform
+                mixup_fn = Mixup(mixup_alpha=0.8, cutmix_alpha=1.0, label_smoothing=0.1, num_classes=10)
+                train_tf = create_transform(224, is_training=True, re_prob=0.25)
+                """,
+                None,
+                findings=("3:12 PT207", "4:34 PT207", "4:52 PT207"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from timm.data import create_transform
+                t = create_transform(224, is_training=False)
+                """
             ),
         ),
     ),
@@ -607,6 +647,18 @@ RULES = (
                 """,
                 None,
                 findings=("3:6 PT301",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import torch
+                class RandomScale:
+                    def __call__(self, img):
+                        scale = random.uniform(0.8, 1.2)
+                        return img * scale
+                """
             ),
         ),
     ),
@@ -625,6 +677,16 @@ RULES = (
                 findings=("3:1 PT302",),
             ),
         ),
+        valid=(
+            Valid(
+                """
+                import torch
+                state = torch.load(path)
+                options = {"lr": 0.1}
+                del options["lr"]
+                """
+            ),
+        ),
     ),
     common.unfixed_seeds(
         "PT303", FRAMEWORK, seed_functions=SEED_FUNCTIONS, functions=RANDOM_VALUE_FUNCTIONS,
@@ -638,6 +700,17 @@ RULES = (
                 """,
                 None,
                 findings=("3:1 PT303",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import random
+                import torch
+                random.seed(1234)
+                worker_seeds = [random.randint(0, 99) for _ in range(4)]
+                torch.manual_seed(1)
+                """
             ),
         ),
     ),

@@ -18,9 +18,9 @@ from . import aliases, textscan
 from .frameworks import FRAMEWORKS
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
-_TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()
-_TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in _TRIGGER_NAMES)
-_TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in _TRIGGER_NAMES)
+TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()
+_TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in TRIGGER_NAMES)
+_TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in TRIGGER_NAMES)
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
 _GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,")
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
@@ -28,6 +28,12 @@ _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in 
 _CHAIN_ENDING = re.compile(rb"(?<![\w.])[A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*\Z")
 _DEFINED = re.compile(rb"(?:def|class)[ \t]+\Z")  # a definition's own name is not a use
 _SPACE = re.compile(rb"[\s\\]+")
+
+
+def imported_frameworks(source: bytes) -> tuple[str, ...]:
+    """The frameworks a file's import statements import (a text scan, no parse)."""
+    roots = {module.split(".")[0] for module, _ in textscan.imports(source) if not module.startswith(".")}
+    return tuple(t.name for t in FRAMEWORKS if roots.intersection(t.import_roots))
 
 
 def frameworks_named(source: bytes) -> tuple[str, ...]:
@@ -54,7 +60,7 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
             if head not in targets:
                 continue
             suffix = "." + rest.decode() if rest else ""
-            if any(target + suffix in _TRIGGER_NAMES for target in targets[head]):
+            if any(target + suffix in TRIGGER_NAMES for target in targets[head]):
                 return True
         return False
 
@@ -76,7 +82,7 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
 
 def _trigger_aliases(source: bytes) -> set[bytes]:
     """Local names the file's imports bind with `as` to a name some rule reacts to (`Dropout as D`)."""
-    return {local.encode() for local, target in textscan.aliases(source).items() if target in _TRIGGER_NAMES}
+    return {local.encode() for local, target in textscan.aliases(source).items() if target in TRIGGER_NAMES}
 
 
 @functools.lru_cache(maxsize=32)

@@ -55,11 +55,18 @@ class ReportProjectClasses(Fixer):
 
 class ReportLibraryAugmentation(Fixer):
     """A library function asked to build randomness (`create_transforms(..., is_training=True)`):
-    reported with the value to pass while debugging. The project's own functions are not libraries."""
+    reported with the value to pass while debugging; a library's own augmentation (`timm.data.Mixup`)
+    wherever it is built. The project's own functions are not libraries."""
 
     fact = LibraryAugmentation
 
+    def on_call(self, ctx: Context, fact: LibraryAugmentation, rule: Rule, call: cst.Call, name: str) -> None:
+        ctx.finding(rule, call, f"{name} builds randomness inside a library reprofix does not edit: "
+                                f"{fact.factories[name]} while debugging")
+
     def on_other_call(self, ctx: Context, fact: LibraryAugmentation, rule: Rule, call: cst.Call, name: str) -> None:
+        if name in fact.factories:
+            return  # reported as the factory it is
         if name.startswith(".") or name.split(".")[0] in ctx.options.project_modules or ctx.local_class_name(call.func):
             return
         for arg in call.args:
@@ -78,8 +85,28 @@ class ReportRandomHyperparameters(Fixer):
 
     def on_call(self, ctx: Context, fact: RandomValues, rule: Rule, call: cst.Call, name: str) -> None:
         target = ctx.value_target(call)
-        if target is not None and "seed" not in target.lower() and re.search(fact.hyperparameter, target, re.IGNORECASE):
-            ctx.finding(rule, call, f"`{target}` is drawn at random ({name}): fix the value while debugging")
+        if target is None or "seed" in target.lower() or not re.search(fact.hyperparameter, target, re.IGNORECASE):
+            return
+        if _per_sample(ctx, call):
+            return  # an augmentation's draw (`alpha = random.uniform(...)` in `__call__`), not a setting
+        ctx.finding(rule, call, f"`{target}` is drawn at random ({name}): fix the value while debugging")
+
+
+# Where a draw is an augmentation's, made per sample or batch, not a setting chosen once: a method
+# that transforms data, a function named like an augmentation, or one that takes the data itself.
+_PER_SAMPLE_FUNCTIONS = re.compile(
+    r"^(?:__call__|__getitem__|__iter__|__next__|forward|construct|call)$"
+    r"|aug|mix|cut|transform|distort|jitter|crop|flip|rot|noise|collate|sample|perturb|random", re.IGNORECASE)
+_DATA_PARAMETERS = frozenset({"img", "image", "images", "x", "sample", "samples", "batch", "data", "pts", "points",
+                              "boxes", "bboxes", "inputs", "input", "feat", "features", "label", "labels"})
+
+
+def _per_sample(ctx: Context, node: cst.CSTNode) -> bool:
+    function = ctx.enclosing_function(node)
+    if function is None:
+        return False
+    parameters = {p.name.value for p in (*function.params.posonly_params, *function.params.params)}
+    return bool(_PER_SAMPLE_FUNCTIONS.search(function.name.value)) or bool(parameters & _DATA_PARAMETERS)
 
 
 class ReportUnfixedSeeds(Fixer):
@@ -94,8 +121,22 @@ class ReportUnfixedSeeds(Fixer):
                 ctx.finding(rule, call, f"{short(name)} gets a seed that changes every run: use a fixed non-zero seed")
         elif name in fact.random_functions:
             target = ctx.value_target(call)
-            if target is not None and "seed" in target.lower():
+            if target is not None and "seed" in target.lower() and not self.seeded_before(ctx, fact, call, name):
                 ctx.finding(rule, call, f"`{target}` is drawn at random ({short(name)}): use a fixed non-zero seed")
+
+    @staticmethod
+    def seeded_before(ctx: Context, fact: UnfixedSeeds, call: cst.Call, name: str) -> bool:
+        """The generator the value comes from was given a fixed seed earlier in the same function (or
+        at module level): `random.seed(1234)` then `seeds = [random.randint(...) ...]` is fixed."""
+        generator = name.rsplit(".", 1)[0]
+        scope = ctx.enclosing_function(call)
+        for other, other_name in ctx.named_calls:
+            if (other_name == f"{generator}.seed" and other_name in fact.seed_functions
+                    and ctx.index.order.get(other, 0) < ctx.index.order.get(call, 0)
+                    and ctx.enclosing_function(other) is scope and other.args
+                    and isinstance(other.args[0].value, (cst.Integer, cst.Float))):
+                return True
+        return False
 
     @staticmethod
     def changes(ctx: Context, fact: UnfixedSeeds, node: cst.CSTNode) -> bool:
