@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def copy_paddle_vision_models(proj: Path) -> None:
 class Client:
     name: str
     frameworks: tuple[str, ...]
-    copy: object  # (proj: Path) -> None
+    copy: Callable[[Path], None]  # puts the library's source into proj/
     driver: str
     library: str  # the driver's library file, relative to proj/
     # Dropout layers each model holds once its rate arguments are zero (the framework's own class,
