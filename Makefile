@@ -5,11 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test rules bench clean
+.PHONY: install demo test rules bench corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras,paddle]'
+	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras,paddle,clients]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -28,3 +28,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+corpus: $(STAMP)
+	$(BIN)/python bench/corpus.py

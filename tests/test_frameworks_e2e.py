@@ -1,6 +1,6 @@
-"""The promise with real PyTorch (CPU), Keras 3 (on the torch backend) and PaddlePaddle (CPU): each
-sample's two runs differ; `reprofix apply` makes exactly the expected changes; the two runs then agree
-on every step (judged by `reprofix verify`); after `reprofix revert` the file is the original."""
+"""The promise with real PyTorch (CPU; with torchvision's transforms in torchvision_train.py), Keras 3
+(on the torch backend) and PaddlePaddle (CPU): each sample's two runs differ; `reprofix apply` makes
+exactly the expected changes; the two runs then agree on every step (judged by `reprofix verify`); after `reprofix revert` the file is the original."""
 
 import json
 import re
@@ -19,6 +19,9 @@ REPORTED = re.compile(r"^  \S+?:(\d+:\d+)  ([A-Z]{2}\d{3})  ", re.MULTILINE)
 @pytest.mark.parametrize("sample, modules, findings", [
     ("pytorch_train.py", ("torch",),
      ("14:1 PT001", "26:65 PT201", "30:13 PT202", "39:5 PT109", "40:14 PT105", "40:14 PT108")),
+    ("torchvision_train.py", ("torch", "torchvision"),
+     ("18:1 PT001", "22:9 PT102", "23:9 PT101", "24:9 PT104", "25:9 PT104", "28:9 PT104", "40:55 PT201",
+      "52:14 PT105", "52:14 PT108")),
     ("keras_train.py", ("keras", "torch"), ("15:1 KR001", "27:9 KR201", "29:9 KR201", "45:5 KR110")),
     ("paddle_train.py", ("paddle",), ("14:1 PD001", "26:65 PD201", "30:26 PD202", "38:14 PD105", "38:14 PD108")),
 ])
