@@ -18,7 +18,7 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash samples/demo.sh
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto
 
 rules: $(STAMP)
 	$(BIN)/python -m codemod.docs README.md
