@@ -134,6 +134,7 @@ def _max_size(option: Optional[str], config) -> int:
 
 def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size):
     """Check the options and process the files."""
+    from . import config as configlib
     from . import engine
     from .patch import PatchError
     import transforms
@@ -143,8 +144,8 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
     if unknown:
         _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
     seed = seed if seed is not None else (config.seed if config.seed is not None else 1)
-    if not 0 <= seed < 2**32:
-        _fail(f"--seed {seed}: must be between 0 and 4294967295", EXIT_USAGE)
+    if not configlib.seed_in_range(seed):
+        _fail(f"--seed {seed}: must be {configlib.SEED_RANGE}", EXIT_USAGE)
     if seed == 0:
         typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
     config_root = config.path.parent if config.path else Path.cwd()
@@ -598,7 +599,9 @@ def _echo(text: str) -> None:
 
 
 def main() -> None:
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))  # deeply nested expressions in real code
+    from .engine import deep_enough
+
+    deep_enough()
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must never stop a report
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

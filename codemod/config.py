@@ -14,6 +14,13 @@ else:  # pragma: no cover - exercised on older Pythons only
     import tomli as tomllib
 
 
+SEED_RANGE = "a whole number from 0 to 4294967295"  # what every framework's seed function takes
+
+
+def seed_in_range(seed: int) -> bool:
+    return 0 <= seed < 2**32
+
+
 class ConfigError(Exception):
     """The configuration cannot be used; the message is one line naming the file."""
 
@@ -78,8 +85,8 @@ def load(start: Path, known_rules: set[str] | None) -> Config:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: {key} must be a list of strings")
         elif kind is int:
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
-                raise ConfigError(f"{where}: {key} must be a whole number from 0 to 4294967295")
+            if not isinstance(value, int) or isinstance(value, bool) or not seed_in_range(value):
+                raise ConfigError(f"{where}: {key} must be {SEED_RANGE}")
         elif kind == "size":
             try:
                 value = parse_size(str(value)) if not isinstance(value, bool) else parse_size("")

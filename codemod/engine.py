@@ -443,10 +443,15 @@ def _size(path: str) -> int:
         return 0
 
 
+def deep_enough() -> None:
+    """libcst recurses as deep as the code nests (within the parse guard's limit): this process too."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+
+
 def _worker_setup(parent: int) -> None:
     """A worker process: it dies with its parent (even one killed with SIGKILL), leaves Ctrl-C to the
     parent, and does not keep the parent's patch lock alive."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    deep_enough()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in list(lock.HELD_LOCKS):
         try:

@@ -119,7 +119,7 @@ def test_revert_refuses_a_malformed_or_mismatched_patch(tmp_path: Path):
     edited = (tmp_path / "train.py").read_bytes().replace(b"nn.Dropout(p=0.0)", b"nn.Dropout(p=0.0)  # mine")
     (tmp_path / "train.py").write_bytes(edited)
     result = run_reprofix("revert", cwd=tmp_path, check_code=1)
-    assert "train.py:20: hunk 1 no longer matches: expected 'd = nn.Dropout(p=0.0)', found 'd = nn.Dropout(p=0.0)  # mine'" in result.stderr
+    assert "train.py:23: hunk 1 no longer matches: expected 'd = nn.Dropout(p=0.0)', found 'd = nn.Dropout(p=0.0)  # mine'" in result.stderr
     assert (tmp_path / "train.py").read_bytes() == edited  # nothing written
     assert (tmp_path / "reprofix.patch").exists()
 
