@@ -18,7 +18,7 @@ import libcst as cst
 import transforms
 from transforms.rule import Finding, Rule, SourceError
 
-from . import atomic, discover, lock
+from . import atomic, discover, lock, notebook
 from . import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
@@ -38,6 +38,11 @@ _SEPARATORS = tuple(bytes((c,)) for c in b" \n,.:;()[]{}=+-*/%<>!&|^~@")
 UsageError = Refused  # bad input from the command line (exit 2)
 
 
+def _no_framework() -> str:
+    names = ", ".join(table.name for table in transforms.FRAMEWORKS)
+    return f"imports no supported framework ({names}); nothing to change"
+
+
 def all_rules() -> dict[str, Rule]:
     return transforms.RULES
 
@@ -53,6 +58,7 @@ class FileResult:
     error: str | None = None
     shown: str = ""  # as shown to the user: relative to the current folder, quoted if need be
     note: str | None = None  # skipped, not an error: why
+    frameworks: tuple[str, ...] = ()  # the supported frameworks it imports (as far as it was read)
 
     @property
     def changed(self) -> bool:
@@ -152,7 +158,8 @@ def rewrite_source(original: bytes, options: transforms.Options, *, script: bool
 
 
 def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:
-    """Read, rewrite and check one file; never raises. Runs in worker processes."""
+    """Read, rewrite and check one file (a notebook as the program its code cells make); never
+    raises. Runs in worker processes."""
     shown = task.shown
 
     def failed(error: str, original: bytes = b"", entry: bool = False, imports=()) -> FileResult:
@@ -166,27 +173,47 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
         return failed(f"{shown}: skipped: {error} (raise it with --max-file-size, or max-file-size in [tool.reprofix])")
     except OSError as error:
         return failed(f"{shown}: cannot read: {error.strerror}")
-    entry = task.entry == "yes" or (task.entry == "auto" and discover.has_main_guard(original))
-    imports = tuple(discover.imports(original))
+    source, book = original, None
+    if notebook.is_notebook(task.path):
+        try:
+            book = notebook.Notebook(original)
+        except notebook.NotebookError as error:
+            return failed(f"{shown}: {error}; file left unchanged", original)
+        if not book.python:
+            return FileResult(task.rel, b"", b"", (), shown=shown,
+                              note=f"{shown}: skipped: a {book.language} notebook, not Python")
+        source = book.program
+    where = book.where if book else "{}:{}".format
+    entry = task.entry == "yes" or (task.entry == "auto" and (book is not None or discover.has_main_guard(source)))
+    imports = tuple(discover.imports(source))
     try:
-        new, findings, frameworks = rewrite_source(original, options, script=entry)
+        new, findings, frameworks = rewrite_source(source, options, script=entry)
     except transforms.SourceError as error:
-        where = f"{shown}:{error.line}:{error.col}" if error.line else shown
-        return failed(f"{where}: {error.message}; file left unchanged", original, entry, imports)
+        at = f"{shown}:{where(error.line, error.col)}" if error.line else shown
+        return failed(f"{at}: {error.message}; file left unchanged", original, entry, imports)
     except RecursionError:
         return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry, imports)
     except Exception as error:  # a bug of ours must not cost the other files
-        invalid = _compile_error(original, shown)
+        invalid = _compile_error(source, shown, book)
         if invalid:
             return failed(f"{invalid}; file left unchanged", original, entry, imports)
         return failed(f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, "
                       "please report this", original, entry, imports)
-    if new == original:  # nothing to carry back but the findings
-        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), imports, shown=shown)
-    problem = _check_generated(new, original, shown)
+    if book is not None:
+        findings = book.located(findings)
+    if new == source:  # nothing to carry back but the findings
+        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), imports, shown=shown,
+                          frameworks=frameworks)
+    problem = _check_generated(new, source, shown, book)
     if problem:
         return failed(problem, b"", entry, imports)
-    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports, shown=shown)
+    if book is not None:
+        try:
+            new = book.render(new)
+        except notebook.NotebookError as error:
+            return failed(f"{shown}: {error}; file left unchanged, please report this", b"", entry, imports)
+    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), imports, shown=shown,
+                      frameworks=frameworks)
 
 
 def _process_all(item: tuple[Task, transforms.Options, int]) -> FileResult:
@@ -227,13 +254,15 @@ class Runner:
         try:
             while level:
                 processed = self.map(level, options)
-                for file_result in processed:
+                for task, file_result in zip(level, processed):
                     if file_result.note:
                         result.notes.append(file_result.note)
                     elif file_result.error:
                         result.errors.append(file_result.error)
                     else:
                         result.files.append(file_result)
+                        if task.entry == "yes" and not file_result.frameworks:
+                            result.notes.append(f"{file_result.shown}: {_no_framework()}")
                 level = self.follow(level, processed, result) if self.request.follow else []
         except BaseException:
             self.stop_pool()
@@ -412,28 +441,31 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _compile_error(code: bytes, shown: str) -> str | None:
-    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`."""
+def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
+    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`
+    (`shown:cell N:line:col` in a notebook, where top-level `await` is allowed, as IPython allows it)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(code, shown, "exec", dont_inherit=True)
+            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if book is not None else 0
+            compile(code, shown, "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
-        where = f"{shown}:{error.lineno}:{error.offset or 1}" if error.lineno else shown
+        at = book.where if book is not None else "{}:{}".format
+        where = f"{shown}:{at(error.lineno, error.offset or 1)}" if error.lineno else shown
         return f"{where}: not valid Python: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{shown}: not valid Python: {error or type(error).__name__}"
     return None
 
 
-def _check_generated(code: bytes, original: bytes, shown: str) -> str | None:
+def _check_generated(code: bytes, original: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
     """Generated code must compile, or the file is left alone. (CPython's compiler, not a second
     libcst parse: it is the check that matters to the user's run, at a tenth of the cost.) When the
     original does not compile either, that is the file's problem, not a bug of reprofix."""
-    problem = _compile_error(code, shown)
+    problem = _compile_error(code, shown, book)
     if problem is None:
         return None
-    invalid = _compile_error(original, shown)
+    invalid = _compile_error(original, shown, book)
     if invalid:
         return f"{invalid}; file left unchanged"
     return f"{shown}: reprofix produced code that does not compile ({problem}); file left unchanged, please report this"

@@ -9,6 +9,7 @@ import typer
 from transforms import NOTE, REPORT, REWRITE
 
 from . import __version__
+from .notebook import CellFinding, location
 
 SECTIONS = {
     REWRITE: ("Changed", "Apply fixes"),
@@ -30,7 +31,7 @@ def render(result, *, color: bool = False, scan: bool = False) -> str:
             continue
         lines.append(_title((titles[1] if scan else titles[0]) + ":", color))
         for path, finding in rows:
-            lines.append(f"  {path}:{finding.line}:{finding.col}  {finding.rule}  {finding.message}")
+            lines.append(f"  {path}:{location(finding)}  {finding.rule}  {finding.message}")
     return "\n".join(lines)
 
 
@@ -83,6 +84,7 @@ def to_json(result, **extra) -> str:
     findings = [
         {
             "path": f.shown or f.path,
+            **({"cell": finding.cell} if isinstance(finding, CellFinding) else {}),
             "line": finding.line,
             "col": finding.col,
             "rule": finding.rule,
