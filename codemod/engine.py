@@ -181,7 +181,7 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
             return failed(f"{shown}: {error}; file left unchanged", original)
         if not book.python:
             return FileResult(task.rel, b"", b"", (), shown=shown,
-                              note=f"{shown}: skipped: a {book.language} notebook, not Python")
+                              note=f"{shown}: skipped: its kernel's language is {book.language}, not Python")
         source = book.program
     where = book.where if book else "{}:{}".format
     entry = task.entry == "yes" or (task.entry == "auto" and (book is not None or discover.has_main_guard(source)))

@@ -238,6 +238,8 @@ class Notebook:
             raise NotebookError("internal error: the cells did not come back from the rewrite")
         for cell, body in zip(self.cells, bodies):
             body = body[:-1] if body.endswith("\n") else body
+            if body.startswith("\n") and not cell.body.startswith("\n"):
+                body = body[1:]  # the seed block at the top of a cell: no blank line above it there
             restored = []
             for line in body.split("\n"):
                 original = cell.masked.pop(line, None)
