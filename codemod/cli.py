@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ DEFAULT_PATCH = "reprofix.patch"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 
-PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts, or folders to rewrite whole.")
+PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts and notebooks, or folders to rewrite whole.")
 ENTRY = typer.Option(None, "--entry", metavar="FILE", help="Also an entry script (gets the seed block). Repeatable.")
 EXCLUDE = typer.Option(None, "--exclude", metavar="GLOB", help="Skip matching files and folders (gitignore syntax). Repeatable.")
 DISABLE = typer.Option(None, "--disable", metavar="RULE", help="A rule id not to apply or report. Repeatable.")
@@ -351,10 +352,18 @@ def _pending(patch: str) -> bool:
         return False
 
 
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 @app.command()
 def scan(
-    paths: List[str] = PATHS,
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Scripts, notebooks, or folders to scan."),
+    output: Optional[Format] = typer.Option(None, "--format", help="text (the default), json, or sarif (SARIF "
+                                            "2.1.0, for code scanning)."),
+    as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     leftovers: bool = typer.Option(False, "--leftovers", help="Only look for reprofix changes left in the code, and an applied patch."),
     entry: Optional[List[str]] = ENTRY,
     exclude: Optional[List[str]] = EXCLUDE,
@@ -363,12 +372,16 @@ def scan(
     no_follow: bool = NO_FOLLOW,
     max_file_size: Optional[str] = MAX_FILE_SIZE,
 ) -> None:
-    """Report every randomness source, fixable or not; write nothing. Exit 1 when `apply` would change
-    something (with --leftovers: when reprofix changes are still in the code, or a patch is applied)."""
+    """Report every randomness source, fixable or not, and what to do; write nothing. Exit 1 when
+    `apply` would change something (with --leftovers: when reprofix changes are still in the code, or
+    a patch is applied)."""
     import dataclasses
 
     from . import engine, report
 
+    if as_json and output not in (None, Format.json):
+        _fail(f"--json and --format {output.value}: choose one", EXIT_USAGE)
+    output = Format.json if as_json else output or Format.text
     cwd = _cwd()
     root = _root(paths, entry, cwd)
     config = _config(paths)
@@ -387,8 +400,10 @@ def scan(
         found = found or bool(applied)
     else:
         found = any(f.changed for f in result.files)
-    if as_json:
+    if output == Format.json:
         typer.echo(report.to_json(result, **extra))
+    elif output == Format.sarif:
+        typer.echo(report.to_sarif(result, root, cwd, **extra))
     else:
         _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
         typer.echo(report.scan_summary(result, leftovers=leftovers))

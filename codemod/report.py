@@ -125,3 +125,77 @@ def colour_diff(diff: bytes) -> str:
             text = typer.style(text, fg="red")
         out.append(text + end)
     return "".join(out)
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {REWRITE: "warning", REPORT: "warning", NOTE: "note"}
+
+
+def to_sarif(result, root, cwd, **extra) -> str:
+    """SARIF 2.1.0, as code scanning reads it: one rule per reprofix rule, one result per finding.
+    Paths are relative to the current folder (`%SRCROOT%`). A finding in a notebook points at the line
+    of the notebook's JSON file that holds its code, and names its cell (a logical location, and
+    `cell`, `line`, `column` in the location's properties)."""
+    import os
+    from urllib.parse import quote
+
+    from .engine import all_rules
+
+    rules = list(all_rules().values())
+    index = {rule.id: number for number, rule in enumerate(rules)}
+    results = []
+    for f in result.files:
+        uri = quote(os.path.relpath(os.path.join(root, f.path), cwd).replace(os.sep, "/"))
+        for finding in f.findings:
+            results.append({
+                "ruleId": finding.rule,
+                "ruleIndex": index[finding.rule],
+                "level": SARIF_LEVEL[finding.kind],
+                "message": {"text": finding.message},
+                "locations": [_sarif_location(uri, finding)],
+                "properties": {"kind": finding.kind, "fixedByApply": finding.kind == REWRITE},
+            })
+    notifications = [{"level": "error", "message": {"text": line}} for line in result.errors]
+    notifications += [{"level": "note", "message": {"text": line}} for line in result.notes]
+    run = {
+        "tool": {"driver": {
+            "name": "reprofix",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [_sarif_rule(rule) for rule in rules],
+        }},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd.as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    if extra:
+        run["properties"] = extra
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, allow_nan=False)
+
+
+def _sarif_rule(rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": f"{rule.summary} {rule.why}", "markdown": f"{rule.summary}\n\n{rule.why}"},
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.fix]},
+        "properties": {"framework": rule.framework, "kind": rule.fix},
+    }
+
+
+def _sarif_location(uri: str, finding) -> dict:
+    physical: dict = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
+    location: dict = {"physicalLocation": physical}
+    line, col = finding.line, finding.col
+    if isinstance(finding, CellFinding):
+        line, col = finding.file_line, finding.file_col
+        if finding.cell:
+            location["logicalLocations"] = [
+                {"name": f"cell {finding.cell}", "fullyQualifiedName": f"cells[{finding.cell - 1}]", "kind": "object"}]
+            location["properties"] = {"cell": finding.cell, "line": finding.line, "column": finding.col}
+    if line >= 1:
+        physical["region"] = {"startLine": line, "startColumn": max(col, 1)}
+    return location
