@@ -214,27 +214,33 @@ def _locked(patch_path: str, label: Optional[str] = None):
 
 
 class _Progress:
-    """A progress bar on the terminal once there are many files (the total grows as imports are
-    followed)."""
+    """A progress bar (rich's) on the terminal once there are many files; the total grows as imports
+    are followed. It is drawn when a file is done, never from a thread of its own (the worker
+    processes are forked from this one)."""
 
     MANY = 50
 
     def __init__(self):
-        self.shown = False
+        self.bar = None
+        self.task = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total < self.MANY or (done % 10 and done != total):
-            return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\rreprofix [{'#' * filled}{'-' * (width - filled)}] {done}/{total} files")
-        sys.stderr.flush()
-        self.shown = True
+        if self.bar is None:
+            if total < self.MANY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("reprofix"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                                console=Console(stderr=True), auto_refresh=False, transient=True)
+            self.task = self.bar.add_task("files", total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done, total=total, refresh=not done % 10 or done == total)
 
     def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 @app.command()
@@ -272,7 +278,7 @@ def apply(
                        "--dry-run) or `reprofix revert` finishes it", err=True)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
         if result.diff:
-            typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
+            report.print_diff(result.diff, color)
         _echo(report.render(result, color=color))
         typer.echo(report.summary(result, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)

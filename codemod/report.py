@@ -111,20 +111,25 @@ def to_json(result, **extra) -> str:
     )
 
 
-def colour_diff(diff: bytes) -> str:
-    out = []
-    for line in diff.decode("utf-8", "replace").splitlines(keepends=True):
-        text, end = line.rstrip("\r\n"), line[len(line.rstrip("\r\n")) :]
-        if line.startswith(("+++", "---", "diff ")):
-            text = typer.style(text, bold=True)
-        elif line.startswith("@@"):
-            text = typer.style(text, fg="cyan")
-        elif line.startswith("+"):
-            text = typer.style(text, fg="green")
-        elif line.startswith("-"):
-            text = typer.style(text, fg="red")
-        out.append(text + end)
-    return "".join(out)
+DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("diff ", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+
+
+def print_diff(diff: bytes, color: bool) -> None:
+    """The diff on stdout: coloured by rich on a terminal, else exactly its bytes (what the patch holds)."""
+    import sys
+
+    sys.stdout.flush()
+    if not color:
+        sys.stdout.buffer.write(diff)
+        sys.stdout.buffer.flush()
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    for line in diff.decode("utf-8", "replace").splitlines():
+        style = next((style for prefix, style in DIFF_STYLES if line.startswith(prefix)), "")
+        console.print(Text(line, style=style))
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
