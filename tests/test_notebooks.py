@@ -201,3 +201,21 @@ def test_a_cell_magic_that_runs_something_else_is_left_alone(tmp_path: Path):
     notebook(tmp_path / "nb.ipynb", ["import numpy", "%%writefile x.py\nimport torch\nd = torch.nn.Dropout(0.5)"])
     result = run_reprofix("scan", "nb.ipynb", cwd=tmp_path, check_code=0)
     assert result.stdout == "reprofix scan: 1 file(s), 0 source(s) `reprofix apply` would fix in 0 file(s), 0 need you\n"
+
+
+def test_revert_after_running_the_notebook_keeps_its_new_outputs(tmp_path: Path):
+    notebook(tmp_path / "train.ipynb", CELLS)
+    run_reprofix("apply", "train.ipynb", cwd=tmp_path, check_code=0)
+    nb = nbformat.reads((tmp_path / "train.ipynb").read_text(), as_version=nbformat.NO_CONVERT)
+    for cell in nb.cells:  # as Jupyter saves it after running every cell
+        if cell.cell_type == "code":
+            cell.execution_count += 10
+            cell.outputs = [new_output("stream", text="step 1 loss: 0.8\nstep 2 loss: 1.3\n")]
+    nbformat.write(nb, tmp_path / "train.ipynb")
+    status = run_reprofix("status", cwd=tmp_path, check_code=1)
+    assert "  train.ipynb: applied, edited since (revert keeps the edits)\n" in status.stdout
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = CELLS[nb.cells.index(cell)]
+    assert (tmp_path / "train.ipynb").read_text() == nbformat.writes(nb) + "\n"
