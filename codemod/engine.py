@@ -183,13 +183,12 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
             return FileResult(task.rel, b"", b"", (), shown=shown,
                               note=f"{shown}: skipped: its kernel's language is {book.language}, not Python")
         source = book.program
-    where = book.where if book else "{}:{}".format
     entry = task.entry == "yes" or (task.entry == "auto" and (book is not None or discover.has_main_guard(source)))
     imports = tuple(discover.imports(source))
     try:
         new, findings, frameworks = rewrite_source(source, options, script=entry)
     except transforms.SourceError as error:
-        at = f"{shown}:{where(error.line, error.col)}" if error.line else shown
+        at = f"{shown}:{notebook.where(book, error.line, error.col)}" if error.line else shown
         return failed(f"{at}: {error.message}; file left unchanged", original, entry, imports)
     except RecursionError:
         return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry, imports)
@@ -450,8 +449,7 @@ def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = Non
             flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if book is not None else 0
             compile(code, shown, "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
-        at = book.where if book is not None else "{}:{}".format
-        where = f"{shown}:{at(error.lineno, error.offset or 1)}" if error.lineno else shown
+        where = f"{shown}:{notebook.where(book, error.lineno, error.offset or 1)}" if error.lineno else shown
         return f"{where}: not valid Python: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{shown}: not valid Python: {error or type(error).__name__}"

@@ -59,6 +59,11 @@ class CellFinding(Finding):
     file_col: int = 0
 
 
+def where(book: "Notebook | None", line: int, col: int) -> str:
+    """`line:col` of a file's code, `cell N:line:col` in a notebook (`book`'s program)."""
+    return book.where(line, col) if book is not None else f"{line}:{col}"
+
+
 def location(finding: Finding) -> str:
     """`line:col`, or `cell N:line:col` in a notebook."""
     if isinstance(finding, CellFinding) and finding.cell:
