@@ -150,7 +150,7 @@ def to_sarif(result, root, cwd, **extra) -> str:
     index = {rule.id: number for number, rule in enumerate(rules)}
     results = []
     for f in result.files:
-        uri = quote(os.path.relpath(os.path.join(root, f.path), cwd).replace(os.sep, "/"))
+        uri = quote(os.fsencode(os.path.relpath(os.path.join(root, f.path), cwd).replace(os.sep, "/")))
         for finding in f.findings:
             results.append({
                 "ruleId": finding.rule,

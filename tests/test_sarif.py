@@ -1,6 +1,7 @@
 """`scan --format sarif`: SARIF 2.1.0, checked against the official schema (tests/fixtures/README.md)."""
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -78,5 +79,10 @@ def test_json_is_format_json_and_help_says_scan(tmp_path: Path):
     assert list(jsonschema.Draft4Validator(SCHEMA).iter_errors(leftovers)) == []
     assert [r["ruleId"] for r in leftovers["runs"][0]["results"]] == ["RP002"]
     assert leftovers["runs"][0]["properties"] == {"applied_patch": None}
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / os.fsdecode(b"caf\xe9 1.py")).write_bytes(SCRIPT)
+    odd = json.loads(run_reprofix("scan", "--format", "sarif", "odd", cwd=tmp_path, check_code=1).stdout)
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in odd["runs"][0]["results"]} == \
+        {"odd/caf%E9%201.py"}
     helptext = run_reprofix("scan", "--help", cwd=tmp_path, check_code=0).stdout
     assert "rewrite" not in helptext.lower() and "--format" in helptext
