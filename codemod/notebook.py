@@ -91,7 +91,6 @@ class Notebook:
     def __init__(self, data: bytes):
         import nbformat
 
-        self.data = data
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -122,7 +121,8 @@ class Notebook:
             self.nb.metadata.get("language_info", {}).get("name") or "python"
         self.language = str(language)
         self.cells = self._cells()
-        self.program = self._program().encode("utf-8")
+        self.separators, program = self._program()
+        self.program = program.encode("utf-8")
         self._source_lines = _source_lines(text)
 
     @property
@@ -146,7 +146,7 @@ class Notebook:
             header = ""
             if source.startswith("%%"):
                 first, _, rest = source.partition("\n")
-                if first[2:].split(" ", 1)[0].strip() not in PYTHON_CELL_MAGICS:
+                if (first[2:].split() or [""])[0] not in PYTHON_CELL_MAGICS:
                     continue  # not Python: left as it is
                 header, source = first + "\n", rest
             cell = _Cell(index, header, "")
@@ -161,7 +161,8 @@ class Notebook:
         depth, quote, continued, masking = 0, None, False, False
         for line in source.split("\n"):
             if masking or (depth == 0 and quote is None and not continued and _IPYTHON_LINE.match(line)):
-                indent = line[: len(line) - len(line.lstrip(" \t"))]
+                if not masking:  # a continuation line stands at the indentation of the line it continues
+                    indent = line[: len(line) - len(line.lstrip(" \t"))]
                 placeholder = f"{indent}pass  # {self.tag} {cell.index} {len(cell.masked)}"
                 cell.masked[placeholder] = line
                 out.append(placeholder)
@@ -174,19 +175,19 @@ class Notebook:
     def separator(self, number: int, compound: bool) -> str:
         return f"if {self.tag}_{number}: pass" if compound else f"{self.tag}_{number}"
 
-    def _program(self) -> str:
-        parts = []
+    def _program(self) -> tuple[list[str], str]:
+        """(the separator after each cell, the program): the separators are compound statements from
+        the first cell holding an import on, to end the leading imports there (see the module's doc)."""
+        separators, parts = [], []
         line = 1
         compound = False
-        self._separators = []
         for number, cell in enumerate(self.cells):
             cell.start = line
             compound = compound or bool(re.search(r"^(?:import|from)[ \t]", cell.body, re.MULTILINE))
-            separator = self.separator(number, compound)
-            self._separators.append(separator)
-            parts.append(f"{cell.body}\n{separator}\n")
+            separators.append(self.separator(number, compound))
+            parts.append(f"{cell.body}\n{separators[-1]}\n")
             line += cell.lines + 1
-        return "".join(parts)
+        return separators, "".join(parts)
 
     # -- positions ----------------------------------------------------------------------------------
 
@@ -234,22 +235,23 @@ class Notebook:
         lines = text.splitlines(True)
         bodies, current, expected = [], [], 0
         for line in lines:
-            if expected < len(self._separators) and line.rstrip("\r\n") == self._separators[expected]:
+            if expected < len(self.separators) and line.rstrip("\r\n") == self.separators[expected]:
                 bodies.append("".join(current))
                 current, expected = [], expected + 1
             else:
                 current.append(line)
-        if expected != len(self._separators) or current:
+        if expected != len(self.separators) or current:
             raise NotebookError("internal error: the cells did not come back from the rewrite")
         for cell, body in zip(self.cells, bodies):
             body = body[:-1] if body.endswith("\n") else body
             if body.startswith("\n") and not cell.body.startswith("\n"):
                 body = body[1:]  # the seed block at the top of a cell: no blank line above it there
+            masked = dict(cell.masked)
             restored = []
             for line in body.split("\n"):
-                original = cell.masked.pop(line, None)
+                original = masked.pop(line, None)
                 restored.append(line if original is None else original)
-            if cell.masked:
+            if masked:
                 raise NotebookError("internal error: a masked line did not come back from the rewrite")
             source = cell.header + "\n".join(restored)
             if source != self.nb.cells[cell.index].source:

@@ -219,3 +219,21 @@ def test_revert_after_running_the_notebook_keeps_its_new_outputs(tmp_path: Path)
         if cell.cell_type == "code":
             cell.source = CELLS[nb.cells.index(cell)]
     assert (tmp_path / "train.ipynb").read_text() == nbformat.writes(nb) + "\n"
+
+
+def test_what_is_masked_and_what_is_python(tmp_path: Path):
+    from codemod.notebook import Notebook
+
+    cells = ["%%time\nimport torch\nx = (1\n% 2)\ns = '''\n!not shell\n'''\nprint('%d' % 3)",
+             "if x:\n    !ls \\\n      -l\n    model?\nfiles, more = !ls\nmodel??\n?model\n%%timeit"]
+    book = Notebook(notebook(tmp_path / "nb.ipynb", cells))
+    tag = "_reprofix_cell"
+    assert book.program.decode() == (
+        "import torch\nx = (1\n% 2)\ns = '''\n!not shell\n'''\nprint('%d' % 3)\n"
+        f"if {tag}_0: pass\n"
+        f"if x:\n    pass  # {tag} 1 0\n    pass  # {tag} 1 1\n    pass  # {tag} 1 2\npass  # {tag} 1 3\n"
+        f"pass  # {tag} 1 4\npass  # {tag} 1 5\npass  # {tag} 1 6\n"
+        f"if {tag}_1: pass\n")
+    compile(book.program, "nb.ipynb", "exec")  # the rest parses
+    assert book.render(book.program) == (tmp_path / "nb.ipynb").read_bytes()
+    assert [book.position(line) for line in (1, 7, 8, 9, 17)] == [(1, 2), (1, 8), (1, 9), (2, 1), (2, 9)]
