@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ DEFAULT_PATCH = "reprofix.patch"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 
-PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts, or folders to rewrite whole.")
+PATHS = typer.Argument(..., metavar="PATH...", help="Entry scripts and notebooks, or folders to rewrite whole.")
 ENTRY = typer.Option(None, "--entry", metavar="FILE", help="Also an entry script (gets the seed block). Repeatable.")
 EXCLUDE = typer.Option(None, "--exclude", metavar="GLOB", help="Skip matching files and folders (gitignore syntax). Repeatable.")
 DISABLE = typer.Option(None, "--disable", metavar="RULE", help="A rule id not to apply or report. Repeatable.")
@@ -214,27 +215,33 @@ def _locked(patch_path: str, label: Optional[str] = None):
 
 
 class _Progress:
-    """A progress bar on the terminal once there are many files (the total grows as imports are
-    followed)."""
+    """A progress bar (rich's) on the terminal once there are many files; the total grows as imports
+    are followed. It is drawn when a file is done, never from a thread of its own (the worker
+    processes are forked from this one)."""
 
     MANY = 50
 
     def __init__(self):
-        self.shown = False
+        self.bar = None
+        self.task = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total < self.MANY or (done % 10 and done != total):
-            return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\rreprofix [{'#' * filled}{'-' * (width - filled)}] {done}/{total} files")
-        sys.stderr.flush()
-        self.shown = True
+        if self.bar is None:
+            if total < self.MANY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("reprofix"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                                console=Console(stderr=True), auto_refresh=False, transient=True)
+            self.task = self.bar.add_task("files", total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done, total=total, refresh=not done % 10 or done == total)
 
     def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 @app.command()
@@ -272,7 +279,7 @@ def apply(
                        "--dry-run) or `reprofix revert` finishes it", err=True)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
         if result.diff:
-            typer.echo(report.colour_diff(result.diff) if color else result.diff.decode("utf-8", "replace"), nl=False)
+            report.print_diff(result.diff, color)
         _echo(report.render(result, color=color))
         typer.echo(report.summary(result, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
@@ -352,10 +359,18 @@ def _pending(patch: str) -> bool:
         return False
 
 
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 @app.command()
 def scan(
-    paths: List[str] = PATHS,
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Scripts, notebooks, or folders to scan."),
+    output: Optional[Format] = typer.Option(None, "--format", help="text (the default), json, or sarif (SARIF "
+                                            "2.1.0, for code scanning)."),
+    as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     leftovers: bool = typer.Option(False, "--leftovers", help="Only look for reprofix changes left in the code, and an applied patch."),
     entry: Optional[List[str]] = ENTRY,
     exclude: Optional[List[str]] = EXCLUDE,
@@ -364,12 +379,16 @@ def scan(
     no_follow: bool = NO_FOLLOW,
     max_file_size: Optional[str] = MAX_FILE_SIZE,
 ) -> None:
-    """Report every randomness source, fixable or not; write nothing. Exit 1 when `apply` would change
-    something (with --leftovers: when reprofix changes are still in the code, or a patch is applied)."""
+    """Report every randomness source, fixable or not, and what to do; write nothing. Exit 1 when
+    `apply` would change something (with --leftovers: when reprofix changes are still in the code, or
+    a patch is applied)."""
     import dataclasses
 
     from . import engine, report
 
+    if as_json and output not in (None, Format.json):
+        _fail(f"--json and --format {output.value}: choose one", EXIT_USAGE)
+    output = Format.json if as_json else output or Format.text
     cwd = _cwd()
     root = _root(paths, entry, cwd)
     config = _config(paths)
@@ -388,8 +407,10 @@ def scan(
         found = found or bool(applied)
     else:
         found = any(f.changed for f in result.files)
-    if as_json:
+    if output == Format.json:
         typer.echo(report.to_json(result, **extra))
+    elif output == Format.sarif:
+        typer.echo(report.to_sarif(result, root, cwd, **extra))
     else:
         _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
         typer.echo(report.scan_summary(result, leftovers=leftovers))

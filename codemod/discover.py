@@ -21,6 +21,7 @@ from .paths import holds_marker, kind
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}
 )
+SUFFIXES = (".py", ".ipynb")  # Python files and Jupyter notebooks
 _MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
 
 
@@ -176,7 +177,7 @@ class Ignore:
 
 
 def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None = None) -> list[Path]:
-    """Every .py file under `top`, skipping hidden folders, virtual environments, build folders,
+    """Every .py file and notebook under `top`, skipping hidden folders, virtual environments, build folders,
     what .gitignore ignores and what `excludes` names; sorted. Symbolic links are skipped; so are
     files that are not regular files (a FIFO or a device named `x.py`), listed with why in `skipped`."""
     ignore = Ignore(top, excludes, cwd)
@@ -200,7 +201,7 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
         dirs[:] = kept
         for name in sorted(files):
             path = here / name
-            if not name.endswith(".py") or ignore.ignored(path, False):
+            if not name.endswith(SUFFIXES) or ignore.ignored(path, False):
                 continue
             try:
                 mode = os.lstat(path).st_mode

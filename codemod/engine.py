@@ -18,7 +18,7 @@ import libcst as cst
 import transforms
 from transforms.rule import Finding, Rule, SourceError
 
-from . import atomic, discover, lock
+from . import atomic, discover, lock, notebook
 from . import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
@@ -38,6 +38,11 @@ _SEPARATORS = tuple(bytes((c,)) for c in b" \n,.:;()[]{}=+-*/%<>!&|^~@")
 UsageError = Refused  # bad input from the command line (exit 2)
 
 
+def _no_framework() -> str:
+    names = ", ".join(table.name for table in transforms.FRAMEWORKS)
+    return f"imports no supported framework ({names}); nothing to change"
+
+
 def all_rules() -> dict[str, Rule]:
     return transforms.RULES
 
@@ -52,6 +57,7 @@ class FileResult:
     error: str | None = None
     shown: str = ""  # as shown to the user: relative to the current folder, quoted if need be
     note: str | None = None  # skipped, not an error: why
+    frameworks: tuple[str, ...] = ()  # the supported frameworks it imports (as far as it was read)
 
     @property
     def changed(self) -> bool:
@@ -65,6 +71,7 @@ class Task:
     shown: str  # relative to the current folder, for people
     entry: str  # "yes", "no", or "auto": an entry script if it has a __main__ guard
     through: tuple[tuple[str, str], ...] = ()  # frameworks its project imports use: (name, the module)
+    named: bool = False  # named on the command line (not found in a folder, nor followed)
 
 
 @dataclass
@@ -152,7 +159,8 @@ def rewrite_source(original: bytes, options: transforms.Options, *, script: bool
 
 
 def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:
-    """Read, rewrite and check one file; never raises. Runs in worker processes."""
+    """Read, rewrite and check one file (a notebook as the program its code cells make); never
+    raises. Runs in worker processes."""
     shown = task.shown
 
     def failed(error: str, original: bytes = b"", entry: bool = False) -> FileResult:
@@ -166,26 +174,45 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
         return failed(f"{shown}: skipped: {error} (raise it with --max-file-size, or max-file-size in [tool.reprofix])")
     except OSError as error:
         return failed(f"{shown}: cannot read: {error.strerror}")
+    source, book = original, None
+    if notebook.is_notebook(task.path):
+        try:
+            book = notebook.Notebook(original)
+        except notebook.NotebookError as error:
+            return failed(f"{shown}: {error}; file left unchanged", original)
+        if not book.python:
+            return FileResult(task.rel, b"", b"", (), shown=shown,
+                              note=f"{shown}: skipped: its kernel's language is {book.language}, not Python")
+        source = book.program
     entry = task.entry == "yes"
     try:
-        new, findings, frameworks = rewrite_source(original, options, script=entry, through=dict(task.through))
+        new, findings, frameworks = rewrite_source(source, options, script=entry, through=dict(task.through))
     except transforms.SourceError as error:
-        where = f"{shown}:{error.line}:{error.col}" if error.line else shown
-        return failed(f"{where}: {error.message}; file left unchanged", original, entry)
+        at = f"{shown}:{notebook.where(book, error.line, error.col)}" if error.line else shown
+        return failed(f"{at}: {error.message}; file left unchanged", original, entry)
     except RecursionError:
         return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry)
     except Exception as error:  # a bug of ours must not cost the other files
-        invalid = _compile_error(original, shown)
+        invalid = _compile_error(source, shown, book)
         if invalid:
             return failed(f"{invalid}; file left unchanged", original, entry)
         return failed(f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, "
                       "please report this", original, entry)
-    if new == original:  # nothing to carry back but the findings
-        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), shown=shown)
-    problem = _check_generated(new, original, shown)
+    if book is not None:
+        findings = book.located(findings)
+    if new == source:  # nothing to carry back but the findings
+        return FileResult(task.rel, b"", b"", findings, entry and bool(frameworks), shown=shown,
+                          frameworks=frameworks)
+    problem = _check_generated(new, source, shown, book)
     if problem:
         return failed(problem, b"", entry)
-    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown)
+    if book is not None:
+        try:
+            new = book.render(new)
+        except notebook.NotebookError as error:
+            return failed(f"{shown}: {error}; file left unchanged, please report this", b"", entry)
+    return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown,
+                      frameworks=frameworks)
 
 
 def _process_all(item: tuple[Task, transforms.Options, int]) -> FileResult:
@@ -224,13 +251,15 @@ class Runner:
         options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
                                       project_classes=self.exported)
         try:
-            for file_result in self.map(tasks, options):
+            for task, file_result in zip(tasks, self.map(tasks, options)):
                 if file_result.note:
                     result.notes.append(file_result.note)
                 elif file_result.error:
                     result.errors.append(file_result.error)
                 else:
                     result.files.append(file_result)
+                    if task.named and not file_result.frameworks:
+                        result.notes.append(f"{file_result.shown}: {_no_framework()}")
         except BaseException:
             self.stop_pool()
             raise
@@ -259,12 +288,12 @@ class Runner:
         queue = list(tasks)
         queued = {task.rel for task in queue}
         for task in queue:  # grows as imports are followed
-            source = self.text(task)
+            source, is_notebook = self.text(task)
             frameworks[task.rel] = transforms.imported_frameworks(source)
             module = _module_name(task.rel)
             for name, base in transforms.exported_classes(source).items():
                 self.exported[f"{module}.{name}" if module else name] = base
-            if discover.has_main_guard(source):
+            if is_notebook or discover.has_main_guard(source):  # a notebook is run as it stands
                 guarded.add(task.rel)
             edges[task.rel] = []
             for imported in self.imported(task, source, result):
@@ -283,13 +312,16 @@ class Runner:
         self.seen = set(listed)
         return final
 
-    def text(self, task: Task) -> bytes:
-        """A file's bytes for the import graph; a file that cannot be read has none (processing it
-        says why)."""
+    def text(self, task: Task) -> tuple[bytes, bool]:
+        """A file's code for the import graph (a notebook's cells as one program), and whether it is
+        a notebook; a file that cannot be read has none (processing it says why)."""
         try:
-            return read_regular(task.path, self.request.max_file_size)
-        except (OSError, NotRegular, TooLarge):
-            return b""
+            source = read_regular(task.path, self.request.max_file_size)
+            if notebook.is_notebook(task.path):
+                return notebook.Notebook(source).program, True
+            return source, False
+        except (OSError, NotRegular, TooLarge, notebook.NotebookError):
+            return b"", notebook.is_notebook(task.path)
 
     def imported(self, task: Task, source: bytes, result: ApplyResult) -> list[Task]:
         """The project files a file's imports execute (inside the current folder and the project)."""
@@ -328,7 +360,7 @@ class Runner:
                 for file, why in skipped:
                     result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
             else:
-                tasks.append(self.task(real, "yes"))
+                tasks.append(dataclasses.replace(self.task(real, "yes"), named=True))
         named = {Path(task.path) for task in tasks}
         for entry in sorted(entries - named):
             if entry.is_dir():
@@ -482,28 +514,30 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _compile_error(code: bytes, shown: str) -> str | None:
-    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`."""
+def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
+    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`
+    (`shown:cell N:line:col` in a notebook, where top-level `await` is allowed, as IPython allows it)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(code, shown, "exec", dont_inherit=True)
+            flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if book is not None else 0
+            compile(code, shown, "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
-        where = f"{shown}:{error.lineno}:{error.offset or 1}" if error.lineno else shown
+        where = f"{shown}:{notebook.where(book, error.lineno, error.offset or 1)}" if error.lineno else shown
         return f"{where}: not valid Python: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{shown}: not valid Python: {error or type(error).__name__}"
     return None
 
 
-def _check_generated(code: bytes, original: bytes, shown: str) -> str | None:
+def _check_generated(code: bytes, original: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
     """Generated code must compile, or the file is left alone. (CPython's compiler, not a second
     libcst parse: it is the check that matters to the user's run, at a tenth of the cost.) When the
     original does not compile either, that is the file's problem, not a bug of reprofix."""
-    problem = _compile_error(code, shown)
+    problem = _compile_error(code, shown, book)
     if problem is None:
         return None
-    invalid = _compile_error(original, shown)
+    invalid = _compile_error(original, shown, book)
     if invalid:
         return f"{invalid}; file left unchanged"
     return f"{shown}: reprofix produced code that does not compile ({problem}); file left unchanged, please report this"

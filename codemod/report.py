@@ -9,6 +9,7 @@ import typer
 from transforms import NOTE, REPORT, REWRITE
 
 from . import __version__
+from .notebook import CellFinding, location
 
 SECTIONS = {
     REWRITE: ("Changed", "Apply fixes"),
@@ -30,7 +31,7 @@ def render(result, *, color: bool = False, scan: bool = False) -> str:
             continue
         lines.append(_title((titles[1] if scan else titles[0]) + ":", color))
         for path, finding in rows:
-            lines.append(f"  {path}:{finding.line}:{finding.col}  {finding.rule}  {finding.message}")
+            lines.append(f"  {path}:{location(finding)}  {finding.rule}  {finding.message}")
     return "\n".join(lines)
 
 
@@ -83,6 +84,7 @@ def to_json(result, **extra) -> str:
     findings = [
         {
             "path": f.shown or f.path,
+            **({"cell": finding.cell} if isinstance(finding, CellFinding) else {}),
             "line": finding.line,
             "col": finding.col,
             "rule": finding.rule,
@@ -109,17 +111,96 @@ def to_json(result, **extra) -> str:
     )
 
 
-def colour_diff(diff: bytes) -> str:
-    out = []
-    for line in diff.decode("utf-8", "replace").splitlines(keepends=True):
-        text, end = line.rstrip("\r\n"), line[len(line.rstrip("\r\n")) :]
-        if line.startswith(("+++", "---", "diff ")):
-            text = typer.style(text, bold=True)
-        elif line.startswith("@@"):
-            text = typer.style(text, fg="cyan")
-        elif line.startswith("+"):
-            text = typer.style(text, fg="green")
-        elif line.startswith("-"):
-            text = typer.style(text, fg="red")
-        out.append(text + end)
-    return "".join(out)
+DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("diff ", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+
+
+def print_diff(diff: bytes, color: bool) -> None:
+    """The diff on stdout: coloured by rich on a terminal, else exactly its bytes (what the patch holds)."""
+    import sys
+
+    sys.stdout.flush()
+    if not color:
+        sys.stdout.buffer.write(diff)
+        sys.stdout.buffer.flush()
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=True)
+    for line in diff.decode("utf-8", "replace").splitlines():
+        style = next((style for prefix, style in DIFF_STYLES if line.startswith(prefix)), "")
+        console.print(Text(line, style=style))
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {REWRITE: "warning", REPORT: "warning", NOTE: "note"}
+
+
+def to_sarif(result, root, cwd, **extra) -> str:
+    """SARIF 2.1.0, as code scanning reads it: one rule per reprofix rule, one result per finding.
+    Paths are relative to the current folder (`%SRCROOT%`). A finding in a notebook points at the line
+    of the notebook's JSON file that holds its code, and names its cell (a logical location, and
+    `cell`, `line`, `column` in the location's properties)."""
+    import os
+    from urllib.parse import quote
+
+    from .engine import all_rules
+
+    rules = list(all_rules().values())
+    index = {rule.id: number for number, rule in enumerate(rules)}
+    results = []
+    for f in result.files:
+        uri = quote(os.fsencode(os.path.relpath(os.path.join(root, f.path), cwd).replace(os.sep, "/")))
+        for finding in f.findings:
+            results.append({
+                "ruleId": finding.rule,
+                "ruleIndex": index[finding.rule],
+                "level": SARIF_LEVEL[finding.kind],
+                "message": {"text": finding.message},
+                "locations": [_sarif_location(uri, finding)],
+                "properties": {"kind": finding.kind, "fixedByApply": finding.kind == REWRITE},
+            })
+    notifications = [{"level": "error", "message": {"text": line}} for line in result.errors]
+    notifications += [{"level": "note", "message": {"text": line}} for line in result.notes]
+    run = {
+        "tool": {"driver": {
+            "name": "reprofix",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [_sarif_rule(rule) for rule in rules],
+        }},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd.as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    if extra:
+        run["properties"] = extra
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, allow_nan=False)
+
+
+def _sarif_rule(rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": f"{rule.summary} {rule.why}", "markdown": f"{rule.summary}\n\n{rule.why}"},
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.fix]},
+        "properties": {"framework": rule.framework, "kind": rule.fix},
+    }
+
+
+def _sarif_location(uri: str, finding) -> dict:
+    physical: dict = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
+    location: dict = {"physicalLocation": physical}
+    line, col = finding.line, finding.col
+    if isinstance(finding, CellFinding):
+        line, col = finding.file_line, finding.file_col
+        if finding.cell:
+            location["logicalLocations"] = [
+                {"name": f"cell {finding.cell}", "fullyQualifiedName": f"cells[{finding.cell - 1}]", "kind": "object"}]
+            location["properties"] = {"cell": finding.cell, "line": finding.line, "column": finding.col}
+    if line >= 1:
+        physical["region"] = {"startLine": line, "startColumn": max(col, 1)}
+    return location

@@ -1,0 +1,312 @@
+"""Jupyter notebooks, rewritten as one program.
+
+A notebook's code cells run top to bottom in one namespace, so they are handed to `transforms` as one
+Python program: each cell's code in turn, each followed by a separator line. What IPython accepts
+but Python does not (line magics `%time`, shell escapes `!pip`, `x = !ls`, help `obj?`) is masked
+by a `pass` placeholder at the line's indentation; a cell whose cell magic runs something else than
+Python (`%%bash`, `%%writefile`) is left out; the magic line of a Python one (`%%time`) is kept
+aside. After the rewrite the program is cut back into cells at the separators and the masked lines
+are put back, so nothing but the code reprofix changed differs.
+
+The separators also place the seed block where a notebook needs it: it goes after the program's
+leading imports (transforms' rule for scripts), and the separator after the first cell holding an
+import is a compound statement, which ends the leading imports there. So the block lands in the
+first code cell that imports something, after its imports, or at the top of the first code cell when
+code comes before any import.
+
+The file is read and written with nbformat, and only a file that is exactly what nbformat (Jupyter)
+writes is taken: `nbformat.writes(nb) + "\\n"`, LF or CRLF line endings. So the notebook's new bytes
+differ from the old ones only in the lines of the changed cells, and the patch is a plain diff of
+them. A file in another layout is refused rather than reformatted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from transforms.rule import Finding
+
+SUFFIX = ".ipynb"
+# Cell magics whose body is Python: their cell is rewritten (the magic line stays as it is).
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+
+_IPYTHON_LINE = re.compile(
+    r"[ \t]*(?:[%!?]"  # %magic, !shell, ?help
+    r"|[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]"  # x = !ls, files = %sx ls
+    r"|[A-Za-z_][\w.]*\?\??[ \t]*$)"  # obj?, obj??
+)
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+class NotebookError(Exception):
+    """The notebook cannot be taken; the message is one line, without the path."""
+
+
+def is_notebook(path: str) -> bool:
+    return path.endswith(SUFFIX)
+
+
+@dataclass(frozen=True)
+class CellFinding(Finding):
+    """A finding in a notebook: `line` and `col` within cell `cell` (1-based, every cell counted,
+    markdown included), and where that is in the notebook's JSON file (`file_line`, `file_col`)."""
+
+    cell: int = 0
+    file_line: int = 0
+    file_col: int = 0
+
+
+def where(book: "Notebook | None", line: int, col: int) -> str:
+    """`line:col` of a file's code, `cell N:line:col` in a notebook (`book`'s program)."""
+    return book.where(line, col) if book is not None else f"{line}:{col}"
+
+
+def location(finding: Finding) -> str:
+    """`line:col`, or `cell N:line:col` in a notebook."""
+    if isinstance(finding, CellFinding) and finding.cell:
+        return f"cell {finding.cell}:{finding.line}:{finding.col}"
+    return f"{finding.line}:{finding.col}"
+
+
+@dataclass
+class _Cell:
+    index: int  # in the notebook's cells, 0-based
+    header: str  # a Python cell magic's line (with its newline), kept out of the program
+    body: str  # the code handed to transforms, masked
+    start: int = 0  # its first line in the program, 1-based
+    masked: dict[str, str] = field(default_factory=dict)  # placeholder line -> the line it hides
+
+    @property
+    def lines(self) -> int:
+        return self.body.count("\n") + 1
+
+
+class Notebook:
+    """One notebook: its cells as one program (`program`), positions in that program mapped back to
+    cells, and the program's rewrite put back into the notebook (`render`)."""
+
+    def __init__(self, data: bytes):
+        import nbformat
+
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise NotebookError(f"not UTF-8 (byte 0x{data[error.start]:02x}); Jupyter writes notebooks in UTF-8") from None
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                self.nb = nbformat.reader.reads(text)
+            except (nbformat.reader.NotJSONError, ValueError) as error:
+                raise NotebookError(f"not a notebook: {_first_line(error)}") from None
+            except Exception as error:  # nbformat's own complaints about the content
+                raise NotebookError(f"not a notebook nbformat can read: {_first_line(error)}") from None
+            if self.nb.get("nbformat") != 4:
+                raise NotebookError(f"notebook format {self.nb.get('nbformat')}, and reprofix reads version 4 only; "
+                                    "open and save it in Jupyter to convert it")
+            try:
+                nbformat.validate(self.nb)
+            except nbformat.ValidationError as error:
+                raise NotebookError(f"not a valid notebook: {_first_line(error)}") from None
+            if self.render_json() != text:
+                raise NotebookError(
+                    "not laid out as Jupyter writes it (nbformat would change more than the code); reprofix "
+                    "does not reformat a notebook: open and save it in Jupyter (or `jupyter nbconvert --to "
+                    "notebook --inplace`), then run reprofix again"
+                )
+        language = self.nb.metadata.get("kernelspec", {}).get("language") or \
+            self.nb.metadata.get("language_info", {}).get("name") or "python"
+        self.language = str(language)
+        self.cells = self._cells()
+        self.separators, program = self._program()
+        self.program = program.encode("utf-8")
+        self._source_lines = _source_lines(text)
+
+    @property
+    def python(self) -> bool:
+        return self.language.lower() == "python"
+
+    def render_json(self) -> str:
+        import nbformat
+
+        return (nbformat.writes(self.nb) + "\n").replace("\n", self.newline)
+
+    # -- the program ------------------------------------------------------------------------------
+
+    def _cells(self) -> list[_Cell]:
+        code = [(i, c.source) for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+        self.tag = "_reprofix_cell"
+        while any(self.tag in source for _, source in code):
+            self.tag += "_"
+        cells = []
+        for index, source in code:
+            header = ""
+            if source.startswith("%%"):
+                first, _, rest = source.partition("\n")
+                if (first[2:].split() or [""])[0] not in PYTHON_CELL_MAGICS:
+                    continue  # not Python: left as it is
+                header, source = first + "\n", rest
+            cell = _Cell(index, header, "")
+            cell.body = self._mask(source, cell)
+            cells.append(cell)
+        return cells
+
+    def _mask(self, source: str, cell: _Cell) -> str:
+        """The cell's code with every IPython-only line (at the start of a logical line) replaced by a
+        placeholder statement at its indentation; a backslash continues the masked line."""
+        out = []
+        depth, quote, continued, masking = 0, None, False, False
+        for line in source.split("\n"):
+            if masking or (depth == 0 and quote is None and not continued and _IPYTHON_LINE.match(line)):
+                if not masking:  # a continuation line stands at the indentation of the line it continues
+                    indent = line[: len(line) - len(line.lstrip(" \t"))]
+                placeholder = f"{indent}pass  # {self.tag} {cell.index} {len(cell.masked)}"
+                cell.masked[placeholder] = line
+                out.append(placeholder)
+                masking = line.rstrip("\r").endswith("\\")
+                continue
+            out.append(line)
+            depth, quote, continued = _scan(line, depth, quote)
+        return "\n".join(out)
+
+    def separator(self, number: int, compound: bool) -> str:
+        return f"if {self.tag}_{number}: pass" if compound else f"{self.tag}_{number}"
+
+    def _program(self) -> tuple[list[str], str]:
+        """(the separator after each cell, the program): the separators are compound statements from
+        the first cell holding an import on, to end the leading imports there (see the module's doc)."""
+        separators, parts = [], []
+        line = 1
+        compound = False
+        for number, cell in enumerate(self.cells):
+            cell.start = line
+            compound = compound or bool(re.search(r"^(?:import|from)[ \t]", cell.body, re.MULTILINE))
+            separators.append(self.separator(number, compound))
+            parts.append(f"{cell.body}\n{separators[-1]}\n")
+            line += cell.lines + 1
+        return separators, "".join(parts)
+
+    # -- positions ----------------------------------------------------------------------------------
+
+    def position(self, line: int) -> tuple[int, int]:
+        """(cell number, line in that cell) for a line of the program; the separator after a cell
+        counts as the line after its last. (0, 0) for a line that is not in a cell."""
+        for cell in reversed(self.cells):
+            if cell.start <= line:
+                return cell.index + 1, line - cell.start + 1 + (1 if cell.header else 0)
+        return 0, 0
+
+    def where(self, line: int, col: int) -> str:
+        """`cell N:line:col` for a position in the program."""
+        cell, in_cell = self.position(line)
+        return f"cell {cell}:{in_cell}:{col}" if cell else f"{line}:{col}"
+
+    def located(self, findings) -> tuple[CellFinding, ...]:
+        out = []
+        for f in findings:
+            cell, line = self.position(f.line)
+            file_line, file_col = self._file_position(cell, line, f.col)
+            out.append(CellFinding(f.rule, line, f.col, f.message, f.kind, cell, file_line, file_col))
+        return tuple(out)
+
+    def _file_position(self, cell: int, line: int, col: int) -> tuple[int, int]:
+        """Where line `line`, column `col` of cell `cell` stands in the JSON file: each line of a cell's
+        source is one string of its `source` list, one per line of the file."""
+        if not cell:
+            return 0, 0
+        source = self.nb.cells[cell - 1].source.splitlines(True)
+        first = self._source_lines[cell - 1]
+        if not source:
+            return first, 1
+        line = min(line, len(source))
+        prefix = source[line - 1][: max(col - 1, 0)]
+        return first + line, 6 + len(json.dumps(prefix, ensure_ascii=False)) - 2
+
+    # -- back into the notebook ---------------------------------------------------------------------
+
+    def render(self, program: bytes) -> bytes:
+        """The notebook with the rewritten program put back into its cells, as Jupyter writes it."""
+        import nbformat
+
+        text = program.decode("utf-8")
+        lines = text.splitlines(True)
+        bodies, current, expected = [], [], 0
+        for line in lines:
+            if expected < len(self.separators) and line.rstrip("\r\n") == self.separators[expected]:
+                bodies.append("".join(current))
+                current, expected = [], expected + 1
+            else:
+                current.append(line)
+        if expected != len(self.separators) or current:
+            raise NotebookError("internal error: the cells did not come back from the rewrite")
+        for cell, body in zip(self.cells, bodies):
+            body = body[:-1] if body.endswith("\n") else body
+            if body.startswith("\n") and not cell.body.startswith("\n"):
+                body = body[1:]  # the seed block at the top of a cell: no blank line above it there
+            masked = dict(cell.masked)
+            restored = []
+            for line in body.split("\n"):
+                original = masked.pop(line, None)
+                restored.append(line if original is None else original)
+            if masked:
+                raise NotebookError("internal error: a masked line did not come back from the rewrite")
+            source = cell.header + "\n".join(restored)
+            if source != self.nb.cells[cell.index].source:
+                self.nb.cells[cell.index].source = source
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(self.nb)
+            return self.render_json().encode("utf-8")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _scan(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
+    """Bracket depth, open triple quote and backslash continuation after `line`, from those before it
+    (a lexer's view: strings and comments do not count)."""
+    i, n = 0, len(line)
+    while i < n:
+        if quote is not None:
+            end = line.find(quote, i)
+            while end > 0 and _escaped(line, end):
+                end = line.find(quote, end + 1)
+            if end < 0:
+                return depth, quote, False
+            i, quote = end + len(quote), None
+            continue
+        char = line[i]
+        if char == "#":
+            break
+        if char in "'\"":
+            triple = line[i : i + 3]
+            if triple == char * 3:
+                quote, i = triple, i + 3
+                continue
+            end = i + 1
+            while end < n and (line[end] != char or _escaped(line, end)):
+                end += 1
+            i = end + 1
+            continue
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        i += 1
+    return depth, quote, line.rstrip("\r").endswith("\\") and quote is None
+
+
+def _escaped(line: str, at: int) -> bool:
+    backslashes = len(line[:at]) - len(line[:at].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _source_lines(text: str) -> list[int]:
+    """The line of the file (1-based) where each cell's `source` starts, in cell order: nbformat
+    writes a cell's keys at an indent of three spaces, and `source` is the only such key of that name."""
+    return [number for number, line in enumerate(text.splitlines(), 1) if line.startswith('   "source": ')]
