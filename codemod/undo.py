@@ -233,7 +233,7 @@ def _classify(file_patch: FilePatch, current: bytes, digest: str | None) -> File
     if not conflicts:
         exact = digest == sha256(current) if digest else patchlib.apply_hunks(undone, file_patch, undo=False, fuzz=0)[0] == current
         return FileState(file_patch.path, APPLIED if exact else EDITED, count, [], undone, current)
-    redone, missing = patchlib.apply_hunks(current, file_patch, undo=False, fuzz=0)
+    _, missing = patchlib.apply_hunks(current, file_patch, undo=False, fuzz=0)
     if not missing:
         return FileState(file_patch.path, ORIGINAL, count, current=current)  # never rewritten, or restored
     if len(conflicts) < count:  # partly clean: what can be undone, and what cannot
