@@ -99,27 +99,16 @@ def write_atomic(path: str | Path, data: bytes, run: str, *, expected: bytes | N
     otherwise, and nothing is written)."""
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    try:
-        before = os.lstat(path)
-    except FileNotFoundError:
-        before = None
+    before = _lstat(path)
     prefix = temporary_prefix(os.path.basename(path) if patch_temporary else None, run)
-    try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-    except OSError as error:  # name the file being written, not the temporary one
-        raise type(error)(error.errno, error.strerror, path) from None
+    fd, temporary = _temporary(path, directory, prefix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
             mine = os.fstat(handle.fileno())
-        if before is not None:
-            if (mine.st_uid, mine.st_gid) != (before.st_uid, before.st_gid):
-                os.chown(temporary, before.st_uid, before.st_gid)
-            os.chmod(temporary, stat.S_IMODE(before.st_mode))  # after chown, which clears set-id bits
-        else:
-            os.chmod(temporary, 0o644)
+        _keep_owner_and_mode(temporary, mine, before)
         crash_point("write")  # the temporary file is complete, the target not yet replaced
         if expected is not None:
             _check_unchanged(Path(path), root or Path(directory), expected)
@@ -132,6 +121,30 @@ def write_atomic(path: str | Path, data: bytes, run: str, *, expected: bytes | N
         raise
     crash_point("write")  # replaced, the folder not yet flushed
     sync_folder(directory)
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _temporary(path: str, directory: str, prefix: str) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    except OSError as error:  # name the file being written, not the temporary one
+        raise type(error)(error.errno, error.strerror, path) from None
+
+
+def _keep_owner_and_mode(temporary: str, mine: os.stat_result, before: os.stat_result | None) -> None:
+    """The target's owner, group and mode for the temporary file (a new file: 0o644)."""
+    if before is not None:
+        if (mine.st_uid, mine.st_gid) != (before.st_uid, before.st_gid):
+            os.chown(temporary, before.st_uid, before.st_gid)
+        os.chmod(temporary, stat.S_IMODE(before.st_mode))  # after chown, which clears set-id bits
+    else:
+        os.chmod(temporary, 0o644)
 
 
 def temporary_prefix(patch_name: str | None, run: str) -> str:

@@ -135,27 +135,10 @@ def _max_size(option: Optional[str], config) -> int:
 
 def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size):
     """Check the options and process the files."""
-    from . import config as configlib
     from . import engine
-    from .patch import PatchError
-    import transforms
 
-    known = set(engine.all_rules())
-    unknown = sorted(set(disable or []) - known)
-    if unknown:
-        _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
-    seed = seed if seed is not None else (config.seed if config.seed is not None else 1)
-    if not configlib.seed_in_range(seed):
-        _fail(f"--seed {seed}: must be {configlib.SEED_RANGE}", EXIT_USAGE)
-    if seed == 0:
-        typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
+    options = _transform_options(config, disable, seed)
     config_root = config.path.parent if config.path else Path.cwd()
-    options = transforms.Options(
-        seed=seed,
-        disabled=frozenset(config.disable) | frozenset(disable or []),
-        dropout_classes=tuple(config.dropout_classes),
-        random_data_ops=tuple(config.random_data_ops),
-    )
     request = engine.Request(
         paths=list(paths),
         options=options,
@@ -166,33 +149,75 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         root=root,
         max_file_size=max_size,
     )
-    progress = _Progress() if sys.stderr.isatty() else None
-    try:
-        result = engine.Runner(request, _cwd(), progress).run()
-    except engine.UsageError as error:
-        _fail(str(error), EXIT_USAGE)
-    except PatchError as error:
-        _fail(f"internal error building the patch: {error}; nothing was changed, please report this")
-    except KeyboardInterrupt:
-        # Nothing is written yet. Leave at once: the workers die with this process, and waiting for
-        # them (as the interpreter's exit would) could take as long as the work itself.
-        if progress is not None:
-            progress.done()
-        from . import lock
-
-        typer.echo("reprofix: interrupted; nothing was changed", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        lock.release_locks()
-        os._exit(EXIT_INTERRUPTED)
-    finally:
-        if progress is not None:
-            progress.done()
+    result = _process(request)
     for line in result.errors:
         typer.echo(f"reprofix: {line}", err=True)
     for line in result.notes:
         typer.echo(f"reprofix: note: {line}", err=True)
     return result
+
+
+def _transform_options(config, disable, seed):
+    """The rewrites' options: the rules disabled (each id known) and the seed (in range), from the
+    command line, else the configuration."""
+    from . import engine
+    import transforms
+
+    unknown = sorted(set(disable or []) - set(engine.all_rules()))
+    if unknown:
+        _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
+    return transforms.Options(
+        seed=_seed(config, seed),
+        disabled=frozenset(config.disable) | frozenset(disable or []),
+        dropout_classes=tuple(config.dropout_classes),
+        random_data_ops=tuple(config.random_data_ops),
+    )
+
+
+def _seed(config, seed: Optional[int]) -> int:
+    """--seed, else the configured seed, else 1; out of range a usage error, 0 a warning."""
+    from . import config as configlib
+
+    seed = seed if seed is not None else (config.seed if config.seed is not None else 1)
+    if not configlib.seed_in_range(seed):
+        _fail(f"--seed {seed}: must be {configlib.SEED_RANGE}", EXIT_USAGE)
+    if seed == 0:
+        typer.echo("reprofix: warning: seed 0; the procedure asks for a non-zero seed", err=True)
+    return seed
+
+
+def _process(request):
+    """Run the engine over the files, with a progress bar on a terminal; its errors are usage errors
+    or ours. Ctrl-C leaves at once."""
+    from . import engine
+    from .patch import PatchError
+
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        return engine.Runner(request, _cwd(), progress).run()
+    except engine.UsageError as error:
+        _fail(str(error), EXIT_USAGE)
+    except PatchError as error:
+        _fail(f"internal error building the patch: {error}; nothing was changed, please report this")
+    except KeyboardInterrupt:
+        _leave_interrupted(progress)
+    finally:
+        if progress is not None:
+            progress.done()
+
+
+def _leave_interrupted(progress) -> None:
+    """Nothing is written yet. Leave at once: the workers die with this process, and waiting for
+    them (as the interpreter's exit would) could take as long as the work itself."""
+    from . import lock
+
+    if progress is not None:
+        progress.done()
+    typer.echo("reprofix: interrupted; nothing was changed", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    lock.release_locks()
+    os._exit(EXIT_INTERRUPTED)
 
 
 @contextlib.contextmanager
@@ -260,7 +285,6 @@ def apply(
     """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
     patch describing every change."""
     from . import report
-    from .paths import inside
 
     cwd = _cwd()
     root = _root(paths, entry, cwd)
@@ -270,25 +294,14 @@ def apply(
     shown_patch = _shown_patch(patch, patch_path, cwd)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if dry_run:
-        pending = False
-        if os.path.lexists(patch_path):
-            with _locked(patch_path, shown_patch):
-                pending = _pending(patch_path)
-        if pending:
-            typer.echo(f"reprofix: warning: {shown_patch} records an interrupted run; `reprofix apply` (without "
-                       "--dry-run) or `reprofix revert` finishes it", err=True)
+        _warn_pending(patch_path, shown_patch)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
         if result.diff:
             report.print_diff(result.diff, color)
         _echo(report.render(result, color=color))
         typer.echo(report.summary(result, dry_run=True))
         raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
-    if not inside(Path(os.path.realpath(patch_path)), root):
-        _fail(f"--patch {shown_patch}: outside the project root ({root}); the patch lives in the project", EXIT_USAGE)
-    try:
-        os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
-    except OSError as error:
-        _fail(f"{shown_patch}: cannot create its folder: {error.strerror}", EXIT_USAGE)
+    _make_patch_folder(patch_path, shown_patch, root)
     with _locked(patch_path, shown_patch):
         result = _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs,
                                no_follow, seed, max_size)
@@ -299,11 +312,50 @@ def apply(
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
 
 
+def _warn_pending(patch_path: str, shown_patch: str) -> None:
+    """A dry run leaves an interrupted run recorded in the patch as it is: say what finishes it."""
+    pending = False
+    if os.path.lexists(patch_path):
+        with _locked(patch_path, shown_patch):
+            pending = _pending(patch_path)
+    if pending:
+        typer.echo(f"reprofix: warning: {shown_patch} records an interrupted run; `reprofix apply` (without "
+                   "--dry-run) or `reprofix revert` finishes it", err=True)
+
+
+def _make_patch_folder(patch_path: str, shown_patch: str, root: Path) -> None:
+    """The patch lives in the project: one outside the root is refused; its folder is made."""
+    from .paths import inside
+
+    if not inside(Path(os.path.realpath(patch_path)), root):
+        _fail(f"--patch {shown_patch}: outside the project root ({root}); the patch lives in the project", EXIT_USAGE)
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(patch_path)), exist_ok=True)
+    except OSError as error:
+        _fail(f"{shown_patch}: cannot create its folder: {error.strerror}", EXIT_USAGE)
+
+
 def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs, no_follow,
                   seed, max_size):
     """apply's work while it holds the patch's lock: finish an interrupted run, process the files,
     check them, write."""
-    from . import engine, undo
+    from . import undo
+
+    _finish_interrupted(patch_path, cwd, shown_patch)
+    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
+    changed = [f for f in result.files if f.changed]
+    _check_writable(result, bool(changed), root, patch_path, shown_patch)
+    if not changed:
+        return result
+    job = undo.Apply(patch_path, root, [(f.path, f.original, f.new) for f in changed],
+                     undo_command=_undo_command(patch_path, root, config))
+    _write_applied(job, cwd, shown_patch)
+    return result
+
+
+def _finish_interrupted(patch_path: str, cwd: Path, shown_patch: str) -> None:
+    """Complete an interrupted apply, or finish an interrupted revert, before a new apply."""
+    from . import undo
     from .patch import PatchError
 
     try:
@@ -314,8 +366,12 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
         _fail(f"{shown_patch}: finishing an interrupted revert stopped ({stopped}); run `reprofix revert`")
     if finished:
         typer.echo(f"reprofix: {finished}", err=True)
-    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
-    changed = [f for f in result.files if f.changed]
+
+
+def _check_writable(result, changed: bool, root: Path, patch_path: str, shown_patch: str) -> None:
+    """Before anything is written: no patch already there to overwrite, and every file writable."""
+    from . import engine
+
     if changed and os.path.lexists(patch_path):
         _fail(
             f"{shown_patch} already exists (an earlier apply that was not reverted?): run `reprofix revert` "
@@ -326,11 +382,13 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
         for line in problems:
             typer.echo(f"reprofix: {line}", err=True)
         _fail("nothing was changed")
-    if not changed:
-        return result
-    job = undo.Apply(patch_path, root, [(f.path, f.original, f.new) for f in changed],
-                     undo_command=_undo_command(patch_path, root, config))
-    undo_here = _undo_command(patch_path, cwd, _config([]))
+
+
+def _write_applied(job, cwd: Path, shown_patch: str) -> None:
+    """Write the patch and the files; where it stops, say what was written and how to undo it."""
+    from . import undo
+
+    undo_here = _undo_command(job.patch_path, cwd, _config([]))
     try:
         undo.write_applied(job)
     except undo.Stopped as stopped:
@@ -344,9 +402,13 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
               f"where it stopped: `reprofix apply` with the same paths completes the change, `{undo_here}` undoes it",
               EXIT_INTERRUPTED)
     except OSError as error:
-        where = _shown(error.filename, cwd) if error.filename else shown_patch
-        _fail(f"{where}: cannot write: {error.strerror}; `{undo_here}` undoes what was written")
-    return result
+        _fail(f"{_written(error, cwd, shown_patch)}: cannot write: {error.strerror}; `{undo_here}` undoes what was "
+              "written")
+
+
+def _written(error: OSError, cwd: Path, shown_patch: str) -> str:
+    """The file a failed write names (shown), else the patch."""
+    return _shown(error.filename, cwd) if error.filename else shown_patch
 
 
 def _pending(patch: str) -> bool:
@@ -446,9 +508,6 @@ def revert(
     partial: bool = typer.Option(False, "--partial", help="Undo what still matches; save the rest to PATCH.rej."),
 ) -> None:
     """Restore the files a patch changed, keeping every edit made since, then remove the patch."""
-    from . import undo
-    from .patch import PatchError
-
     cwd = _cwd()
     patch_path = patch or _default_patch(cwd, _config([]))
     shown_patch = _shown_patch(patch, patch_path, cwd)
@@ -459,38 +518,59 @@ def revert(
         return _shown(root / path, cwd)
 
     with _locked(patch_path, shown_patch):
-        try:
-            result = undo.revert(patch_path, partial=partial, cwd=cwd, label=shown_patch)
-        except undo.RevertConflict as error:
-            root = undo.Journal.read(patch_path, cwd, shown_patch).root
-            for conflict in error.conflicts:
-                typer.echo(f"reprofix: {conflict.describe(shown(conflict.path, root))}", err=True)
-            _fail(
-                f"nothing was changed: {len(error.conflicts)} hunk(s) no longer match the files. Fix them by hand, "
-                f"or run `reprofix revert --partial` to undo the {error.clean} other hunk(s) and save these to "
-                f"{shown_patch}.rej"
-            )
-        except undo.RevertStopped as stopped:
-            _report_revert(stopped.result, shown)
-            reason = f"{_shown(stopped.changed.path, cwd)}: {stopped.changed.reason}" if stopped.changed else "interrupted"
-            _fail(f"{reason}; stopped after restoring {len(stopped.result.restored)} of {stopped.total} file(s); "
-                  "run `reprofix revert` again to finish (it keeps every edit)",
-                  EXIT_FAILED if stopped.changed else EXIT_INTERRUPTED)
-        except undo.NoPatch as error:
-            _fail(str(error))
-        except undo.NotOurs as error:
-            _fail(f"{error}; nothing was changed", EXIT_USAGE)
-        except PatchError as error:
-            _fail(f"{error}; nothing was changed")
-        except OSError as error:
-            where = _shown(error.filename, cwd) if error.filename else shown_patch
-            _fail(f"{where}: cannot write: {error.strerror}; run `reprofix revert` again to finish")
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+        result = _revert_locked(patch_path, partial, cwd, shown_patch, shown)
     _report_revert(result, shown)
     typer.echo(f"reprofix: {len(result.restored)} file(s) restored; removed {shown_patch}")
     if result.rejected:
         _fail(f"some hunks could not be undone: they are in {_shown(result.rejected, cwd)}; apply them in reverse by hand")
+
+
+def _revert_locked(patch_path: str, partial: bool, cwd: Path, shown_patch: str, shown):
+    """revert's work while it holds the patch's lock; each way it can stop, in one line with its exit
+    status."""
+    from . import undo
+    from .patch import PatchError
+
+    try:
+        return undo.revert(patch_path, partial=partial, cwd=cwd, label=shown_patch)
+    except undo.RevertConflict as error:
+        _fail_conflicts(error, patch_path, cwd, shown_patch, shown)
+    except undo.RevertStopped as stopped:
+        _fail_stopped(stopped, cwd, shown)
+    except undo.NoPatch as error:
+        _fail(str(error))
+    except undo.NotOurs as error:
+        _fail(f"{error}; nothing was changed", EXIT_USAGE)
+    except PatchError as error:
+        _fail(f"{error}; nothing was changed")
+    except OSError as error:
+        _fail(f"{_written(error, cwd, shown_patch)}: cannot write: {error.strerror}; run `reprofix revert` again to "
+              "finish")
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was changed", EXIT_INTERRUPTED)
+
+
+def _fail_conflicts(error, patch_path: str, cwd: Path, shown_patch: str, shown) -> None:
+    """Nothing was reverted: each hunk that no longer matches, and the way out."""
+    from . import undo
+
+    root = undo.Journal.read(patch_path, cwd, shown_patch).root
+    for conflict in error.conflicts:
+        typer.echo(f"reprofix: {conflict.describe(shown(conflict.path, root))}", err=True)
+    _fail(
+        f"nothing was changed: {len(error.conflicts)} hunk(s) no longer match the files. Fix them by hand, "
+        f"or run `reprofix revert --partial` to undo the {error.clean} other hunk(s) and save these to "
+        f"{shown_patch}.rej"
+    )
+
+
+def _fail_stopped(stopped, cwd: Path, shown) -> None:
+    """The revert stopped part-way (a file changed under it, or Ctrl-C): what it restored, and why it stopped."""
+    _report_revert(stopped.result, shown)
+    reason = f"{_shown(stopped.changed.path, cwd)}: {stopped.changed.reason}" if stopped.changed else "interrupted"
+    _fail(f"{reason}; stopped after restoring {len(stopped.result.restored)} of {stopped.total} file(s); "
+          "run `reprofix revert` again to finish (it keeps every edit)",
+          EXIT_FAILED if stopped.changed else EXIT_INTERRUPTED)
 
 
 def _report_revert(result, shown) -> None:
@@ -509,30 +589,47 @@ def status(
     """Say whether a reprofix patch is applied, which files it covers, and whether they changed since.
     Exit 1 while it is applied (a guard for commits), 0 when nothing is."""
     from . import undo
-    from .patch import PatchError
 
     cwd = _cwd()
     patch_path = patch or _default_patch(cwd, _config([]))
     shown_patch = _shown_patch(patch, patch_path, cwd)
     if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
-        typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
-        raise typer.Exit(EXIT_OK)
-    with _locked(patch_path, shown_patch):
-        if not os.path.lexists(patch_path):
-            typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
-            raise typer.Exit(EXIT_OK)
-        try:
-            journal = undo.Journal.read(patch_path, cwd, shown_patch)
-            states = journal.file_states()
-        except undo.NotOurs as error:
-            _fail(str(error), EXIT_USAGE)
-        except PatchError as error:
-            _fail(str(error))
+        _nothing_applied(shown_patch)
+    journal, states = _file_states(patch_path, cwd, shown_patch)
     applied = [s for s in states if s.state != undo.ORIGINAL]
     pending = {"applying": "; an apply was interrupted: `reprofix apply` completes it, `reprofix revert` undoes it",
                "reverting": "; a revert was interrupted: `reprofix revert` finishes it"}.get(journal.state or "", "")
     typer.echo(f"reprofix: {shown_patch} is {'applied' if applied else 'not applied'} to "
                f"{len(applied)} of {len(states)} file(s){pending}")
+    _report_states(states, journal.root, cwd)
+    raise typer.Exit(EXIT_FAILED if applied else EXIT_OK)
+
+
+def _nothing_applied(shown_patch: str) -> None:
+    typer.echo(f"reprofix: no patch at {shown_patch}: nothing is applied")
+    raise typer.Exit(EXIT_OK)
+
+
+def _file_states(patch_path: str, cwd: Path, shown_patch: str):
+    """The journal and the state of each file it covers, read under the patch's lock."""
+    from . import undo
+    from .patch import PatchError
+
+    with _locked(patch_path, shown_patch):
+        if not os.path.lexists(patch_path):
+            _nothing_applied(shown_patch)
+        try:
+            journal = undo.Journal.read(patch_path, cwd, shown_patch)
+            return journal, journal.file_states()
+        except undo.NotOurs as error:
+            _fail(str(error), EXIT_USAGE)
+        except PatchError as error:
+            _fail(str(error))
+
+
+def _report_states(states, root: Path, cwd: Path) -> None:
+    from . import undo
+
     describe = {
         undo.APPLIED: "applied, unchanged since",
         undo.EDITED: "applied, edited since (revert keeps the edits)",
@@ -540,14 +637,13 @@ def status(
         undo.MISSING: "missing",
     }
     for s in states:
-        shown = _shown(journal.root / s.path, cwd)
+        shown = _shown(root / s.path, cwd)
         if s.state == undo.CONFLICT:
             typer.echo(f"  {shown}: applied, then edited where reprofix changed it:")
             for conflict in s.conflicts:
                 typer.echo(f"    {conflict.describe(shown)}")
         else:
             typer.echo(f"  {shown}: {describe[s.state]}")
-    raise typer.Exit(EXIT_FAILED if applied else EXIT_OK)
 
 
 @app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
@@ -574,44 +670,65 @@ def verify(
 ) -> None:
     """Run a command several times and judge reproducibility as the procedure's step 6 does.
     Exit 0 reproducible, 1 not reproducible, 2 could not judge."""
-    import math
-    import re
-
     from . import verify_session
 
-    if command and command[0] == "--":
-        command = command[1:]
-    if not command:
-        _fail("verify needs a command after --, e.g. `reprofix verify -- python train.py`", EXIT_USAGE)
-    for name, value in (("--atol", atol), ("--rtol", rtol)):
-        if value is not None and not (math.isfinite(value) and value >= 0):
-            _fail(f"{name} {value}: must be a finite number, 0 or more", EXIT_USAGE)
-    for name, value, least in (("--timeout", timeout, 1), ("--no-loss-timeout", no_loss_timeout, 0)):
-        if not (math.isfinite(value) and value >= least):
-            _fail(f"{name} {value}: must be a finite number of seconds, {least} or more", EXIT_USAGE)
+    command = _command(command)
+    _check_numbers(atol, rtol, timeout, no_loss_timeout)
     if locate and runs != 2:
         _fail("--locate compares two runs: leave --runs at 2", EXIT_USAGE)
     if keep_traces is not None and not locate:
         _fail("--keep-traces goes with --locate", EXIT_USAGE)
-    pattern = None
-    if loss_pattern is not None:
-        try:
-            pattern = re.compile(loss_pattern)
-        except re.error as error:
-            _fail(f"--loss-pattern: not a regular expression: {error}", EXIT_USAGE)
-        if pattern.groups != 1:
-            _fail("--loss-pattern must have exactly one capture group, around the loss", EXIT_USAGE)
-    if plot is not None:
-        import importlib.util
-
-        if importlib.util.find_spec("matplotlib") is None:
-            _fail("--plot needs matplotlib: pip install 'reprofix[plot]'", EXIT_USAGE)
+    pattern = _loss_pattern(loss_pattern)
+    _check_plot(plot)
     options = verify_session.Options(
         command=command, runs=runs, steps=steps, full=full, timeout=timeout,
         no_loss_timeout=no_loss_timeout or None, atol=atol, rtol=rtol, pattern=pattern, as_json=as_json,
         plot=plot, locate=locate, keep_traces=keep_traces,
     )
     raise typer.Exit(verify_session.execute(options))
+
+
+def _command(command: List[str]) -> List[str]:
+    """The command after --; none is a usage error."""
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        _fail("verify needs a command after --, e.g. `reprofix verify -- python train.py`", EXIT_USAGE)
+    return command
+
+
+def _check_numbers(atol: Optional[float], rtol: Optional[float], timeout: float, no_loss_timeout: float) -> None:
+    """The tolerances and the time limits are finite numbers, none below its least."""
+    import math
+
+    for name, value in (("--atol", atol), ("--rtol", rtol)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            _fail(f"{name} {value}: must be a finite number, 0 or more", EXIT_USAGE)
+    for name, value, least in (("--timeout", timeout, 1), ("--no-loss-timeout", no_loss_timeout, 0)):
+        if not (math.isfinite(value) and value >= least):
+            _fail(f"{name} {value}: must be a finite number of seconds, {least} or more", EXIT_USAGE)
+
+
+def _loss_pattern(loss_pattern: Optional[str]):
+    """--loss-pattern compiled, with exactly one capture group; None without it."""
+    import re
+
+    if loss_pattern is None:
+        return None
+    try:
+        pattern = re.compile(loss_pattern)
+    except re.error as error:
+        _fail(f"--loss-pattern: not a regular expression: {error}", EXIT_USAGE)
+    if pattern.groups != 1:
+        _fail("--loss-pattern must have exactly one capture group, around the loss", EXIT_USAGE)
+    return pattern
+
+
+def _check_plot(plot: Optional[str]) -> None:
+    import importlib.util
+
+    if plot is not None and importlib.util.find_spec("matplotlib") is None:
+        _fail("--plot needs matplotlib: pip install 'reprofix[plot]'", EXIT_USAGE)
 
 
 def _echo(text: str) -> None:

@@ -50,6 +50,9 @@ KEYS = {
     "max-file-size": ("max_file_size", "size", "files larger than this are skipped (bytes, or 5M, 512K; default 5M)"),
 }
 
+# what a value of each type must be, as the error says it
+MUST_BE = {list: "a list of strings", int: SEED_RANGE, str: "a string"}
+
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start` (the first one found, as black and ruff do)."""
@@ -64,13 +67,7 @@ def load(start: Path, known_rules: set[str] | None) -> Config:
     path = find_pyproject(start)
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    section = data.get("tool", {}).get("reprofix")
+    section = _read(path).get("tool", {}).get("reprofix")
     if section is None:
         return Config(path=path)
     where = f"{path}: [tool.reprofix]"
@@ -81,21 +78,41 @@ def load(start: Path, known_rules: set[str] | None) -> Config:
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r}; known keys: {', '.join(KEYS)}")
         attribute, kind, _ = KEYS[key]
-        if kind is list:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: {key} must be a list of strings")
-        elif kind is int:
-            if not isinstance(value, int) or isinstance(value, bool) or not seed_in_range(value):
-                raise ConfigError(f"{where}: {key} must be {SEED_RANGE}")
-        elif kind == "size":
-            try:
-                value = parse_size(str(value)) if not isinstance(value, bool) else parse_size("")
-            except ValueError as error:
-                raise ConfigError(f"{where}: {key}: {error}") from None
-        elif not isinstance(value, kind):
-            raise ConfigError(f"{where}: {key} must be a string")
-        setattr(config, attribute, value)
+        setattr(config, attribute, _value(where, key, kind, value))
     unknown = sorted(set(config.disable) - known_rules) if known_rules is not None else []
     if unknown:
         raise ConfigError(f"{where}: disable names unknown rule id(s) {', '.join(unknown)}")
     return config
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _value(where: str, key: str, kind, value):
+    """The value of `key`, checked against its kind (a size is read into bytes)."""
+    if kind == "size":
+        return _size(where, key, value)
+    if not _fits(kind, value):
+        raise ConfigError(f"{where}: {key} must be {MUST_BE[kind]}")
+    return value
+
+
+def _fits(kind: type, value) -> bool:
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind is int:  # the seed
+        return isinstance(value, int) and not isinstance(value, bool) and seed_in_range(value)
+    return isinstance(value, kind)
+
+
+def _size(where: str, key: str, value) -> int:
+    try:
+        return parse_size(str(value)) if not isinstance(value, bool) else parse_size("")
+    except ValueError as error:
+        raise ConfigError(f"{where}: {key}: {error}") from None

@@ -77,15 +77,8 @@ class Finder:
         submodules named in a from-import. Only files under `root`; installed libraries never match."""
         level = len(module) - len(module.lstrip("."))
         dotted = module[level:]
-        if level:
-            base = importer.parent
-            for _ in range(level - 1):
-                base = base.parent
-            bases = [base]
-        else:
-            bases = search
         parts = tuple(dotted.split(".")) if dotted else ()
-        for base in bases:
+        for base in _bases(importer, level, search):
             if parts and not self._holds(base, parts[0]):
                 continue  # neither a package nor a module of that name here (most imports: libraries)
             key = (base, parts, names)
@@ -113,6 +106,17 @@ class Finder:
         return True
 
 
+def _bases(importer: Path, level: int, search: list[Path]) -> list[Path]:
+    """Where an import looks: for a relative one (`level` dots), the package that many levels up from
+    the importer; else the search path."""
+    if not level:
+        return search
+    base = importer.parent
+    for _ in range(level - 1):
+        base = base.parent
+    return [base]
+
+
 def _find(base: Path, parts: tuple[str, ...], names: tuple[str, ...]) -> list[Path] | None:
     found: list[Path] = []
     folder = base
@@ -127,12 +131,19 @@ def _find(base: Path, parts: tuple[str, ...], names: tuple[str, ...]) -> list[Pa
             folder = package  # a namespace package
         else:
             return None
-    for name in names:  # `from package import module`
+    found += _submodules(folder, names)
+    return found if (found or parts) else None
+
+
+def _submodules(folder: Path, names: tuple[str, ...]) -> list[Path]:
+    """The modules and packages of `folder` a `from package import a, b` names."""
+    found = []
+    for name in names:
         if (folder / f"{name}.py").is_file():
             found.append(folder / f"{name}.py")
         elif (folder / name / "__init__.py").is_file():
             found.append(folder / name / "__init__.py")
-    return found if (found or parts) else None
+    return found
 
 
 class Ignore:
@@ -186,29 +197,33 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
         here = Path(folder)
         if here != top:
             ignore._load(here)
-        kept = []
-        for name in sorted(dirs):
-            path = here / name
-            if (
-                name.startswith(".")
-                or name in SKIPPED_DIRS
-                or name.endswith(".egg-info")
-                or (path / "pyvenv.cfg").exists()
-                or ignore.ignored(path, True)
-            ):
-                continue
-            kept.append(name)
-        dirs[:] = kept
+        dirs[:] = [name for name in sorted(dirs) if not _skipped_folder(here / name, ignore)]
         for name in sorted(files):
             path = here / name
-            if not name.endswith(SUFFIXES) or ignore.ignored(path, False):
-                continue
-            try:
-                mode = os.lstat(path).st_mode
-            except OSError:
-                continue
-            if stat.S_ISREG(mode):
+            if name.endswith(SUFFIXES) and not ignore.ignored(path, False) and _regular(path, skipped):
                 result.append(path)
-            elif not stat.S_ISLNK(mode) and skipped is not None:
-                skipped.append((path, f"is {kind(mode)}, not a regular file"))
     return sorted(result)
+
+
+def _skipped_folder(path: Path, ignore: Ignore) -> bool:
+    """Hidden folders, virtual environments, build folders, and what is ignored."""
+    name = path.name
+    return (
+        name.startswith(".")
+        or name in SKIPPED_DIRS
+        or name.endswith(".egg-info")
+        or (path / "pyvenv.cfg").exists()
+        or ignore.ignored(path, True)
+    )
+
+
+def _regular(path: Path, skipped: list | None) -> bool:
+    """Whether `path` is a regular file; one that is neither that nor a symbolic link goes to
+    `skipped`, with why."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode) and skipped is not None:
+        skipped.append((path, f"is {kind(mode)}, not a regular file"))
+    return stat.S_ISREG(mode)

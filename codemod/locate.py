@@ -87,27 +87,33 @@ def read_traces(directory: Path) -> list[Trace]:
     """The traces of every process that recorded events, in the order the processes started."""
     traces = []
     for path in sorted(Path(directory).glob("trace-*.jsonl")):
-        trace = None
-        with open(path, encoding="utf-8") as lines:
-            for line in lines:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    break  # a process killed mid-line
-                kind = record.get("kind")
-                if kind == "process":
-                    trace = Trace(record.get("argv", []), record.get("start", 0.0))
-                elif trace is None:
-                    break
-                elif kind == "event":
-                    trace.events.append(record)
-                elif kind == "note":
-                    trace.notes.append(record["text"])
-                elif kind == "done":
-                    trace.done = True
+        trace = _read_trace(path)
         if trace is not None and (trace.events or trace.notes):
             traces.append(trace)
     return sorted(traces, key=lambda t: t.start)
+
+
+def _read_trace(path: Path) -> Trace | None:
+    """One process's trace, up to its first unreadable line; None without its opening record."""
+    trace = None
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                break  # a process killed mid-line
+            kind = record.get("kind")
+            if kind == "process":
+                trace = Trace(record.get("argv", []), record.get("start", 0.0))
+            elif trace is None:
+                break
+            elif kind == "event":
+                trace.events.append(record)
+            elif kind == "note":
+                trace.notes.append(record["text"])
+            elif kind == "done":
+                trace.done = True
+    return trace
 
 
 def probe_errors(directory: Path) -> list[str]:
@@ -118,28 +124,46 @@ def probe_errors(directory: Path) -> list[str]:
 
 
 def locate(first: Path, second: Path, *, atol: float, rtol: float) -> Location:
-    runs = [[t for t in read_traces(d) if t.events] for d in (first, second)]
-    notes = sorted({n for d in (first, second) for t in read_traces(d) for n in t.notes})
+    runs, notes = _recorded(first, second)
     if not runs[0] or not runs[1]:
-        errors = probe_errors(first) + probe_errors(second)
-        why = (f"the probe failed: {errors[0]}" if errors else
-               "no training was recorded: the probe saw no PyTorch module, MindSpore cell, Paddle layer or Keras "
-               "layer being called (not a Python command? `python -I`, `-E` or `-S` skip the probe; a framework "
-               "the probe does not hook; or a model compiled to a graph)")
-        raise TraceError(why + "".join(f"; {note}" for note in notes))
-    pairs = list(zip(runs[0], runs[1]))
+        raise TraceError(_nothing_recorded(first, second) + "".join(f"; {note}" for note in notes))
     if len(runs[0]) != len(runs[1]):
         notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")
-    counted = (sum(len(t.events) for t in runs[0]), sum(len(t.events) for t in runs[1]))
+    counted = (_events(runs[0]), _events(runs[1]))
     steps = max((e["step"] for t in runs[0] for e in t.events), default=0)
-    divergence = first_bitwise = None
-    for one, two in pairs:
+    divergence, first_bitwise = _first_divergence(runs, atol, rtol)
+    return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes)
+
+
+def _recorded(first: Path, second: Path) -> tuple[list, list]:
+    """The traces with events of each run, and the notes of every trace of both, sorted."""
+    runs = [[t for t in read_traces(d) if t.events] for d in (first, second)]
+    notes = sorted({n for d in (first, second) for t in read_traces(d) for n in t.notes})
+    return runs, notes
+
+
+def _nothing_recorded(first: Path, second: Path) -> str:
+    errors = probe_errors(first) + probe_errors(second)
+    return (f"the probe failed: {errors[0]}" if errors else
+            "no training was recorded: the probe saw no PyTorch module, MindSpore cell, Paddle layer or Keras "
+            "layer being called (not a Python command? `python -I`, `-E` or `-S` skip the probe; a framework "
+            "the probe does not hook; or a model compiled to a graph)")
+
+
+def _events(traces: list) -> int:
+    return sum(len(t.events) for t in traces)
+
+
+def _first_divergence(runs: list, atol: float, rtol: float):
+    """(the first difference beyond the tolerance or None, the first bitwise one or None), process by
+    process in start order."""
+    first_bitwise = None
+    for one, two in zip(runs[0], runs[1]):
         found_bitwise, found = compare(one.events, two.events, atol, rtol)
         first_bitwise = first_bitwise or found_bitwise
         if found is not None:
-            divergence = found
-            break
-    return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes)
+            return found, first_bitwise
+    return None, first_bitwise
 
 
 def compare(one: list, two: list, atol: float, rtol: float):
@@ -157,14 +181,18 @@ def compare(one: list, two: list, atol: float, rtol: float):
             first_bitwise = divergence
         if not within:
             return first_bitwise, divergence
-    if len(one) != len(two):
-        longer = one if len(one) > len(two) else two
-        extra = longer[min(len(one), len(two))]
-        which = "run 1" if longer is one else "run 2"
-        divergence = Divergence(extra["step"], "path", extra["module"], extra["type"], extra["source"], None, False,
-                                event=f"only {which} recorded {describe_event(extra)}", meaning=PHASE_MEANING["path"])
-        return first_bitwise, divergence
-    return first_bitwise, None
+    return first_bitwise, _extra_events(one, two)
+
+
+def _extra_events(one: list, two: list) -> Divergence | None:
+    """The runs agree as far as both go: a run that recorded more took another path."""
+    if len(one) == len(two):
+        return None
+    longer = one if len(one) > len(two) else two
+    extra = longer[min(len(one), len(two))]
+    which = "run 1" if longer is one else "run 2"
+    return Divergence(extra["step"], "path", extra["module"], extra["type"], extra["source"], None, False,
+                      event=f"only {which} recorded {describe_event(extra)}", meaning=PHASE_MEANING["path"])
 
 
 def key(event: dict) -> tuple:
@@ -259,23 +287,36 @@ def max_abs_diff(a: dict, b: dict) -> tuple[float, bool]:
         if name in a["stats"] and name in b["stats"]:
             gap = abs(a["stats"][name] - b["stats"][name])
             largest = max(largest, gap) if math.isfinite(gap) else largest
-    if a["stats"].get("nan") != b["stats"].get("nan") or a["stats"].get("inf") != b["stats"].get("inf"):
+    if not _same_non_finite(a, b):
         largest = math.inf
     return largest, a["count"] == len(x)
+
+
+def _same_non_finite(a: dict, b: dict) -> bool:
+    """As many NaN, and as many infinities, in both."""
+    return a["stats"].get("nan") == b["stats"].get("nan") and a["stats"].get("inf") == b["stats"].get("inf")
 
 
 def within_tolerance(a: dict, b: dict, atol: float, rtol: float) -> bool:
     """numpy.allclose's test on every value held (run 1 as reference), NaN agreeing with NaN."""
     if atol == 0 and rtol == 0:
         return False
+    return _sample_within(a, b, atol, rtol) and _mean_within(a, b, atol, rtol) and _same_non_finite(a, b)
+
+
+def _sample_within(a: dict, b: dict, atol: float, rtol: float) -> bool:
     for p, q in zip(sample(b), sample(a)):
         if difference(p, q) > atol + rtol * abs(q) and not (math.isinf(p) and p == q):
             return False
-    if "mean" in a["stats"] and "mean" in b["stats"]:
-        one, two = a["stats"]["mean"], b["stats"]["mean"]
-        if math.isfinite(one) and math.isfinite(two) and abs(one - two) > atol + rtol * abs(one):
-            return False
-    return a["stats"].get("nan") == b["stats"].get("nan") and a["stats"].get("inf") == b["stats"].get("inf")
+    return True
+
+
+def _mean_within(a: dict, b: dict, atol: float, rtol: float) -> bool:
+    """The means, when both are recorded and finite."""
+    if "mean" not in a["stats"] or "mean" not in b["stats"]:
+        return True
+    one, two = a["stats"]["mean"], b["stats"]["mean"]
+    return not (math.isfinite(one) and math.isfinite(two) and abs(one - two) > atol + rtol * abs(one))
 
 
 def difference(p: float, q: float) -> float:

@@ -63,6 +63,11 @@ class LossReader:
         if monitor:
             self.epochs.append((int(monitor.group(1)), int(monitor.group(2))))
             return self._add([("loss", number(monitor.group(3)))])
+        losses = self._named_losses(line)
+        return self._bare_loss(line) if losses is None else losses
+
+    def _named_losses(self, line: str) -> list[tuple[str, float]] | None:
+        """The training losses a line names (none on an evaluation line); None if it names no loss."""
         found = []
         first = None
         for match in NAMED.finditer(line):
@@ -70,11 +75,15 @@ class LossReader:
             name = series_name(match.group(1))
             if name is not None:
                 found.append((name, number(match.group(2))))
-        if first is not None:
-            if found and EVALUATION.search(line, 0, first):
-                self.evaluation_lines += 1
-                return []
-            return self._add(found)
+        if first is None:
+            return None
+        if found and EVALUATION.search(line, 0, first):
+            self.evaluation_lines += 1
+            return []
+        return self._add(found)
+
+    def _bare_loss(self, line: str) -> list[tuple[str, float]]:
+        """A line that is only a printed number: a loss when it looks like one, never a bare integer."""
         bare = BARE.match(line)
         if bare:
             text = bare.group(2)

@@ -83,6 +83,21 @@ class _Cell:
     def lines(self) -> int:
         return self.body.count("\n") + 1
 
+    def source(self, body: str) -> str:
+        """The cell's source from its body in the rewritten program: the masked lines put back, the
+        header in front."""
+        body = body[:-1] if body.endswith("\n") else body
+        if body.startswith("\n") and not self.body.startswith("\n"):
+            body = body[1:]  # the seed block at the top of a cell: no blank line above it there
+        masked = dict(self.masked)
+        restored = []
+        for line in body.split("\n"):
+            original = masked.pop(line, None)
+            restored.append(line if original is None else original)
+        if masked:
+            raise NotebookError("internal error: a masked line did not come back from the rewrite")
+        return self.header + "\n".join(restored)
+
 
 class Notebook:
     """One notebook: its cells as one program (`program`), positions in that program mapped back to
@@ -231,10 +246,19 @@ class Notebook:
         """The notebook with the rewritten program put back into its cells, as Jupyter writes it."""
         import nbformat
 
-        text = program.decode("utf-8")
-        lines = text.splitlines(True)
+        for cell, body in zip(self.cells, self._bodies(program.decode("utf-8"))):
+            source = cell.source(body)
+            if source != self.nb.cells[cell.index].source:
+                self.nb.cells[cell.index].source = source
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(self.nb)
+            return self.render_json().encode("utf-8")
+
+    def _bodies(self, text: str) -> list[str]:
+        """The rewritten program cut back into the cells' bodies at the separators."""
         bodies, current, expected = [], [], 0
-        for line in lines:
+        for line in text.splitlines(True):
             if expected < len(self.separators) and line.rstrip("\r\n") == self.separators[expected]:
                 bodies.append("".join(current))
                 current, expected = [], expected + 1
@@ -242,24 +266,7 @@ class Notebook:
                 current.append(line)
         if expected != len(self.separators) or current:
             raise NotebookError("internal error: the cells did not come back from the rewrite")
-        for cell, body in zip(self.cells, bodies):
-            body = body[:-1] if body.endswith("\n") else body
-            if body.startswith("\n") and not cell.body.startswith("\n"):
-                body = body[1:]  # the seed block at the top of a cell: no blank line above it there
-            masked = dict(cell.masked)
-            restored = []
-            for line in body.split("\n"):
-                original = masked.pop(line, None)
-                restored.append(line if original is None else original)
-            if masked:
-                raise NotebookError("internal error: a masked line did not come back from the rewrite")
-            source = cell.header + "\n".join(restored)
-            if source != self.nb.cells[cell.index].source:
-                self.nb.cells[cell.index].source = source
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nbformat.validate(self.nb)
-            return self.render_json().encode("utf-8")
+        return bodies
 
 
 def _first_line(error: Exception) -> str:
@@ -268,6 +275,7 @@ def _first_line(error: Exception) -> str:
 
 
 def _scan(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
+    # complexity: a lexer's view of one line, character by character, in one pass
     """Bracket depth, open triple quote and backslash continuation after `line`, from those before it
     (a lexer's view: strings and comments do not count)."""
     i, n = 0, len(line)

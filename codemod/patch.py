@@ -144,41 +144,51 @@ def parse(data: bytes) -> list[FilePatch]:
         patch_set = unidiff.PatchSet(io.StringIO(data.decode("latin-1")))
     except unidiff.UnidiffParseError as error:
         raise PatchError(f"not a unified diff: {error}") from None
-    files = []
-    for patched in patch_set:
-        if patched.is_binary_file:
-            raise PatchError(f"{patched.path}: binary patches are not supported")
-        if patched.is_added_file or patched.is_removed_file or "/dev/null" in (patched.source_file, patched.target_file):
-            raise PatchError(f"{patched.path}: the patch creates or deletes a file; reprofix patches never do")
-        path = _strip_prefix(patched.target_file if not patched.is_removed_file else patched.source_file)
-        hunks = []
-        for hunk in patched:
-            source, target = [], []
-            previous_type = None
-            kinds = [line.line_type for line in hunk if line.line_type != "\\"]
-            changes = [i for i, kind in enumerate(kinds) if kind in "+-"]
-            lead = changes[0] if changes else 0
-            trail = len(kinds) - 1 - changes[-1] if changes else 0
-            for line in hunk:
-                value = line.value.encode("latin-1")
-                if line.line_type == "\\":
-                    # the line before has no newline at end of file
-                    if previous_type in (" ", "-"):
-                        source[-1] = source[-1].rstrip(b"\n")
-                    if previous_type in (" ", "+"):
-                        target[-1] = target[-1].rstrip(b"\n")
-                    continue
-                if line.line_type in (" ", "-"):
-                    source.append(value)
-                if line.line_type in (" ", "+"):
-                    target.append(value)
-                previous_type = line.line_type
-            text = str(hunk).encode("latin-1")
-            hunks.append(Hunk(hunk.source_start, tuple(source), hunk.target_start, tuple(target), lead, trail, text))
-        files.append(FilePatch(path, tuple(hunks)))
+    files = [_file_patch(patched) for patched in patch_set]
     if not files:
         raise PatchError("the patch describes no file")
     return files
+
+
+def _file_patch(patched: unidiff.PatchedFile) -> FilePatch:
+    """One file of the patch: a text file that exists before and after."""
+    if patched.is_binary_file:
+        raise PatchError(f"{patched.path}: binary patches are not supported")
+    if patched.is_added_file or patched.is_removed_file or "/dev/null" in (patched.source_file, patched.target_file):
+        raise PatchError(f"{patched.path}: the patch creates or deletes a file; reprofix patches never do")
+    path = _strip_prefix(patched.target_file if not patched.is_removed_file else patched.source_file)
+    return FilePatch(path, tuple(_hunk(hunk) for hunk in patched))
+
+
+def _hunk(hunk: unidiff.Hunk) -> Hunk:
+    kinds = [line.line_type for line in hunk if line.line_type != "\\"]
+    changes = [i for i, kind in enumerate(kinds) if kind in "+-"]
+    lead = changes[0] if changes else 0
+    trail = len(kinds) - 1 - changes[-1] if changes else 0
+    source, target = _sides(hunk)
+    text = str(hunk).encode("latin-1")
+    return Hunk(hunk.source_start, tuple(source), hunk.target_start, tuple(target), lead, trail, text)
+
+
+def _sides(hunk: unidiff.Hunk) -> tuple[list[bytes], list[bytes]]:
+    """The hunk's lines before and after the change, each with its line end as the file has it."""
+    source, target = [], []
+    previous_type = None
+    for line in hunk:
+        value = line.value.encode("latin-1")
+        if line.line_type == "\\":
+            # the line before has no newline at end of file
+            if previous_type in (" ", "-"):
+                source[-1] = source[-1].rstrip(b"\n")
+            if previous_type in (" ", "+"):
+                target[-1] = target[-1].rstrip(b"\n")
+            continue
+        if line.line_type in (" ", "-"):
+            source.append(value)
+        if line.line_type in (" ", "+"):
+            target.append(value)
+        previous_type = line.line_type
+    return source, target
 
 
 def _strip_prefix(name: str) -> str:

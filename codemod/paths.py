@@ -61,20 +61,25 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
             raise NotRegular(f"is {kind(info.st_mode)}, not a regular file")
         if limit is not None and info.st_size > limit:
             raise TooLarge(f"{size_text(info.st_size)}, over the {size_text(limit)} limit")
-        chunks = []
-        left = (limit + 1) if limit is not None else None
-        while True:
-            chunk = os.read(fd, 1 << 20 if left is None else min(1 << 20, left))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            if left is not None:
-                left -= len(chunk)
-                if left <= 0:
-                    raise TooLarge(f"grew over the {size_text(limit)} limit while being read")
-        return b"".join(chunks)
+        return _read_all(fd, limit)
     finally:
         os.close(fd)
+
+
+def _read_all(fd: int, limit: int | None) -> bytes:
+    """Read to the end; a file that grows over `limit` while it is read is TooLarge."""
+    chunks = []
+    left = (limit + 1) if limit is not None else None
+    while True:
+        chunk = os.read(fd, 1 << 20 if left is None else min(1 << 20, left))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if left is not None:
+            left -= len(chunk)
+            if left <= 0:
+                raise TooLarge(f"grew over the {size_text(limit)} limit while being read")
+    return b"".join(chunks)
 
 
 def size_text(size: int) -> str:

@@ -22,17 +22,26 @@ def render(result, *, color: bool = False, scan: bool = False) -> str:
     """Entry scripts, then each change with rule id and file:line:col, then what needs a human,
     then notes."""
     lines = []
-    entries = [f.shown or f.path for f in result.files if f.entry]
+    entries = [_shown(f) for f in result.files if f.entry]
     if entries:
         lines.append(_title("Entry scripts (seed block):", color) + " " + ", ".join(entries))
     for kind, titles in SECTIONS.items():
-        rows = [(f.shown or f.path, finding) for f in result.files for finding in f.findings if finding.kind == kind]
+        rows = _rows(result, kind)
         if not rows:
             continue
         lines.append(_title((titles[1] if scan else titles[0]) + ":", color))
         for path, finding in rows:
             lines.append(f"  {path}:{location(finding)}  {finding.rule}  {finding.message}")
     return "\n".join(lines)
+
+
+def _rows(result, kind: str) -> list:
+    """(the file as shown, the finding) for every finding of this kind."""
+    return [(_shown(f), finding) for f in result.files for finding in f.findings if finding.kind == kind]
+
+
+def _shown(file) -> str:
+    return file.shown or file.path
 
 
 def _title(text: str, color: bool) -> str:
@@ -81,27 +90,13 @@ def to_json(result, **extra) -> str:
     from .engine import all_rules
 
     rules = all_rules()
-    findings = [
-        {
-            "path": f.shown or f.path,
-            **({"cell": finding.cell} if isinstance(finding, CellFinding) else {}),
-            "line": finding.line,
-            "col": finding.col,
-            "rule": finding.rule,
-            "name": rules[finding.rule].name,
-            "kind": finding.kind,
-            "fixed_by_apply": finding.kind == REWRITE,
-            "message": finding.message,
-        }
-        for f in result.files
-        for finding in f.findings
-    ]
+    findings = [_finding_json(_shown(f), finding, rules) for f in result.files for finding in f.findings]
     return json.dumps(
         {
             "reprofix": __version__,
-            "files": [f.shown or f.path for f in result.files],
-            "entry_scripts": [f.shown or f.path for f in result.files if f.entry],
-            "would_change": [f.shown or f.path for f in result.files if f.changed],
+            "files": [_shown(f) for f in result.files],
+            "entry_scripts": [_shown(f) for f in result.files if f.entry],
+            "would_change": [_shown(f) for f in result.files if f.changed],
             "findings": findings,
             "errors": result.errors,
             **extra,
@@ -109,6 +104,20 @@ def to_json(result, **extra) -> str:
         indent=2,
         allow_nan=False,
     )
+
+
+def _finding_json(path: str, finding, rules) -> dict:
+    return {
+        "path": path,
+        **({"cell": finding.cell} if isinstance(finding, CellFinding) else {}),
+        "line": finding.line,
+        "col": finding.col,
+        "rule": finding.rule,
+        "name": rules[finding.rule].name,
+        "kind": finding.kind,
+        "fixed_by_apply": finding.kind == REWRITE,
+        "message": finding.message,
+    }
 
 
 DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("diff ", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))

@@ -198,9 +198,7 @@ def _check_manifest(patch_path: str, header: patchlib.Header, files: list[FilePa
     listed = [entry.path for entry in header.files]
     in_diff = [file_patch.path for file_patch in files]
     for name, paths in (("journal", listed), ("diff", in_diff)):
-        repeated = sorted({p for p in paths if paths.count(p) > 1})
-        if repeated:
-            raise PatchError(f"{damaged}: the {name} names {display(repeated[0])} {paths.count(repeated[0])} times")
+        _check_once_each(damaged, name, paths)
     absent = [p for p in listed if p not in in_diff]
     if absent:
         raise PatchError(f"{damaged}: the journal lists {len(listed)} file(s) but the diff holds {len(in_diff)}; "
@@ -208,6 +206,12 @@ def _check_manifest(patch_path: str, header: patchlib.Header, files: list[FilePa
     extra = [p for p in in_diff if p not in listed]
     if extra:
         raise PatchError(f"{damaged}: {display(extra[0])} is in the diff but not in the journal")
+
+
+def _check_once_each(damaged: str, name: str, paths: list[str]) -> None:
+    repeated = sorted({p for p in paths if paths.count(p) > 1})
+    if repeated:
+        raise PatchError(f"{damaged}: the {name} names {display(repeated[0])} {paths.count(repeated[0])} times")
 
 
 def _root(patch_path: str, relative: str, cwd: Path, label: str) -> Path:
@@ -270,31 +274,57 @@ def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, l
     journal = Journal.read(patch_path, cwd, label)
     journal.clean()
     states = journal.file_states()
-    for s in states:  # a patch that does not give back the original is damaged: refuse before writing
-        before = journal.entry(s.path).before
-        if s.state == APPLIED and before and sha256(s.undone) != before:
-            raise PatchError(f"{display(label or patch_path)}: damaged patch: undoing it would not give back "
-                             f"{display(s.path)} as it was before apply (sha256 differs)")
+    _check_gives_back_original(journal, states, label)
     conflicts = [c for s in states for c in s.conflicts]
     missing = [s.path for s in states if s.state == MISSING]
-    if missing and not partial:
+    if not partial:
+        _check_all_undone(states, conflicts, missing)
+    _check_writable(journal, states)
+    result = RevertResult(journal.root, missing=missing)
+    result.already = [s.path for s in states if s.state == ORIGINAL]
+    _write_reverted(patch_path, journal, states, result, rejects=bool(conflicts or missing))
+    os.unlink(patch_path)
+    sync_folder(os.path.dirname(os.path.abspath(patch_path)))
+    return result
+
+
+def _check_gives_back_original(journal: Journal, states: list[FileState], label: str | None) -> None:
+    """A patch that does not give back the original is damaged: refuse before writing. `label` names
+    the patch in messages."""
+    for s in states:
+        before = journal.entry(s.path).before
+        if s.state == APPLIED and before and sha256(s.undone) != before:
+            raise PatchError(f"{display(label or journal.path)}: damaged patch: undoing it would not give back "
+                             f"{display(s.path)} as it was before apply (sha256 differs)")
+
+
+def _check_all_undone(states: list[FileState], conflicts: list[Conflict], missing: list[str]) -> None:
+    """Without --partial, every hunk of every file is undone, or nothing is."""
+    if missing:
         raise PatchError(f"{display(missing[0])}: named in the patch but missing; `reprofix revert --partial` "
                          "undoes the other files and saves its hunks to the .rej file")
-    if conflicts and not partial:
+    if conflicts:
         raise RevertConflict(conflicts, sum(s.hunks for s in states) - len(conflicts))
+
+
+def _check_writable(journal: Journal, states: list[FileState]) -> None:
     for s in states:
         if s.state != MISSING and s.state != ORIGINAL:
             refusal = write_refusal(journal.root / s.path, journal.root)
             if refusal:
                 raise PatchError(f"{display(s.path)}: {refusal}")
-    result = RevertResult(journal.root, missing=missing)
+
+
+def _write_reverted(patch_path: str, journal: Journal, states: list[FileState], result: RevertResult,
+                    rejects: bool) -> None:
+    """The journal marked `reverting`, the hunks that cannot be undone in PATCH.rej (`rejects`), then
+    each file, checked just before its own write. SIGINT stops it between two files (RevertStopped)."""
     run = journal.header.run or new_run()
     to_write = [s for s in states if s.state != ORIGINAL and s.undone is not None]
-    result.already = [s.path for s in states if s.state == ORIGINAL]
     with deferred_interrupts() as interrupted:
         if journal.state != "reverting":
             write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"), run)
-        if conflicts or missing:
+        if rejects:
             rejected = patch_path + ".rej"
             write_atomic(rejected, _rejects(journal, states), run)
             result.rejected = rejected
@@ -306,9 +336,6 @@ def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, l
             except FileChanged as changed:
                 raise RevertStopped(changed, result, len(to_write)) from None
             result.restored.append((s.path, s.hunks - len(s.conflicts)))
-    os.unlink(patch_path)
-    sync_folder(os.path.dirname(os.path.abspath(patch_path)))
-    return result
 
 
 def _rejects(journal: Journal, states: list[FileState]) -> bytes:
@@ -349,18 +376,28 @@ def finish_interrupted(patch_path: str, cwd: Path | None = None, label: str | No
     journal.clean()
     states = journal.file_states()
     run = journal.header.run or new_run()
+    _check_completable(journal, states)
     for s, file_patch in zip(states, journal.files):
+        if s.state == ORIGINAL:
+            _redo(journal, s, file_patch, run)
+    write_atomic(patch_path, patchlib.with_state(journal.data, "applied"), run)
+    return "completed an interrupted apply"
+
+
+def _check_completable(journal: Journal, states: list[FileState]) -> None:
+    """Each file is as apply made it (maybe edited since), or untouched since apply read it."""
+    for s in states:
         entry = journal.entry(s.path)
         untouched = s.state == ORIGINAL and (entry.before is None or sha256(s.current) == entry.before)
         if s.state not in (APPLIED, EDITED) and not untouched:
             raise PatchError(f"{display(s.path)}: an interrupted apply cannot be completed (the file changed); "
                              "run `reprofix revert`")
-    for s, file_patch in zip(states, journal.files):
-        if s.state == ORIGINAL:
-            redone, _ = patchlib.apply_hunks(s.current, file_patch, undo=False, fuzz=0)
-            if sha256(redone) != journal.entry(s.path).after:
-                raise PatchError(f"{display(s.path)}: an interrupted apply cannot be completed (the patch does "
-                                 "not give the recorded result); run `reprofix revert`")
-            write_atomic(journal.root / s.path, redone, run, expected=s.current, root=journal.root)
-    write_atomic(patch_path, patchlib.with_state(journal.data, "applied"), run)
-    return "completed an interrupted apply"
+
+
+def _redo(journal: Journal, s: FileState, file_patch: FilePatch, run: str) -> None:
+    """Write a file the interrupted apply had not reached, as the journal records apply made it."""
+    redone, _ = patchlib.apply_hunks(s.current, file_patch, undo=False, fuzz=0)
+    if sha256(redone) != journal.entry(s.path).after:
+        raise PatchError(f"{display(s.path)}: an interrupted apply cannot be completed (the patch does "
+                         "not give the recorded result); run `reprofix revert`")
+    write_atomic(journal.root / s.path, redone, run, expected=s.current, root=journal.root)

@@ -144,8 +144,6 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     bars); stop it once `steps` losses are in (and `ready()` says so), unless `full`."""
     signals = signals or Signals()
     run = Run()
-    reader = LossReader(pattern)
-    tail, stderr_tail = collections.deque(maxlen=20), collections.deque(maxlen=20)
     start = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -154,59 +152,11 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
         )
     except OSError as error:
         raise CannotJudge(f"cannot start {command[0]!r}: {error.strerror}") from None
-    selector = selectors.DefaultSelector()
-    buffers = {process.stdout: b"", process.stderr: b""}
-    for stream in buffers:
-        os.set_blocking(stream.fileno(), False)
-        selector.register(stream, selectors.EVENT_READ)
-
-    def take(line_bytes: bytes, stream) -> None:
-        line = line_bytes.decode("utf-8", "replace")
-        run.lines += 1
-        tail.append(line)
-        if stream is process.stderr:
-            stderr_tail.append(line)
-        run.slow_pattern = pattern is not None
-        found = reader.feed(line)
-        run.slow_pattern = False
-        if found and on_loss is not None:
-            on_loss(found)
-
-    exited_at = None
+    output = _Output(process, run, pattern, on_loss)
     first_signal = signal.SIGTERM
     signals.arm(timeout)
     try:
-        while buffers:
-            now = time.monotonic()
-            if now - start >= timeout:
-                run.timed_out = True
-                break
-            if no_loss_timeout is not None and not reader.count() and now - start >= no_loss_timeout:
-                run.no_loss = True
-                break
-            if process.poll() is not None:
-                exited_at = exited_at or now
-                if now - exited_at > GRACE:  # what is left holds the pipes: a background child
-                    break
-            for key, _ in selector.select(timeout=0.2):
-                stream = key.fileobj
-                chunk = os.read(stream.fileno(), 65536)
-                if not chunk:
-                    selector.unregister(stream)
-                    rest = buffers.pop(stream)
-                    if rest:
-                        take(rest, stream)
-                    continue
-                *complete, rest = re.split(rb"\r\n|\r|\n", buffers[stream] + chunk)
-                if len(rest) > LONGEST_LINE:
-                    complete.append(rest)
-                    rest = b""
-                buffers[stream] = rest
-                for raw in complete:
-                    take(raw, stream)
-            if not full and reader.count() >= steps and (ready is None or ready()):
-                run.stopped = True
-                break
+        _watch(output, start, steps=steps, full=full, timeout=timeout, no_loss_timeout=no_loss_timeout, ready=ready)
     except _Deadline:
         run.timed_out = True
     except Interrupted as stop:  # the run gets the signal reprofix got (a training may save on SIGINT)
@@ -216,7 +166,7 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
         signals.disarm()
         signals.shielded = True
         try:
-            selector.close()
+            output.selector.close()
             stop_all(process, first_signal)
         finally:
             signals.shielded = False
@@ -224,11 +174,92 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
         run.seconds = time.monotonic() - start
     if not run.timed_out:
         run.slow_pattern = False
-    run.series, run.epochs = reader.series, reader.epochs
-    run.bare_integers, run.evaluation_lines = reader.bare_integers, reader.evaluation_lines
-    run.output_tail, run.stderr_tail = list(tail), list(stderr_tail)
+    output.finish()
     signals.raise_pending()
     return run
+
+
+class _Output:
+    """The command's stdout and stderr, read as they come, line by line: each line goes to the loss
+    reader and to the tails kept for messages."""
+
+    def __init__(self, process: subprocess.Popen, run: Run, pattern, on_loss):
+        self.process, self.run, self.pattern, self.on_loss = process, run, pattern, on_loss
+        self.reader = LossReader(pattern)
+        self.tail, self.stderr_tail = collections.deque(maxlen=20), collections.deque(maxlen=20)
+        self.selector = selectors.DefaultSelector()
+        self.buffers = {process.stdout: b"", process.stderr: b""}  # the open streams, and their partial lines
+        for stream in self.buffers:
+            os.set_blocking(stream.fileno(), False)
+            self.selector.register(stream, selectors.EVENT_READ)
+
+    def read(self) -> None:
+        """What the streams hold now (waiting 0.2 s at most); a stream that ends is closed."""
+        for key, _ in self.selector.select(timeout=0.2):
+            stream = key.fileobj
+            chunk = os.read(stream.fileno(), 65536)
+            if not chunk:
+                self.selector.unregister(stream)
+                rest = self.buffers.pop(stream)
+                if rest:
+                    self.take(rest, stream)
+                continue
+            *complete, rest = re.split(rb"\r\n|\r|\n", self.buffers[stream] + chunk)
+            if len(rest) > LONGEST_LINE:
+                complete.append(rest)
+                rest = b""
+            self.buffers[stream] = rest
+            for raw in complete:
+                self.take(raw, stream)
+
+    def take(self, line_bytes: bytes, stream) -> None:
+        line = line_bytes.decode("utf-8", "replace")
+        self.run.lines += 1
+        self.tail.append(line)
+        if stream is self.process.stderr:
+            self.stderr_tail.append(line)
+        self.run.slow_pattern = self.pattern is not None
+        found = self.reader.feed(line)
+        self.run.slow_pattern = False
+        if found and self.on_loss is not None:
+            self.on_loss(found)
+
+    def finish(self) -> None:
+        """The losses and the tails into the run."""
+        run, reader = self.run, self.reader
+        run.series, run.epochs = reader.series, reader.epochs
+        run.bare_integers, run.evaluation_lines = reader.bare_integers, reader.evaluation_lines
+        run.output_tail, run.stderr_tail = list(self.tail), list(self.stderr_tail)
+
+
+def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: float, no_loss_timeout: float | None,
+           ready) -> None:
+    """Read the output until the run is over: out of time, no loss in time, the command gone (with
+    what is left of its output), or `steps` losses in (and `ready()` says so) unless `full`."""
+    run, reader = output.run, output.reader
+    exited_at = None
+    while output.buffers:
+        now = time.monotonic()
+        if _out_of_time(run, reader, now - start, timeout, no_loss_timeout):
+            break
+        if output.process.poll() is not None:
+            exited_at = exited_at or now
+            if now - exited_at > GRACE:  # what is left holds the pipes: a background child
+                break
+        output.read()
+        if not full and reader.count() >= steps and (ready is None or ready()):
+            run.stopped = True
+            break
+
+
+def _out_of_time(run: Run, reader: LossReader, elapsed: float, timeout: float, no_loss_timeout: float | None) -> bool:
+    if elapsed >= timeout:
+        run.timed_out = True
+        return True
+    if no_loss_timeout is not None and not reader.count() and elapsed >= no_loss_timeout:
+        run.no_loss = True
+        return True
+    return False
 
 
 def _die_with_parent():
@@ -302,6 +333,12 @@ def _members(leader: int) -> set:
     found = {pid for pid, (ppid, group, session, _) in table.items()
              if pid != me and (session == leader or group == leader or ppid == me)}
     found.add(leader)
+    _add_descendants(found, table, me)
+    return {pid for pid in found if pid in table and table[pid][3] != b"Z"}
+
+
+def _add_descendants(found: set, table: dict, me: int) -> None:
+    """Every descendant of the processes `found` (never this one) joins them."""
     children = collections.defaultdict(list)
     for pid, (ppid, *_rest) in table.items():
         children[ppid].append(pid)
@@ -311,7 +348,6 @@ def _members(leader: int) -> set:
             if child not in found and child != me:
                 found.add(child)
                 todo.append(child)
-    return {pid for pid in found if pid in table and table[pid][3] != b"Z"}
 
 
 def _reap(leader: int) -> None:
@@ -376,6 +412,16 @@ def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Ve
     part, in the procedure's words."""
     for number, run in enumerate(runs, 1):
         check_judgeable(number, run, steps)
+    compared, notes = _compared(runs, steps, full, atol, rtol)
+    firsts = [s.first_difference for s in compared if s.first_difference is not None]
+    first = min(firsts) if firsts else None
+    count = max(len(s.steps) for s in compared)
+    message = _message(compared, first, len(runs), count, atol, rtol)
+    return Verdict(compared, first is None, first, message, notes)
+
+
+def _compared(runs: list, steps: int, full: bool, atol: float, rtol: float) -> tuple[list, list]:
+    """Each series every run printed often enough, compared; and a note for each of the others."""
     notes, compared = [], []
     for name in runs[0].series:
         lengths = [len(r.series.get(name, [])) for r in runs]
@@ -384,26 +430,24 @@ def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Ve
             notes.append(f"{name}: printed {min(lengths)} time(s) in some run, not compared")
             continue
         compared.append(Series(name, *_table([r.series[name] for r in runs], count, atol, rtol)))
-    firsts = [s.first_difference for s in compared if s.first_difference is not None]
-    first = min(firsts) if firsts else None
-    count = max(len(s.steps) for s in compared)
-    message = _message(compared, first, len(runs), count, atol, rtol)
-    return Verdict(compared, first is None, first, message, notes)
+    return compared, notes
 
 
 def _table(values_per_run: list, count: int, atol: float, rtol: float):
-    table = []
-    for i in range(count):
-        values = [run[i] for run in values_per_run]
-        base = values[0]
-        abs_diff = max([_difference(v, base) for v in values[1:]] or [0.0])
-        if abs_diff == 0:
-            rel_diff = 0.0
-        else:
-            rel_diff = abs_diff / abs(base) if base != 0 and math.isfinite(base) else math.inf
-        table.append(Step(i + 1, values, abs_diff, rel_diff, all(close(v, base, atol, rtol) for v in values[1:])))
+    table = [_step(i + 1, [run[i] for run in values_per_run], atol, rtol) for i in range(count)]
     first = next((s.number for s in table if not s.agree), None)
     return table, first
+
+
+def _step(number: int, values: list, atol: float, rtol: float) -> Step:
+    """One step of every run against the first run's."""
+    base = values[0]
+    abs_diff = max([_difference(v, base) for v in values[1:]] or [0.0])
+    if abs_diff == 0:
+        rel_diff = 0.0
+    else:
+        rel_diff = abs_diff / abs(base) if base != 0 and math.isfinite(base) else math.inf
+    return Step(number, values, abs_diff, rel_diff, all(close(v, base, atol, rtol) for v in values[1:]))
 
 
 def _difference(a: float, b: float) -> float:
@@ -460,19 +504,7 @@ def check_judgeable(number: int, run: Run, steps: int) -> None:
         raise CannotJudge(f"run {number} timed out after {run.seconds:.0f} s while --loss-pattern was matching a "
                           "line: the pattern backtracks too much (nested repeats such as (a+)+); simplify it")
     if not run.losses:
-        tail = "\n".join("    " + line for line in run.output_tail[-10:]) or "    (no output)"
-        why = [f"run {number}: no loss found in {run.lines} line(s) of output"]
-        if run.no_loss:
-            why.append(f"(stopped after {run.seconds:.0f} s without one: --no-loss-timeout)")
-        elif run.timed_out:
-            why.append(f"(timed out after {run.seconds:.0f} s)")
-        extra = ""
-        if run.bare_integers:
-            extra += (f"{run.bare_integers} line(s) were bare whole numbers: a step counter is not a loss, so they "
-                      "were not read as losses. ")
-        if run.evaluation_lines:
-            extra += f"{run.evaluation_lines} evaluation line(s) (test, validation) were left out. "
-        raise CannotJudge(f"{' '.join(why)}. Its last lines:\n{tail}\n{extra}{HINT}")
+        raise CannotJudge(_no_loss(number, run))
     if _per_epoch(run.epochs):
         raise CannotJudge(
             f"run {number}: only per-epoch losses were printed (sink mode: steps {run.epochs[:3]}...). "
@@ -484,6 +516,23 @@ def check_judgeable(number: int, run: Run, steps: int) -> None:
             f"run {number} {why} with {len(run.losses)} loss(es); {steps} are needed: run more steps, "
             "or lower --steps (the procedure compares the first two)"
         )
+
+
+def _no_loss(number: int, run: Run) -> str:
+    """Why no loss was read, with the run's last lines, the lines left out, and how to print one."""
+    tail = "\n".join("    " + line for line in run.output_tail[-10:]) or "    (no output)"
+    why = [f"run {number}: no loss found in {run.lines} line(s) of output"]
+    if run.no_loss:
+        why.append(f"(stopped after {run.seconds:.0f} s without one: --no-loss-timeout)")
+    elif run.timed_out:
+        why.append(f"(timed out after {run.seconds:.0f} s)")
+    extra = ""
+    if run.bare_integers:
+        extra += (f"{run.bare_integers} line(s) were bare whole numbers: a step counter is not a loss, so they "
+                  "were not read as losses. ")
+    if run.evaluation_lines:
+        extra += f"{run.evaluation_lines} evaluation line(s) (test, validation) were left out. "
+    return f"{' '.join(why)}. Its last lines:\n{tail}\n{extra}{HINT}"
 
 
 def _per_epoch(epochs: list) -> bool:

@@ -71,11 +71,9 @@ def execute(options: Options) -> int:
                 return _interrupted(options, stop, results, base)
         if options.locate:
             return _report_located(options, results, base)
-        try:
-            verdict = verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
-                                      rtol=options.loss_rtol)
-        except verifylib.CannotJudge as error:
-            return _cannot_judge(options, str(error))
+        verdict, problem = _judge_losses(options, results)
+        if verdict is None:
+            return _cannot_judge(options, problem)
         _report(options, results, verdict)
         return EXIT_OK if verdict.reproducible else EXIT_FAILED
     finally:
@@ -152,32 +150,15 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
     final, message, extra, lines = located or (
         "reproducible" if verdict.reproducible else "not reproducible", verdict.message, {}, [])
     if options.as_json:
-        data = {
+        _echo_json({
             "verdict": final,
             "message": message,
             **({"losses_message": verdict.message} if located else {}),
-            "first_difference": verdict.first_difference,
-            "atol": options.loss_atol, "rtol": options.loss_rtol,
-            "runs": [{"losses": r.losses, "series": r.series, "returncode": r.returncode, "stopped_early": r.stopped,
-                      "seconds": round(r.seconds, 3)} for r in results],
-            "steps": [_step_json(s) for s in verdict.steps],
-            "series": [{"name": s.name, "first_difference": s.first_difference,
-                        "steps": [_step_json(step) for step in s.steps]} for s in verdict.series],
+            **_losses_json(options, results, verdict),
             **extra,
-        }
-        typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
+        })
         return
-    for series in verdict.series:
-        if len(verdict.series) > 1:
-            typer.echo(f"series {series.name}:")
-        header = f"{'step':>4}  " + "  ".join(f"{'run ' + str(i):>14}" for i in range(1, len(results) + 1))
-        typer.echo(header + f"  {'|diff|':>10}  {'rel diff':>10}  agree")
-        for s in series.steps:
-            values = "  ".join(f"{v:>14.8g}" for v in s.values)
-            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  "
-                       f"{'yes' if s.agree else 'NO'}")
-    for note in verdict.notes:
-        typer.echo(f"note: {note}")
+    _loss_tables(verdict, len(results))
     if located:
         typer.echo(f"losses: {verdict.message}")
     for line in lines:
@@ -185,6 +166,39 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
     typer.echo(f"verdict: {final}: {message}" if located else f"verdict: {message}")
     if options.plot is not None:
         typer.echo(f"plot: {options.plot}")
+
+
+def _echo_json(data: dict) -> None:
+    typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
+
+
+def _losses_json(options: Options, results: list, verdict) -> dict:
+    """The runs' losses and how they compare, step by step and series by series."""
+    return {
+        "first_difference": verdict.first_difference,
+        "atol": options.loss_atol, "rtol": options.loss_rtol,
+        "runs": [{"losses": r.losses, "series": r.series, "returncode": r.returncode, "stopped_early": r.stopped,
+                  "seconds": round(r.seconds, 3)} for r in results],
+        "steps": [_step_json(s) for s in verdict.steps],
+        "series": [{"name": s.name, "first_difference": s.first_difference,
+                    "steps": [_step_json(step) for step in s.steps]} for s in verdict.series],
+    }
+
+
+def _loss_tables(verdict, runs: int) -> None:
+    """Each series' table (a row per step, a column per run, the differences, whether they agree),
+    then the notes on the series not compared."""
+    for series in verdict.series:
+        if len(verdict.series) > 1:
+            typer.echo(f"series {series.name}:")
+        header = f"{'step':>4}  " + "  ".join(f"{'run ' + str(i):>14}" for i in range(1, runs + 1))
+        typer.echo(header + f"  {'|diff|':>10}  {'rel diff':>10}  agree")
+        for s in series.steps:
+            values = "  ".join(f"{v:>14.8g}" for v in s.values)
+            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  "
+                       f"{'yes' if s.agree else 'NO'}")
+    for note in verdict.notes:
+        typer.echo(f"note: {note}")
 
 
 def _step_json(step) -> dict:
@@ -195,46 +209,65 @@ def _step_json(step) -> dict:
 # --- --locate --------------------------------------------------------------------------------------
 
 def _report_located(options: Options, results: list, base: Path) -> int:
-    verdict, loss_problem = None, None
-    try:
-        verdict = verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
-                                  rtol=options.loss_rtol)
-    except verifylib.CannotJudge as error:
-        loss_problem = str(error)
+    verdict, loss_problem = _judge_losses(options, results)
     try:
         location = locatelib.locate(base / "run-1", base / "run-2", atol=options.trace_atol, rtol=options.trace_rtol)
     except locatelib.TraceError as error:
         losses = f"the losses: {verdict.message}" if verdict is not None else loss_problem
         return _cannot_judge(options, f"could not locate: {error} ({losses})")
-    divergence = location.divergence
-    if (divergence is None or divergence.within_tolerance) and verdict is not None and not verdict.reproducible:
-        divergence = _after_model(verdict)
+    divergence = _divergence(location, verdict)
     parted = divergence is not None and not divergence.within_tolerance
     if not parted and verdict is None:
         return _cannot_judge(options, (
             f"the traces agree{' within tolerance' if divergence else ''} over {location.steps} step(s), but the "
             f"losses could not be compared, so randomness after the model is not ruled out: {loss_problem}"))
-    if parted:
-        final = "not reproducible"
-        message = (locatelib.PHASE_MEANING["loss"] if divergence.phase == "loss" else
-                   f"the runs first part at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
-    else:
-        final = "reproducible"
-        message = (f"the losses and every traced tensor agree over {location.steps} step(s)"
-                   + (" within tolerance (bitwise different)" if divergence else ", bitwise"))
+    final, message = _located_verdict(location, divergence, parted)
     extra = {"divergence": divergence.as_json() if divergence else None, "locate": _locate_json(location, options)}
     lines = _located_text(location, divergence, options)
     if verdict is not None:
         _report(options, results, verdict, (final, message, extra, lines))
-    elif options.as_json:  # the traces alone found where the runs part
-        data = {"verdict": final, "message": message, "losses_message": loss_problem, **extra}
-        typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
-    else:
-        typer.echo(f"losses: {loss_problem}")
-        for line in lines:
-            typer.echo(line)
-        typer.echo(f"verdict: {final}: {message}")
+    else:  # the traces alone found where the runs part
+        _report_traces(options, (final, message, extra, lines), loss_problem)
     return EXIT_FAILED if parted else EXIT_OK
+
+
+def _report_traces(options: Options, located: tuple, loss_problem: str) -> None:
+    """The traces' verdict when the losses could not be judged (`located` as for _report)."""
+    final, message, extra, lines = located
+    if options.as_json:
+        _echo_json({"verdict": final, "message": message, "losses_message": loss_problem, **extra})
+        return
+    typer.echo(f"losses: {loss_problem}")
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"verdict: {final}: {message}")
+
+
+def _judge_losses(options: Options, results: list) -> tuple:
+    """(the losses' verdict, None), or (None, why they could not be judged): the traces may still tell."""
+    try:
+        return verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
+                               rtol=options.loss_rtol), None
+    except verifylib.CannotJudge as error:
+        return None, str(error)
+
+
+def _divergence(location, verdict) -> locatelib.Divergence | None:
+    """Where the runs part: the traces' divergence, or, when the traces agree (or part only within
+    tolerance) and the losses do not, after the model."""
+    divergence = location.divergence
+    if (divergence is None or divergence.within_tolerance) and verdict is not None and not verdict.reproducible:
+        return _after_model(verdict)
+    return divergence
+
+
+def _located_verdict(location, divergence, parted: bool) -> tuple[str, str]:
+    if parted:
+        return "not reproducible", (
+            locatelib.PHASE_MEANING["loss"] if divergence.phase == "loss" else
+            f"the runs first part at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
+    return "reproducible", (f"the losses and every traced tensor agree over {location.steps} step(s)"
+                            + (" within tolerance (bitwise different)" if divergence else ", bitwise"))
 
 
 def _after_model(verdict) -> locatelib.Divergence:
@@ -263,32 +296,43 @@ def _locate_json(location, options: Options) -> dict:
 
 
 def _located_text(location, divergence, options: Options) -> list:
-    tolerance = (f"atol={options.trace_atol:g}, rtol={options.trace_rtol:g}"
-                 if options.trace_atol or options.trace_rtol else "exact comparison")
-    lines = []
-    if divergence is None:
-        lines.append(f"located: no divergence: both runs recorded the same {location.events[0]} event(s) "
-                     f"(data, forward, backward, update) over {location.steps} step(s), bitwise")
-    elif divergence.phase == "loss":
-        lines.append(f"located: step {divergence.step}, after the model: {divergence.meaning}")
-    else:
-        at = f" at {divergence.source}" if divergence.source else ""
-        lines.append(f"located: step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}")
-        if divergence.max_abs_diff is not None:
-            bound = "=" if divergence.exact else "\u2265"
-            size = f"max |\u0394| {bound} {divergence.max_abs_diff:.3g}"
-            if not divergence.exact:
-                size += " (from a sample of the values and their statistics)"
-            verdict = "within tolerance" if divergence.within_tolerance else "not within tolerance"
-            lines.append(f"  {size}: {verdict} ({tolerance})")
-        if divergence.event:
-            lines.append(f"  first differing record: {divergence.event}")
-        lines.append(f"  what it usually means: {divergence.meaning}")
+    lines = [_located_line(location, divergence)]
+    in_model = divergence is not None and divergence.phase != "loss"
+    if in_model:
+        lines += _divergence_text(divergence, options)
     first = location.first_bitwise
-    if first is not None and divergence is not None and first is not divergence and divergence.phase != "loss":
+    if in_model and first is not None and first is not divergence:
         lines.append(f"  before it, within tolerance: step {first.step}, {first.phase}, {first.module or first.type}")
     for note in location.notes:
         lines.append(f"  note: {note}")
     lines.append(f"  compared: {location.events[0]} and {location.events[1]} event(s) over {location.steps} step(s)"
                  + (f"; traces in {options.keep_traces}" if options.keep_traces else ""))
+    return lines
+
+
+def _located_line(location, divergence) -> str:
+    if divergence is None:
+        return (f"located: no divergence: both runs recorded the same {location.events[0]} event(s) "
+                f"(data, forward, backward, update) over {location.steps} step(s), bitwise")
+    if divergence.phase == "loss":
+        return f"located: step {divergence.step}, after the model: {divergence.meaning}"
+    at = f" at {divergence.source}" if divergence.source else ""
+    return f"located: step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}"
+
+
+def _divergence_text(divergence, options: Options) -> list:
+    """A divergence inside the model: how large, the record that differs, what it usually means."""
+    lines = []
+    if divergence.max_abs_diff is not None:
+        tolerance = (f"atol={options.trace_atol:g}, rtol={options.trace_rtol:g}"
+                     if options.trace_atol or options.trace_rtol else "exact comparison")
+        bound = "=" if divergence.exact else "\u2265"
+        size = f"max |\u0394| {bound} {divergence.max_abs_diff:.3g}"
+        if not divergence.exact:
+            size += " (from a sample of the values and their statistics)"
+        verdict = "within tolerance" if divergence.within_tolerance else "not within tolerance"
+        lines.append(f"  {size}: {verdict} ({tolerance})")
+    if divergence.event:
+        lines.append(f"  first differing record: {divergence.event}")
+    lines.append(f"  what it usually means: {divergence.meaning}")
     return lines
