@@ -59,16 +59,50 @@ def test_split_finds_statements_and_class_members():
     )
     chunks = partial.split(source)
     assert [(c.start, c.end, c.parent) for c in chunks] == [
-        (0, 1, None), (1, 2, None), (2, 8, None), (8, 12, None), (12, 14, None), (14, 16, None),
-        (16, 20, None), (20, 23, 6), (23, 27, 6),
+        (0, 1, None), (1, 2, None), (2, 8, None),
+        (8, 9, None), (9, 10, 3), (10, 11, 3), (11, 12, 5),  # if: its line, its body, else: its line, its body
+        (12, 14, None), (14, 16, None),
+        (16, 18, None), (18, 20, 9), (20, 23, 9), (23, 27, 9),  # the class line, then its members
     ]
-    assert chunks[2].defined == b"f" and chunks[6].kind == b"class" and chunks[8].defined == b"p"
+    assert chunks[2].defined == b"f" and chunks[9].kind == b"class" and chunks[12].defined == b"p"
+    assert chunks[5].clause and [c.scope for c in chunks[9:]] == [None, 9, 9, 9]
+
+
+def test_split_follows_blocks_inside_functions_and_keeps_their_scopes():
+    source = (
+        b"def f(a):\n"  # 0
+        b"    x = 1\n"
+        b"    for i in a:\n"  # 2
+        b"        y = i\n"
+        b"        z = 2\n"
+        b"    try:\n"  # 5
+        b"        import q\n"
+        b"    except ImportError as e:\n"
+        b"        q = None\n"
+        b"    class K:\n"  # 9
+        b"        k = 1\n"
+        b"        def m(self): return 1\n"
+        b"def g():\n"  # 12
+        b"    global x\n"
+        b"    x = 2\n"
+    )
+    chunks = partial.split(source)
+    assert [(c.start, c.end, c.parent, c.scope) for c in chunks] == [
+        (0, 1, None, None), (1, 2, 0, 0),
+        (2, 3, 0, 0), (3, 4, 2, 0), (4, 5, 2, 0),  # a for block's statements are in the function's scope
+        (5, 6, 0, 0), (6, 7, 5, 0), (7, 8, 5, 0), (8, 9, 7, 0),  # except: a clause of the try
+        (9, 10, 0, 0), (10, 11, 9, 9), (11, 12, 9, 9),  # a class's body is a scope of its own
+        (12, 16, None, None),  # `global`: the def stays whole
+    ]
+    assert chunks[7].clause and chunks[7].binds() == {b"e"} and chunks[2].binds() == {b"i"}
 
 
 @pytest.mark.parametrize("code, names", [
     (b"x = y = 3", {b"x", b"y"}),
     (b"f(a=1)", set()),
-    (b"x[i] += 2", {b"x", b"i"}),
+    (b"x[i] += 2", {b"i"}),  # a subscript binds nothing (the index inside is a superset)
+    (b"self.a, b = 1, 2", {b"b"}),
+    (b"if a == 1:\n    b = c\n    d.e = f", {b"a", b"b", b"c", b"f"}),  # a whole block: what may be a name
     (b"z = [q for q in r]", {b"z", b"q"}),
     (b"x: int", {b"x", b"int"}),
     (b"x == y", set()),

@@ -30,27 +30,38 @@ for a file that cannot matter at all.
 from __future__ import annotations
 
 import bisect
-import functools
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from .textscan import STRINGS_AND_COMMENTS, words_pattern
 
-MIN_BYTES = 16 * 1024  # smaller files (most of a training project) are parsed whole: little to gain
+MIN_BYTES = 0  # every file: a small one has little to skip, but the text view costs less than a parse
 MARK = b"#~reprofix-skipped~"
 
 _CLAUSE = re.compile(rb"(?:else|elif|except|finally)\b")
 _COMPOUND = re.compile(rb"@|(?:async[ \t]+)?(?:def|class|if|for|while|try|with)\b")
 _DEFINES = re.compile(rb"^[ \t]*(?:async[ \t]+)?(def|class)[ \t]+(\w+)", re.MULTILINE)
 _GLOBAL = re.compile(rb"\bglobal[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)")
+_SCOPE_DECLARATION = re.compile(rb"\b(?:global|nonlocal)\b")
 _IMPORT = re.compile(rb"\bimport\b")
 _WORD = re.compile(rb"\b[A-Za-z_]\w*")
+# a word that may be a name a statement binds: not an attribute (`.x`), nor what an attribute,
+# a subscript or a call is taken from (`self.x`, `table[i]`, `f(...)`)
+_BINDABLE = re.compile(rb"(?<![\w.])[A-Za-z_]\w*(?![\w])(?![ \t]*[.(\[])")
+_NONE: frozenset[bytes] = frozenset()
+_KEYWORDS = frozenset(word.encode() for word in keyword.kwlist)  # `if`, `None`: never a name
+_AS_TARGET = re.compile(rb"\bas\s*(\([^)]*\)|\w+)")
+_BLOCK_COLON = re.compile(rb":[ \t]*\n")
+_UNPACKED = re.compile(rb"\*\*\s*([A-Za-z_]\w*)")
 _ASSIGN_SIGN = re.compile(rb"(?<![=!<>:])=(?!=)")
 _COMPREHENSION_TARGET = re.compile(rb"\bfor\b(.*?)\bin\b", re.DOTALL)
 _WALRUS_TARGET = re.compile(rb"(\w+)\s*:=")
 _INDENT = re.compile(rb"\n([ \t]+)[^ \t\r\n]")
 _BRACKETS = (b"(", b"[", b"{"), (b")", b"]", b"}")
+_BRACKET_TABLE = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"()[]{}\n")
 
 
 def _blank(match: re.Match) -> bytes:
@@ -63,7 +74,10 @@ class Chunk:
     start: int  # 0-based index of its first line
     end: int  # one past its last line
     code: bytes  # its code from its first character, strings and comments blanked
-    parent: int | None = None  # for a class member: the index of the chunk holding its class line
+    parent: int | None = None  # the chunk holding the line(s) of the block it stands in (None: top level)
+    scope: int | None = None  # the chunk holding the class or def line of its scope (None: the module)
+    clause: bool = False  # the line of an `elif`, `else`, `except` or `finally` clause (its parent: the statement's)
+    header: bool = False  # only the line(s) of a compound statement or clause, its body in chunks of its own
 
     def __post_init__(self) -> None:
         self.compound = bool(_COMPOUND.match(self.code))
@@ -76,95 +90,155 @@ class Chunk:
         return set(_WORD.findall(self.code))
 
     def binds(self) -> set[bytes]:
+        """Names it may bind in its scope (a superset of what the file's index counts). A name an
+        attribute, subscript or call is taken from (`self.x = 1`, `table[i] = 2`) is not bound;
+        what `global` names is."""
+        return self._binds() - _KEYWORDS
+
+    def _binds(self) -> set[bytes]:
     # complexity: one case per kind of statement a chunk can be
-        """Names it may bind at module level (a superset; a member's are taken as module-level too)."""
-        names = {n.strip() for m in _GLOBAL.finditer(self.code) for n in m.group(1).split(b",")}
+        code = self.code
+        names = {n.strip() for m in _GLOBAL.finditer(code) for n in m.group(1).split(b",")}
         if self.defined is not None:
             return names | {self.defined}
-        if self.compound or self.has_import:
+        if self.has_import:
             return names | self.words()
-        code = self.code
-        for pattern in (_COMPREHENSION_TARGET, _WALRUS_TARGET):  # what the file's index counts too
-            for target in pattern.findall(code):
-                names.update(_WORD.findall(target))
+        names.update(word for pattern in (_COMPREHENSION_TARGET, _WALRUS_TARGET, _AS_TARGET)
+                     for target in pattern.findall(code) for word in _WORD.findall(target))
+        if self.header:  # `for x in`, `with a as x`, `except E as x`: its body's are its body's own
+            return names
+        if self.compound:  # assignments in its body, `for x in`, the defs it holds
+            return names | set(_BINDABLE.findall(code)) | {name for _, name in _DEFINES.findall(code)}
         last = 0
         for sign in _ASSIGN_SIGN.finditer(code):  # `a = b = c`, `x += 1`, `x: int = 1`
             if _depth(code, 0, sign.start()) == 0:
                 last = sign.start()
         if last:
-            return names | set(_WORD.findall(code, 0, last))
-        return names | (self.words() if b":" in code else set())  # `x: int` binds x
+            return names | set(_BINDABLE.findall(code, 0, last))
+        return names | (set(_BINDABLE.findall(code)) if b":" in code else set())  # `x: int` binds x
 
 
 def split(source: bytes) -> list[Chunk] | None:
-    # complexity: a lexer's view of the text, statement by statement, in one pass
-    """The top-level statements of `source` (decorators with their definition, `else`/`except`/
-    `finally` clauses with their statement), each class with two members or more split into its class
-    line with the first member, then the other members; None when the text view is unsure."""
+    """The statements of `source`, in order, each a chunk (decorators with their definition): the
+    top-level ones and, inside a compound statement (a class, a def, `if`, `for`, `while`, `with`,
+    `try`) whose every clause has an indented body, a chunk for its line(s), one for each clause line,
+    and the statements of each body in turn. A def that declares `global` or `nonlocal` names stays
+    whole, and so does a statement with a one-line body. None when the text view is unsure."""
     if b"\x0c" in source or source.count(b"\r") != source.count(b"\r\n"):
         return None
     code = STRINGS_AND_COMMENTS.sub(_blank, source)
     if code.count(b"\n") != source.count(b"\n"):
         return None
-    tops = _statements(code, 0, len(code), b"", 0)
+    lines = _Lines(code)
+    tops = lines.statements(0, len(lines.indents), b"") if lines.balanced else None
     if tops is None:
         return None
-    total = code.count(b"\n") + 1
     chunks: list[Chunk] = []
-    for i, (line, at) in enumerate(tops):
-        end, stop = tops[i + 1] if i + 1 < len(tops) else (total, len(code))
-        chunk = Chunk(line, end, code[at:stop])
-        members = _members(code, chunk, at, stop) if chunk.kind == b"class" else None
-        if not members or len(members) < 2:
-            chunks.append(chunk)
-            continue
-        header = len(chunks)
-        chunks.append(Chunk(line, members[1][0], code[at:members[1][1]]))
-        for k, (m_line, m_at) in enumerate(members[1:], 1):
-            m_end, m_stop = members[k + 1] if k + 1 < len(members) else (end, stop)
-            chunks.append(Chunk(m_line, m_end, code[m_at:m_stop], header))
+    _add(chunks, lines, tops, len(lines.indents), None, None)
     return chunks
 
 
-def _members(code: bytes, chunk: Chunk, at: int, stop: int) -> list[tuple[int, int]] | None:
-    """(line, offset) of each statement of a class body; None for a one-line body."""
-    for indent in _INDENT.finditer(code, at, stop):  # the first indented line outside brackets
-        if _depth(code, at, indent.start()) == 0 and not _continued(code, indent.start() + 1):
-            break
-    else:
+class _Lines:
+    """The blanked code line by line: where each line starts, its indentation (None when blank), and
+    whether it starts a logical line (outside brackets, not after a backslash)."""
+
+    def __init__(self, code: bytes):
+        self.code = code
+        self.offsets: list[int] = []
+        self.indents: list[bytes | None] = []
+        self.logical: list[bool] = []
+        at = depth = 0
+        continued = negative = False
+        brackets = code.translate(_BRACKET_TABLE, _NOT_BRACKETS).split(b"\n")  # `(` opens, `)` closes
+        for text, opened in zip(code.split(b"\n"), brackets):
+            content = text.lstrip(b" \t")
+            self.offsets.append(at)
+            self.indents.append(text[:len(text) - len(content)] if content not in (b"", b"\r") else None)
+            self.logical.append(not depth and not continued)
+            if opened:
+                depth += 2 * opened.count(b"(") - len(opened)
+                negative = negative or depth < 0
+            continued = content[-3:].rstrip(b" \t\r").endswith(b"\\") if b"\\" in content else False
+            at += len(text) + 1
+        self.balanced = not depth and not negative
+
+    def starts(self, lo: int, hi: int, indent: bytes) -> list[tuple[int, int, bool]] | None:
+        """(line, offset of its first character, is a clause) of each statement and clause line at
+        exactly `indent` among lines lo..hi-1 (decorators kept with their definition); None when a
+        decorator has no definition."""
+        found: list[tuple[int, int, bool]] = []
+        decorated = False
+        code, indents, logical = self.code, self.indents, self.logical
+        for line in range(lo, hi):
+            if indents[line] != indent or not logical[line]:
+                continue
+            first = self.offsets[line] + len(indent)
+            if not decorated:
+                found.append((line, first, bool(_CLAUSE.match(code, first))))
+            decorated = code[first] == 0x40  # "@"
+        return None if decorated else found
+
+    def statements(self, lo: int, hi: int, indent: bytes) -> list[tuple[int, int]] | None:
+        found = self.starts(lo, hi, indent)
+        return None if found is None else [(line, offset) for line, offset, clause in found if not clause]
+
+    def body(self, line: int, hi: int, indent: bytes) -> list[tuple[int, int]] | None:
+        """(line, offset) of each statement of the indented body of the block whose line(s) start at
+        `line` (at `indent`), among lines up to hi-1; None for a body on the block's own line."""
+        for first in range(line + 1, hi):
+            inner = self.indents[first]
+            if inner is not None and self.logical[first]:
+                if len(inner) <= len(indent) or not inner.startswith(indent):
+                    return None
+                return self.statements(first, hi, inner) or None
         return None
-    found = _statements(code, at, stop, indent.group(1), chunk.start)
-    return [(line, offset + len(indent.group(1))) for line, offset in found] if found else None
 
 
-def _statements(code: bytes, lo: int, hi: int, indent: bytes, line: int) -> list[tuple[int, int]] | None:
-    """(line, offset) of each statement starting at exactly `indent` in code[lo:hi] (brackets and
-    backslash continuations followed); `line` is the line at `lo`. None when brackets do not add up."""
-    starts: list[tuple[int, int]] = []
-    depth = 0
-    last = lo
-    decorated = False
-    for match in _line_start(indent).finditer(code, lo, hi):
-        at = match.start()
-        line += code.count(b"\n", last, at)
-        depth += _depth(code, last, at)
-        last = at
-        if depth < 0:
-            return None
-        if depth or _continued(code, at):
+def _add(chunks: list[Chunk], lines: _Lines, starts: list[tuple[int, int]], end: int,
+         parent: int | None, scope: int | None) -> None:
+    """Chunks for the statements at `starts` (line, offset), the last one running to line `end`,
+    each block split in turn."""
+    code = lines.code
+    for k, (line, at) in enumerate(starts):
+        s_end = starts[k + 1][0] if k + 1 < len(starts) else end
+        chunk = Chunk(line, s_end, code[at:_offset(lines, starts, k, end)], parent, scope)
+        blocks = _blocks(lines, chunk, at)
+        if blocks is None:
+            chunks.append(chunk)
             continue
-        first = at + len(indent)
-        if not decorated and not _CLAUSE.match(code, first):
-            starts.append((line, at))
-        decorated = code[first] == 0x40  # "@"
-    if depth + _depth(code, last, hi) or decorated:
+        main = len(chunks)
+        inner = main if chunk.kind else scope  # a class or def body is a scope of its own
+        for c_line, c_at, c_end, body in blocks:
+            header = len(chunks)
+            chunks.append(Chunk(c_line, body[0][0], code[c_at:body[0][1]], parent if header == main else main, scope,
+                                clause=header != main, header=True))
+            _add(chunks, lines, body, c_end, header, inner)
+
+
+def _offset(lines: _Lines, starts: list[tuple[int, int]], k: int, end: int) -> int:
+    """Where statement k of `starts` ends: where the next one starts, or at line `end`."""
+    if k + 1 < len(starts):
+        return starts[k + 1][1]
+    return lines.offsets[end] if end < len(lines.offsets) else len(lines.code)
+
+
+def _blocks(lines: _Lines, chunk: Chunk, at: int):
+    """For a compound statement worth splitting, (line, offset, end line, the body's statements) of
+    its first line(s) and of each clause; None for any other statement."""
+    if not chunk.compound or (chunk.kind == b"def" and _SCOPE_DECLARATION.search(chunk.code)):
         return None
-    return starts
-
-
-@functools.lru_cache(maxsize=64)
-def _line_start(indent: bytes) -> re.Pattern:
-    return re.compile(rb"^" + re.escape(indent) + rb"[^ \t\r\n]", re.MULTILINE)
+    indent = lines.indents[chunk.start]
+    heads = lines.starts(chunk.start, chunk.end, indent) if indent is not None else None
+    if not heads or heads[0][1] != at:
+        return None
+    blocks = []
+    for k, (line, offset, _) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else chunk.end
+        body = lines.body(line, end, indent)
+        if body is None:
+            return None
+        blocks.append((line, offset, end, body))
+    return blocks if sum(len(block[3]) for block in blocks) > 1 else None
 
 
 def _depth(code: bytes, lo: int, hi: int) -> int:
@@ -182,70 +256,154 @@ def _continued(code: bytes, at: int) -> bool:
 
 def keep(chunks: list[Chunk], relevant: Callable[[bytes], bool], imported: set[bytes]) -> set[int]:
     """Indexes of the chunks a rewrite must see: those where a rule can fire (`relevant`), those
-    the randomness flows into, and those that bind a name they mention (see the module doc).
-    `imported`: every name the file's imports bind. A member's bindings belong to its class."""
-    bound = _Bindings(chunks)
+    the randomness flows into, and their context (see the module doc). `imported`: every name the
+    file's imports bind (and any other name whose every binding counts)."""
+    scopes = _Scopes(chunks)
     live = {i for i, c in enumerate(chunks) if relevant(c.code)}
-    # `super().__init__(...)` in a member stands for the class's base: relevant where the class is
-    live |= {i for i, c in enumerate(chunks) if c.parent in live and b"super" in c.code}
-    _flow(chunks, live, bound)
-    return _context(chunks, live, bound, imported)
+    # `super().__init__(...)` in a method stands for the class's base: relevant where the class is
+    live |= {i for i, c in enumerate(chunks) if b"super" in c.code and any(a in live for a in scopes.holders(i))}
+    _flow(chunks, live, scopes)
+    kept = _context(chunks, live, scopes, imported)
+    kept.add(_first_indented(chunks))  # libcst takes the file's indentation from its first indented line
+    return scopes.enclosed(kept)
 
 
-class _Bindings:
-    """What each chunk may bind, worked out once, when first asked."""
+def _first_indented(chunks: list[Chunk]) -> int:
+    """The chunk holding the first indented statement line (the last chunk when there is none)."""
+    for i, chunk in enumerate(chunks):
+        if chunk.parent is not None:
+            return i
+        if chunk.compound and not chunk.header:
+            for indent in _INDENT.finditer(chunk.code):
+                if _depth(chunk.code, 0, indent.start()) == 0 and not _continued(chunk.code, indent.start() + 1):
+                    return i
+    return len(chunks) - 1
+
+
+class _Scopes:
+    """What the chunks see: a statement sees its own scope, the functions around it and the module (a
+    class body does not enclose the functions in it). What each chunk may bind is worked out once."""
 
     def __init__(self, chunks: list[Chunk]):
         self.chunks = chunks
         self.found: dict[int, set[bytes]] = {}
+        self.mentions: dict[int, set[bytes]] = {}
+        self.seen: dict[int, tuple[int | None, ...]] = {}
+        self.clauses: dict[int, list[int]] = {}
+        for i, chunk in enumerate(chunks):
+            if chunk.clause:
+                self.clauses.setdefault(chunk.parent, []).append(i)
 
-    def __call__(self, i: int) -> set[bytes]:
+    def binds(self, i: int) -> set[bytes]:
         if i not in self.found:
             self.found[i] = self.chunks[i].binds()
         return self.found[i]
 
+    def words(self, i: int) -> set[bytes]:
+        if i not in self.mentions:
+            self.mentions[i] = self.chunks[i].words()
+        return self.mentions[i]
 
-def _flow(chunks: list[Chunk], live: set[int], bound: _Bindings) -> None:
-    """What a live assignment binds carries randomness to where it is used: anywhere for a
-    module-level name, in the same class body for a class attribute; those chunks are live too. (What
-    a def or class binds does not: rules judge calls by what they call through imports.)"""
-    flows: dict[int | None, set[bytes]] = {}  # scope (None: the module, else a class) -> names
+    def holders(self, i: int):
+        """The chunks holding the lines of the blocks around chunk `i`, innermost first."""
+        parent = self.chunks[i].parent
+        while parent is not None:
+            yield parent
+            parent = self.chunks[parent].parent
+
+    def visible(self, i: int) -> tuple[int | None, ...]:
+        if i not in self.seen:
+            chunks = self.chunks
+            own = chunks[i].scope
+            outer = []
+            scope = own
+            while scope is not None:
+                scope = chunks[scope].scope
+                if scope is not None and chunks[scope].kind == b"def":
+                    outer.append(scope)
+            self.seen[i] = tuple(dict.fromkeys([own, *outer, None]))
+        return self.seen[i]
+
+    def enclosed(self, kept: set[int]) -> set[int]:
+        """`kept` with the line(s) of every block holding a chunk in it, every clause of a statement
+        whose line is kept (a `try` needs its `except`), and the first statement of every body whose
+        line is kept (a body is never empty)."""
+        chunks = self.chunks
+        todo = list(kept)
+        while todo:
+            i = todo.pop()
+            first = i + 1 if i + 1 < len(chunks) and chunks[i + 1].parent == i and not chunks[i + 1].clause else None
+            for j in (chunks[i].parent, first, *self.clauses.get(i, ())):
+                if j is not None and j not in kept:
+                    kept.add(j)
+                    todo.append(j)
+        return kept
+
+
+def _flow(chunks: list[Chunk], live: set[int], scopes: _Scopes) -> None:
+    """What a live statement binds carries randomness to where it is used: wherever its scope is
+    seen (the module's names everywhere, a function's in its body and the functions in it, a class
+    attribute in its class body); those chunks are live too. (What a def or class binds does not:
+    rules judge calls by what they call through imports.)"""
+    flows: dict[int | None, set[bytes]] = {}  # scope -> names
     todo = sorted(live)
     while todo:
+        new: dict[int | None, set[bytes]] = {}  # what this round adds: a chunk not using the rest yet never will
         for i in todo:
             if not chunks[i].has_import and chunks[i].defined is None:
-                flows.setdefault(chunks[i].parent, set()).update(bound(i))
-        patterns = {scope: words_pattern(names) for scope, names in flows.items()}
-        todo = [i for i, chunk in enumerate(chunks) if i not in live and _uses(chunk, patterns)]
+                scope = chunks[i].scope
+                new.setdefault(scope, set()).update(scopes.binds(i) - flows.setdefault(scope, set()))
+                flows[scope] |= new[scope]
+        todo = [i for i in range(len(chunks))
+                if i not in live and any(scopes.words(i) & new.get(scope, _NONE) for scope in scopes.visible(i))]
         live.update(todo)
 
 
-def _uses(chunk: Chunk, patterns: dict) -> bool:
-    scopes = (None, chunk.parent) if chunk.parent is not None else (None,)
-    return any(patterns.get(scope) is not None and patterns[scope].search(chunk.code) for scope in scopes)
-
-
-def _context(chunks: list[Chunk], live: set[int], bound: _Bindings, imported: set[bytes]) -> set[int]:
+def _context(chunks: list[Chunk], live: set[int], scopes: _Scopes, imported: set[bytes]) -> set[int]:
     # complexity: four kinds of context, each one short rule
-    """The live chunks and their context: imports, what stands before the first compound statement,
-    the other bindings of the names the live chunks mention (in their own scope), and the class line
-    of every member kept."""
+    """The live chunks and their context: what decides where new imports go, the other bindings of
+    the names the live chunks mention (in the scopes they see), and every use of a name they unpack
+    with `**`."""
     mentioned: dict[int | None, set[bytes]] = {None: set(imported)}
     for i in live:
-        words = chunks[i].words()
-        mentioned[None] |= words
-        if chunks[i].parent is not None:
-            mentioned.setdefault(chunks[i].parent, set()).update(words)
-    first_compound = next((i for i, c in enumerate(chunks) if c.parent is None and c.compound), len(chunks) - 1)
-    kept = set(live) | set(range(first_compound + 1))
-    kept |= {i for i, chunk in enumerate(chunks) if i not in kept and _binds_what_matters(chunk, bound(i), mentioned)}
-    return kept | {chunks[i].parent for i in kept if chunks[i].parent is not None}
+        for scope in scopes.visible(i):
+            mentioned.setdefault(scope, set()).update(scopes.words(i))
+    kept = set(live) | _import_place(chunks)
+    kept |= {i for i, chunk in enumerate(chunks) if i not in kept and _binds_what_matters(chunk, i, scopes, mentioned)}
+    # `f(**options)`: whether `options` is a dict literal only ever unpacked depends on every use of it
+    unpacked = words_pattern({name for i in live for name in _UNPACKED.findall(chunks[i].code)})
+    if unpacked is not None:
+        kept |= {i for i, chunk in enumerate(chunks) if unpacked.search(chunk.code)}
+    return kept
 
 
-def _binds_what_matters(chunk: Chunk, binds: set[bytes], mentioned: dict[int | None, set[bytes]]) -> bool:
-    if chunk.has_import or binds & mentioned.get(chunk.parent, set()):
+def _import_place(chunks: list[Chunk]) -> set[int]:
+    """What decides where new imports and the seed block go (after the docstring and the leading
+    imports, up to the first compound statement that is not an import block): the first statement,
+    and each top-level statement that may open a block, up to the first compound one holding no
+    import. (Imports are kept anyway; a simple statement skipped between them changes nothing.)"""
+    found = {0}
+    for i, chunk in enumerate(chunks):
+        if chunk.parent is None and (chunk.compound or _opens_block(chunk.code)):
+            found.add(i)
+            if chunk.compound and not chunk.has_import:
+                break
+    return found
+
+
+def _opens_block(code: bytes) -> bool:
+    """Ends a line with `:` outside brackets (`match x:`, which the compound pattern does not know)."""
+    return any(_depth(code, 0, colon.start()) == 0 for colon in _BLOCK_COLON.finditer(code))
+
+
+def _binds_what_matters(chunk: Chunk, i: int, scopes: _Scopes, mentioned: dict[int | None, set[bytes]]) -> bool:
+    """An import, or a statement binding a name mentioned in its scope (a name it does not even
+    mention, it cannot bind: that cheap test first)."""
+    if chunk.has_import:
         return True
-    return chunk.parent is not None and b"global" in chunk.code and chunk.binds() & mentioned[None]
+    if scopes.words(i) & mentioned.get(chunk.scope, _NONE) and scopes.binds(i) & mentioned[chunk.scope]:
+        return True
+    return chunk.scope is not None and b"global" in chunk.code and bool(scopes.binds(i) & mentioned[None])
 
 
 @dataclass

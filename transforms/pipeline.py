@@ -96,12 +96,12 @@ def might_need_rewrite(source: bytes, options: Options = Options(), *, script: b
 
 
 def _relevant(source: bytes, options: Options, script: bool):
-    """(can a rule fire, the file's trigger for pieces of its code, or None for an entry script)."""
+    """(can a rule fire, the file's trigger for pieces of its code, or None when no rule can)."""
     frameworks = frameworks_named(source)
-    if not frameworks or script:
-        return bool(frameworks), None
+    if not frameworks:
+        return False, None
     relevant = relevance(source, options.extra_names(), frameworks)
-    return relevant(textscan.code_only(source)), relevant
+    return script or relevant(textscan.code_only(source)), relevant
 
 
 def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True,
@@ -111,9 +111,10 @@ def parsed_text(source: bytes, options: Options = Options(), *, script: bool = T
     return None if skip else skeleton.code if skeleton is not None else source
 
 
-def skeleton(source: bytes, options: Options = Options(), *, min_piece_bytes: int = 0) -> partial.Skeleton | None:
-    """The skeleton a file that is not an entry script would be parsed as, if any."""
-    return _plan_parse(source, options, False, min_piece_bytes)[1]
+def skeleton(source: bytes, options: Options = Options(), *, script: bool = False,
+             min_piece_bytes: int = 0) -> partial.Skeleton | None:
+    """The skeleton a file would be parsed as, if any."""
+    return _plan_parse(source, options, script, min_piece_bytes)[1]
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
@@ -132,7 +133,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
     result = Rewritten(source, (), ())
     if pieces is not None:
         try:
-            result = _rewrite(parse(pieces.code), source, options, script, pieces)
+            result = _rewrite(parse(pieces.code), source, options, script, pieces, through or {})
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pieces = None  # parse it whole: that gives the exact error, or the exact result
     if not skip and pieces is None:
@@ -145,9 +146,18 @@ def _plan_parse(source: bytes, options: Options, script: bool,
                 min_piece_bytes: int = partial.MIN_BYTES) -> tuple[bool, partial.Skeleton | None]:
     """(no parse needed, the skeleton to parse instead of the whole file if any)."""
     needed, relevant = _relevant(source, options, script)
-    if not needed or relevant is None:
-        return not needed, None
-    return False, partial.skeleton(source, relevant, set(textscan.import_bindings(source)), min_piece_bytes)
+    if not needed:
+        return True, None
+    names = set(textscan.import_bindings(source)) | _IMPORTABLE_ROOTS
+    return False, partial.skeleton(source, relevant, names, min_piece_bytes)
+
+
+# Names whose every binding in a file counts, beside what its imports bind: the top-level names of
+# the modules a rewrite may import (a seed block's, a framework's), which it imports only where free.
+_IMPORTABLE_ROOTS = frozenset(
+    name.split(".")[0].encode()
+    for name in (*FRAMEWORK_ROOTS, *RNG_MODULES, *(m for t in FRAMEWORKS if t.seed_block for m in t.seed_block[0].imports))
+)
 
 
 def _parse_whole(source: bytes, parse: Callable[[bytes], cst.Module]) -> cst.Module:
@@ -184,7 +194,7 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
     findings = _positioned(ctx, skeleton)
     blocks = _seed_blocks(seeded, source, options) if script else []
     if blocks:
-        findings.insert(0, _block_finding(blocks, module, through, tables))
+        findings.insert(0, _block_finding(blocks, module, through, tables, skeleton))
     code = _render(module, ctx, [block for block, _ in blocks], skeleton)
     return Rewritten(source if code is None else code, tuple(findings), tuple(t.name for t in seeded))
 
@@ -195,13 +205,15 @@ def _frameworks(file_index: index.FileIndex, through: dict[str, str]):
     return tables, [t for t in FRAMEWORKS if t in tables or t.name in through]
 
 
-def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables) -> Finding:
+def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables,
+                   skeleton: partial.Skeleton | None) -> Finding:
     """`seed block inserted`, saying which frameworks it seeds that the script does not import itself."""
     own = {t.name for t in tables}
     reached = [f"{rule.framework} through {through[rule.framework]}" for _, rule in blocks
                if rule.framework not in own and rule.framework in through]
     message = "seed block inserted" + (f" (also {', '.join(reached)})" if reached else "")
-    return Finding(blocks[0][1].id, seedblock.line(module), 1, message, REWRITE)
+    line = seedblock.line(module)
+    return Finding(blocks[0][1].id, skeleton.original_line(line) if skeleton else line, 1, message, REWRITE)
 
 
 def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Skeleton | None) -> bytes | None:
@@ -209,9 +221,11 @@ def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Sk
     prelude, after = seedblock.prelude(ctx.plan.imports, blocks, ctx.index, ctx.options.seed)
     if not (prelude or ctx.plan.edits()):
         return None
-    code = module.visit(Applier(ctx.plan, prelude, after, ctx.index.parents)).bytes
+    applier = Applier(ctx.plan, prelude, after, ctx.index.parents)
+    code = module.visit(applier).bytes
     if skeleton is not None:
-        code = skeleton.restore(code)
+        # a body left empty gets `pass`: in a skeleton, that body may hold statements it skipped
+        code = None if applier.filled_a_body else skeleton.restore(code)
         if code is None:
             raise _Unrestorable
     return code

@@ -43,6 +43,7 @@ class Applier(cst.CSTTransformer):
         self.prelude = prelude
         self.after_prelude = after_prelude
         self.needed = self.ancestors(plan, parents)
+        self.filled_a_body = False  # a body whose every statement was disabled got `pass`
 
     @staticmethod
     def ancestors(plan: Plan, parents: dict[cst.CSTNode, cst.CSTNode]) -> set[cst.CSTNode]:
@@ -135,6 +136,7 @@ class Applier(cst.CSTTransformer):
             body.append(new)
         if pending and not body:
             body.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=pending))
+            self.filled_a_body = True
         elif pending:
             return updated.with_changes(body=body, footer=[*pending, *updated.footer])
         return updated.with_changes(body=body)

@@ -44,7 +44,7 @@ def frameworks_named(source: bytes) -> tuple[str, ...]:
 def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str, ...]) -> Callable[[bytes], bool]:
     """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
     `extra_names`: the project's own classes named in the configuration."""
-    generic = _generic_trigger(frameworks, extra_names)
+    generic = _generic_trigger(frameworks, extra_names, source)
     aliases = textscan.words_pattern(_trigger_aliases(source))
     targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
 
@@ -95,14 +95,20 @@ def _word_checks(tables, extra: tuple[str, ...]):
     )
 
 
-@functools.lru_cache(maxsize=32)
-def _generic_trigger(frameworks: tuple[str, ...], extra: tuple[str, ...]) -> Callable[[bytes], bool]:
+def _generic_trigger(frameworks: tuple[str, ...], extra: tuple[str, ...], source: bytes) -> Callable[[bytes], bool]:
     """What needs no import to matter, for the frameworks a file mentions: keywords, methods, the
     facts' own patterns, the project's configured class names. Each pattern runs only where its
-    literal part occurs (a substring test costs a fraction of a regex search over the file)."""
+    literal part occurs (a substring test costs a fraction of a regex search over the file), and
+    only those whose literal part the file holds at all are tried on its pieces."""
+    checks = [(literal, pattern) for literal, pattern in _generic_checks(frameworks, extra) if literal in source]
+    return lambda code: any(literal in code and pattern.search(code) for literal, pattern in checks)
+
+
+@functools.lru_cache(maxsize=32)
+def _generic_checks(frameworks: tuple[str, ...], extra: tuple[str, ...]) -> list[tuple[bytes, re.Pattern]]:
     tables = [t for t in FRAMEWORKS if t.name in frameworks]
     patterns = sorted(set().union(*(t.trigger_patterns for t in tables)))
     checks = [(literal, re.compile(pattern)) for literal, pattern in patterns]
     for words, before, after in _word_checks(tables, extra):
         checks += [(w.encode(), re.compile(before + re.escape(w.encode()) + after)) for w in sorted(words)]
-    return lambda code: any(literal in code and pattern.search(code) for literal, pattern in checks)
+    return checks
