@@ -28,6 +28,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/fastpath.py $(wildcard ../shared/corpora/model-zoo-sample.tar.gz)
 
 corpus: $(STAMP)
 	$(BIN)/python bench/corpus.py

@@ -1,25 +1,27 @@
-"""Benchmark reprofix on a real corpus (not a timed test: run it, read the figures).
+"""Benchmark reprofix on real corpora (not a timed test: run it, read the figures).
 
-    python bench/run.py [--corpus DIR] [--jobs N] [--skip-libcst]
+    python bench/run.py [--corpus DIR_OR_TAR_GZ ...] [--jobs N] [--skip-libcst]
 
-The corpus defaults to every .py file of the installed `mindspore` package (about 2,100 files),
-copied to a temporary folder. In one run it measures, with the same number of processes:
+The corpora default to the training-code corpus (the model-zoo sample,
+`../shared/corpora/model-zoo-sample.tar.gz`) and the library corpus (every .py file of the installed
+`mindspore` package), each copied to a temporary folder (see bench/corpora.py). For each, in one run
+and with the same number of processes:
 
-1. `reprofix apply --dry-run CORPUS` and `reprofix scan CORPUS`, end to end (start-up included);
-2. libcst's own codemod CLI with its no-op command on the same files
-   (`python -m libcst.tool codemod noop.NOOPCommand --no-format -u 0 --include-generated`);
-3. per file, in one process: reprofix's rewrite of each file it had to parse (those that pass its
-   cheap text check) against bare libcst parse + render of the same files; reprofix is timed as it
-   runs (large files parsed in pieces) and with every file parsed whole.
+1. `reprofix apply --dry-run`, `reprofix scan` and `reprofix scan --leftovers`, end to end (start-up
+   included), against libcst's own codemod CLI with its no-op command on the same files
+   (`python -m libcst.tool codemod noop.NOOPCommand --no-format ...`) and, for `--leftovers`, against
+   `grep -r` for the same markers;
+2. what reprofix parsed: the files the text check let through, how many of them in pieces, and the
+   bytes handed to libcst against the bytes of those files.
 
-Targets (issue 3): the dry run at least 10x faster than libcst's codemod CLI, and reprofix's cost
-per parsed file no more than 1.3x bare parse + render.
+Targets (issue 13): the dry run and the scan at least 10x faster than libcst's codemod CLI on training
+code; `scan --leftovers` within 2x of `grep -r`. Whether the fast path finds exactly what the whole-file
+path finds is `bench/fastpath.py` (`make bench` runs both).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,19 +31,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-
-def default_corpus() -> Path:
-    spec = importlib.util.find_spec("mindspore")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("bench: mindspore is not installed; pass --corpus DIR")
-    return Path(list(spec.submodule_search_locations)[0])
-
-
-def _only_python(folder: str, names: list[str]) -> list[str]:
-    """copytree filter: keep folders and .py files only."""
-    return [n for n in names if not n.endswith(".py") and not os.path.isdir(os.path.join(folder, n)) or n == "__pycache__"]
+from corpora import default_corpora, unpack  # noqa: E402
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
@@ -50,92 +42,80 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.perf_counter() - start, result
 
 
+def last_line(text: str) -> str:
+    return (text.strip().splitlines() or ["?"])[-1]
+
+
+def verdict(ratio: float, target: float, higher: bool = True) -> str:
+    met = ratio >= target if higher else ratio <= target
+    return "met" if met else "NOT met"
+
+
+def bench(name: str, source: Path, jobs: int, skip_libcst: bool) -> None:
+    work = Path(tempfile.mkdtemp(prefix="reprofix-bench-"))
+    try:
+        files = unpack(source, work / "corpus")
+        size = sum(f.stat().st_size for f in files)
+        print(f"== {name}: {source} -> {len(files)} .py files, {size // 1024} KiB; {jobs} process(es)")
+        reprofix = [sys.executable, "-m", "codemod"]
+        t_dry, r_dry = timed(reprofix + ["apply", "--dry-run", f"-j{jobs}", "corpus"], work)
+        t_scan, _ = timed(reprofix + ["scan", f"-j{jobs}", "corpus"], work)
+        t_left, r_left = timed(reprofix + ["scan", "--leftovers", "corpus"], work)
+        grep = ["grep", "-rF", "--include=*.py", "-e", "# >>> reprofix: ", "-e", "# [reprofix ", "corpus"]
+        t_grep = min(timed(grep, work)[0] for _ in range(3))
+        print(f"  reprofix apply --dry-run  {t_dry:7.2f} s   ({last_line(r_dry.stdout)})")
+        print(f"  reprofix scan             {t_scan:7.2f} s")
+        print(f"  reprofix scan --leftovers {t_left:7.3f} s   ({last_line(r_left.stdout)})")
+        print(f"  grep -r (the same markers){t_grep:7.3f} s")
+        print(f"  python start-up alone     {min(timed([sys.executable, '-c', 'pass'], work)[0] for _ in range(3)):7.3f} s")
+        parsed(files)
+        if not skip_libcst:
+            command = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "--no-format",
+                       "-u", "0", "--include-generated", "--hide-progress", "-j", str(jobs), "corpus"]
+            t_libcst, _ = timed(command, work)
+            print(f"  libcst codemod (no-op)    {t_libcst:7.2f} s")
+            print(f"  dry run vs libcst: {t_libcst / t_dry:5.1f}x faster (target >= 10x: {verdict(t_libcst / t_dry, 10)})")
+            print(f"  scan vs libcst:    {t_libcst / t_scan:5.1f}x faster (target >= 10x: {verdict(t_libcst / t_scan, 10)})")
+        print(f"  leftovers vs grep: {t_left / t_grep:5.1f}x grep's time (target <= 2x: {verdict(t_left / t_grep, 2, False)})")
+        print()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def parsed(files: list[Path]) -> None:
+    """What reprofix hands to libcst, each file in the role the engine gives it (an entry script when
+    it has a `__main__` guard; the import graph is not followed here)."""
+    import transforms
+    from codemod import discover
+
+    options = transforms.Options()
+    count = pieces = whole_bytes = parsed_bytes = 0
+    for path in files:
+        data = path.read_bytes()
+        text = transforms.parsed_text(data, options, script=discover.has_main_guard(data))
+        if text is None:
+            continue
+        count += 1
+        pieces += text != data
+        whole_bytes += len(data)
+        parsed_bytes += len(text)
+    print(f"  parsed: {count} of {len(files)} files ({pieces} in pieces); {parsed_bytes // 1024} KiB handed to "
+          f"libcst of those files' {whole_bytes // 1024} KiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=None, help="folder of .py files (default: mindspore)")
+    parser.add_argument("--corpus", type=Path, action="append", help="a folder or .tar.gz of .py files (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for both tools")
     parser.add_argument("--skip-libcst", action="store_true", help="do not run libcst's codemod CLI (slow)")
     args = parser.parse_args()
-    sys.setrecursionlimit(10000)
-
-    import libcst as cst
-
-    import transforms
-    from codemod import discover
-    from codemod.engine import rewrite_source
-
-    source = args.corpus or default_corpus()
-    work = Path(tempfile.mkdtemp(prefix="reprofix-bench-"))
-    try:
-        corpus = work / "corpus"
-        shutil.copytree(source, corpus, ignore=_only_python)
-        files = sorted(corpus.rglob("*.py"))
-        print(f"corpus: {source} -> {len(files)} .py files, {sum(f.stat().st_size for f in files) // 1024} KiB")
-        print(f"processes: {args.jobs}, python {sys.version.split()[0]}, libcst {cst.__version__ if hasattr(cst, '__version__') else ''}")
-        print()
-
-        reprofix = [sys.executable, "-m", "codemod"]
-        env_cmd = {"cwd": work}
-        t_apply, r_apply = timed(reprofix + ["apply", "--dry-run", f"-j{args.jobs}", "corpus"], **env_cmd)
-        t_scan, r_scan = timed(reprofix + ["scan", f"-j{args.jobs}", "corpus"], **env_cmd)
-        summary = (r_apply.stdout.strip().splitlines() or ["?"])[-1]
-        print(f"reprofix apply --dry-run: {t_apply:7.2f} s  {len(files) / t_apply:7.0f} files/s   ({summary})")
-        print(f"reprofix scan:            {t_scan:7.2f} s  {len(files) / t_scan:7.0f} files/s")
-
-        t_libcst = None
-        if not args.skip_libcst:
-            command = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "--no-format",
-                       "-u", "0", "--include-generated", "--hide-progress", "-j", str(args.jobs), "corpus"]
-            t_libcst, r_libcst = timed(command, **env_cmd)
-            tail = (r_libcst.stderr.strip().splitlines() or ["?"])[-4:]
-            print(f"libcst codemod (no-op):   {t_libcst:7.2f} s  {len(files) / t_libcst:7.0f} files/s   "
-                  f"({'; '.join(line.strip(' -') for line in tail)})")
-
-        # Per parsed file, one process: reprofix's whole rewrite against bare parse + render.
-        options = transforms.Options()
-        parsed = [f.read_bytes() for f in files]
-        parsed = [d for d in parsed if transforms.might_need_rewrite(d, options, script=discover.has_main_guard(d))]
-        start = time.perf_counter()
-        failures = 0
-        for data in parsed:
-            try:
-                rewrite_source(data, options, script=discover.has_main_guard(data))
-            except Exception:
-                failures += 1
-        t_reprofix_files = time.perf_counter() - start
-        start = time.perf_counter()
-        for data in parsed:
-            try:
-                cst.parse_module(data).bytes
-            except Exception:
-                pass
-        t_bare = time.perf_counter() - start
-        # The same files parsed whole (no pieces): the cost of the rewrite machinery itself.
-        start = time.perf_counter()
-        for data in parsed:
-            try:
-                transforms.rewrite(data, options, script=discover.has_main_guard(data), min_piece_bytes=10**12)
-            except Exception:
-                pass
-        t_whole = time.perf_counter() - start
-        texts = [transforms.parsed_text(d, options, script=discover.has_main_guard(d)) for d in parsed]
-        in_pieces = sum(1 for d, t in zip(parsed, texts) if t is not None and t != d)
-        print()
-        print(f"files reprofix parsed:    {len(parsed)} of {len(files)} ({len(files) - len(parsed)} skipped by the text check, {failures} unparsable)")
-        print(f"  of which in pieces:     {in_pieces}; bytes handed to libcst: {sum(len(t or b'') for t in texts) // 1024} KiB "
-              f"of {sum(map(len, parsed)) // 1024} KiB")
-        print(f"reprofix per parsed file: {1000 * t_reprofix_files / len(parsed):7.2f} ms  (whole files, no pieces: "
-              f"{1000 * t_whole / len(parsed):.2f} ms)")
-        print(f"libcst parse + render:    {1000 * t_bare / len(parsed):7.2f} ms")
-        print()
-        ratio = t_reprofix_files / t_bare
-        print(f"per-file cost vs bare parse+render: {ratio:.2f}x, whole files {t_whole / t_bare:.2f}x  "
-              f"(target <= 1.3x: {'met' if max(ratio, t_whole / t_bare) <= 1.3 else 'NOT met'})")
-        if t_libcst is not None:
-            speedup = t_libcst / t_apply
-            print(f"dry run vs libcst codemod CLI:     {speedup:.1f}x faster  (target >= 10x: {'met' if speedup >= 10 else 'NOT met'})")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    corpora = {path.name: path for path in args.corpus} if args.corpus else default_corpora()
+    if not corpora:
+        sys.exit("bench: no corpus found; pass --corpus DIR")
+    if shutil.which("grep") is None:
+        sys.exit("bench: grep is needed to compare scan --leftovers with it")
+    for name, source in corpora.items():
+        bench(name, source, args.jobs, args.skip_libcst)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,11 @@
 """reprofix's engine: the command line, file handling, the patch and its reversal."""
 
 __version__ = "0.1.0"
+
+
+def deep_enough() -> None:
+    """libcst recurses as deep as the code nests (within the parse guard's limit): every process
+    that rewrites raises the limit (here, so the command line need not load the engine to do it)."""
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))

@@ -133,8 +133,8 @@ def _max_size(option: Optional[str], config) -> int:
         _fail(f"--max-file-size: {error}", EXIT_USAGE)
 
 
-def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size):
-    """Check the options and process the files."""
+def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False):
+    """Check the options and process the files (`text_only`: only the rules found in the text)."""
     from . import engine
 
     options = _transform_options(config, disable, seed)
@@ -148,6 +148,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         follow=not no_follow,
         root=root,
         max_file_size=max_size,
+        text_only=text_only,
     )
     result = _process(request)
     for line in result.errors:
@@ -444,31 +445,40 @@ def scan(
     """Report every randomness source, fixable or not, and what to do; write nothing. Exit 1 when
     `apply` would change something (with --leftovers: when reprofix changes are still in the code, or
     a patch is applied)."""
-    import dataclasses
-
-    from . import engine, report
-
     if as_json and output not in (None, Format.json):
         _fail(f"--json and --format {output.value}: choose one", EXIT_USAGE)
     output = Format.json if as_json else output or Format.text
     cwd = _cwd()
     root = _root(paths, entry, cwd)
     config = _config(paths)
-    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None, _max_size(max_file_size, config))
-    extra = {}
+    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None,
+                  _max_size(max_file_size, config), text_only=leftovers)
     if leftovers:
-        keep = {rule.id for rule in engine.all_rules().values() if rule.name == "reprofix-leftover"}
-        result.files = [
-            dataclasses.replace(f, new=f.original, findings=tuple(x for x in f.findings if x.rule in keep))
-            for f in result.files
-        ]
-        found = any(f.findings for f in result.files)
-        patch_path = _default_patch(root, config)
-        applied = _applied_files(patch_path, cwd)
-        extra = {"applied_patch": None if applied is None else {"path": _shown(patch_path, cwd), "files": applied}}
-        found = found or bool(applied)
+        extra = _keep_leftovers(result, _default_patch(root, config), cwd)
+        found = bool(extra["applied_patch"] and extra["applied_patch"]["files"]) or any(f.findings for f in result.files)
     else:
-        found = any(f.changed for f in result.files)
+        extra, found = {}, any(f.changed for f in result.files)
+    _print_scan(result, output, root, cwd, leftovers, extra)
+    raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
+
+
+def _keep_leftovers(result, patch_path: str, cwd: Path) -> dict:
+    """scan --leftovers: keep only the findings of reprofix's own changes (the run read the text
+    only, parsing nothing); the patch still applied, if any, as the report's `applied_patch`."""
+    import dataclasses
+
+    from . import engine
+
+    keep = {rule.id for rule in engine.all_rules().values() if rule.name == "reprofix-leftover"}
+    result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))
+                    for f in result.files]
+    applied = _applied_files(patch_path, cwd)
+    return {"applied_patch": None if applied is None else {"path": _shown(patch_path, cwd), "files": applied}}
+
+
+def _print_scan(result, output: Format, root: Path, cwd: Path, leftovers: bool, extra: dict) -> None:
+    from . import report
+
     if output == Format.json:
         typer.echo(report.to_json(result, **extra))
     elif output == Format.sarif:
@@ -480,7 +490,6 @@ def scan(
             patch_info = extra["applied_patch"]
             typer.echo(f"reprofix scan: {patch_info['path']} is still applied to {len(patch_info['files'])} file(s): "
                        "`reprofix revert` takes it out")
-    raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
 
 
 def _applied_files(patch_path: str, cwd: Path) -> Optional[List[str]]:
@@ -737,7 +746,7 @@ def _echo(text: str) -> None:
 
 
 def main() -> None:
-    from .engine import deep_enough
+    from . import deep_enough
 
     deep_enough()
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must never stop a report

@@ -8,17 +8,15 @@ import ast
 import dataclasses
 import os
 import signal
-import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
 
 import transforms
 from transforms.rule import Finding, Rule, SourceError
 
-from . import atomic, discover, lock, notebook
+from . import atomic, deep_enough, discover, lock, notebook
 from . import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
@@ -86,8 +84,10 @@ class ApplyResult:
         return [f.shown or f.path for f in self.files if f.entry]
 
 
-def guarded_parse(code: bytes) -> cst.Module:
+def guarded_parse(code: bytes) -> "cst.Module":
     """libcst's parse, for code CPython's parser accepts and within the limits above."""
+    import libcst as cst  # here: a run that parses nothing (scan --leftovers) never loads it
+
     separators = sum(code.count(s) for s in _SEPARATORS)
     if separators > MAX_PARSE_SEPARATORS:
         raise SourceError(f"too large to parse safely: {separators:,} separators and operators to parse "
@@ -166,24 +166,10 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
     def failed(error: str, original: bytes = b"", entry: bool = False) -> FileResult:
         return FileResult(task.rel, original, original, (), entry, error, shown)
 
-    try:
-        original = read_regular(task.path, limit)
-    except NotRegular as error:
-        return FileResult(task.rel, b"", b"", (), shown=shown, note=f"{shown}: skipped: {error}")
-    except TooLarge as error:
-        return failed(f"{shown}: skipped: {error} (raise it with --max-file-size, or max-file-size in [tool.reprofix])")
-    except OSError as error:
-        return failed(f"{shown}: cannot read: {error.strerror}")
-    source, book = original, None
-    if notebook.is_notebook(task.path):
-        try:
-            book = notebook.Notebook(original)
-        except notebook.NotebookError as error:
-            return failed(f"{shown}: {error}; file left unchanged", original)
-        if not book.python:
-            return FileResult(task.rel, b"", b"", (), shown=shown,
-                              note=f"{shown}: skipped: its kernel's language is {book.language}, not Python")
-        source = book.program
+    read = _read(task, limit)
+    if isinstance(read, FileResult):
+        return read
+    original, source, book = read
     entry = task.entry == "yes"
     try:
         new, findings, frameworks = rewrite_source(source, options, script=entry, through=dict(task.through))
@@ -215,6 +201,43 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
                       frameworks=frameworks)
 
 
+def _read(task: Task, limit: int) -> tuple[bytes, bytes, notebook.Notebook | None] | FileResult:
+    """(the file's bytes, the code to rewrite, the notebook if it is one), or the FileResult saying
+    why it is skipped or failed."""
+    shown = task.shown
+    try:
+        original = read_regular(task.path, limit)
+    except NotRegular as error:
+        return FileResult(task.rel, b"", b"", (), shown=shown, note=f"{shown}: skipped: {error}")
+    except TooLarge as error:
+        return FileResult(task.rel, b"", b"", (), False, f"{shown}: skipped: {error} (raise it with --max-file-size, "
+                          "or max-file-size in [tool.reprofix])", shown)
+    except OSError as error:
+        return FileResult(task.rel, b"", b"", (), False, f"{shown}: cannot read: {error.strerror}", shown)
+    if not notebook.is_notebook(task.path):
+        return original, original, None
+    try:
+        book = notebook.Notebook(original)
+    except notebook.NotebookError as error:
+        return FileResult(task.rel, original, original, (), False, f"{shown}: {error}; file left unchanged", shown)
+    if not book.python:
+        return FileResult(task.rel, b"", b"", (), shown=shown,
+                          note=f"{shown}: skipped: its kernel's language is {book.language}, not Python")
+    return original, book.program, book
+
+
+def process_text(task: Task, disabled: frozenset[str], limit: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:
+    """One file's findings from the rules found in its text, with no parse; never raises."""
+    read = _read(task, limit)
+    if isinstance(read, FileResult):
+        return read
+    _, source, book = read
+    findings = tuple(transforms.text_findings(source, disabled))
+    if book is not None:
+        findings = book.located(findings)
+    return FileResult(task.rel, b"", b"", findings, shown=task.shown)
+
+
 def _process_all(item: tuple[Task, transforms.Options, int]) -> FileResult:
     return process(*item)
 
@@ -229,6 +252,7 @@ class Request:
     follow: bool = True  # follow the project-local imports of the files named
     root: Path | None = None  # the project root the patch's paths are relative to (default: cwd)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    text_only: bool = False  # only the rules found in a file's text: no parse, no imports followed
 
 
 class Runner:
@@ -247,6 +271,8 @@ class Runner:
 
     def run(self) -> ApplyResult:
         result = ApplyResult()
+        if self.request.text_only:
+            return self.run_text(result)
         tasks = self.graph(self.select(result), result)
         options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
                                       project_classes=self.exported)
@@ -272,6 +298,21 @@ class Runner:
         if changed:
             result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
             _check_patch(result.diff, changed)
+        return result
+
+    def run_text(self, result: ApplyResult) -> ApplyResult:
+        """Only the rules found in the text, in this process: reading the files is the whole cost."""
+        for task in self.select(result):
+            file_result = process_text(task, self.request.options.disabled, self.request.max_file_size)
+            self.tick()
+            if file_result.note:
+                result.notes.append(file_result.note)
+            elif file_result.error:
+                result.errors.append(file_result.error)
+            else:
+                result.files.append(file_result)
+        result.files.sort(key=lambda f: f.path)
+        result.errors.sort()
         return result
 
     def graph(self, tasks: list[Task], result: ApplyResult) -> list[Task]:
@@ -371,6 +412,8 @@ class Runner:
             if task.rel not in self.seen:
                 self.seen.add(task.rel)
                 unique.append(task)
+                if request.text_only:  # no imports to follow
+                    continue
                 here = Path(task.path)
                 root = self.finder.project_root(here)
                 self.context[task.rel] = ([here.parent, root], root)
@@ -473,11 +516,6 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
-
-
-def deep_enough() -> None:
-    """libcst recurses as deep as the code nests (within the parse guard's limit): this process too."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
 
 
 def _worker_setup(parent: int) -> None:

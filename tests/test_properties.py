@@ -8,7 +8,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import transforms
@@ -57,6 +57,7 @@ def test_generated_programs_round_trip(program: str, script: bool):
 
 @SETTINGS
 @given(hypothesmith.from_node(), st.sampled_from(SNIPPETS))
+@example("class A:\n\x0c pass\n", '"""Train."""\nimport mindspore as ms\n\nms.set_context(mode=ms.PYNATIVE_MODE)\n')  # a form feed in the first indent: the seed block indents itself
 def test_generated_programs_around_random_ops_round_trip(program: str, snippet: str):
     round_trip((HEADER + snippet + "\n" + program).encode("utf-8", "surrogatepass"), True)
 

@@ -1,6 +1,7 @@
 """The rewrites. Public surface for the engine (`codemod`), which knows nothing about any framework:
 `rewrite(source, options, script=...)`, `Options`, `might_need_rewrite`, `parsed_text`, `RULES`,
-`MARKERS`, `SourceError`. The pipeline is `transforms.pipeline`; a framework is a table
+`MARKERS`, `SourceError`, and `text_findings(source, disabled)`: the engine's own rules, found
+in the text with no parse (what `scan --leftovers` needs). The pipeline is `transforms.pipeline`; a framework is a table
 (`transforms.mindspore`, ...); a kind of fact is handled by one fixer (`transforms.fixers`).
 
 Loading this package is cheap: libcst and the tables load on first use of what needs them.
@@ -14,9 +15,9 @@ from .markers import MARKERS
 from .rule import NOTE, REPORT, REWRITE, Finding, Invalid, Rule, SourceError, Valid
 
 _LAZY = {
-    "rewrite": "pipeline", "Options": "pipeline", "Rewritten": "pipeline", "might_need_rewrite": "pipeline",
+    "rewrite": "pipeline", "Options": "options", "Rewritten": "pipeline", "might_need_rewrite": "pipeline",
     "parsed_text": "pipeline", "RULES": "frameworks", "FRAMEWORKS": "frameworks",
-    "imported_frameworks": "textcheck", "exported_classes": "pipeline",
+    "imported_frameworks": "textcheck", "exported_classes": "pipeline", "text_findings": "textrules",
 }
 
 __all__ = [

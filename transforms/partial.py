@@ -234,11 +234,21 @@ def _blocks(lines: _Lines, chunk: Chunk, at: int):
     blocks = []
     for k, (line, offset, _) in enumerate(heads):
         end = heads[k + 1][0] if k + 1 < len(heads) else chunk.end
-        body = lines.body(line, end, indent)
+        body = lines.body(_definition_line(lines, line, end, indent) if k == 0 else line, end, indent)
         if body is None:
             return None
         blocks.append((line, offset, end, body))
     return blocks if sum(len(block[3]) for block in blocks) > 1 else None
+
+
+def _definition_line(lines: _Lines, line: int, hi: int, indent: bytes) -> int:
+    """The line a statement's body follows: past its decorators (`@...` lines at its indent), the
+    `def` or `class` line; `line` itself for a statement without decorators."""
+    while line < hi and lines.code[lines.offsets[line] + len(indent)] == 0x40:  # "@"
+        line += 1
+        while line < hi and (lines.indents[line] != indent or not lines.logical[line]):
+            line += 1
+    return line
 
 
 def _depth(code: bytes, lo: int, hi: int) -> int:

@@ -9,8 +9,8 @@ entry script is parsed in pieces (`partial`); everything else is parsed once, wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
 
@@ -18,26 +18,10 @@ from . import aliases, fixers, index, partial, seedblock, textrules, textscan
 from .context import RNG_MODULES, Context
 from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
+from .options import Options
 from .plan import Applier
 from .rule import REWRITE, Finding, SourceError
 from .textcheck import TRIGGER_NAMES, frameworks_named, relevance
-
-
-@dataclass(frozen=True)
-class Options:
-    seed: int = 1
-    disabled: frozenset[str] = frozenset()  # rule ids to skip
-    dropout_classes: tuple[str, ...] = ()  # the project's own dropout layers: made no-ops
-    random_data_ops: tuple[str, ...] = ()  # the project's own random data ops: disabled
-    project_modules: frozenset[str] = frozenset()  # top-level names of the project's own modules
-    # the project's classes that subclass a framework's without an __init__ of their own, as other
-    # files import them (`src.loader.MyLoader` -> `torch.utils.data.DataLoader`): see `exported_classes`
-    project_classes: Mapping[str, str] = field(default_factory=dict)
-    package: str = ""  # the file's own package, to read its relative imports (`from .loader import x`)
-
-    def extra_names(self) -> tuple[str, ...]:
-        """The project's own class names the rules react to, for the text check."""
-        return self.dropout_classes + self.random_data_ops + tuple(sorted(self.project_classes))
 
 
 @dataclass(frozen=True)

@@ -45,12 +45,22 @@ def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, 
     after: list[cst.EmptyLine] = []
     if blocks:
         parsed = list(cst.parse_module(code(blocks, file_index, seed)).body)
+        if file_index.module.default_indent.strip(" \t"):  # a form feed in the file's first indent
+            parsed = [statement.visit(_FourSpaces()) for statement in parsed]
         parsed[0] = parsed[0].with_changes(
             leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_START))]
         )
         statements += parsed
         after = [cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_END))]
     return statements, after
+
+
+class _FourSpaces(cst.CSTTransformer):
+    """The block's own indentation, where the file's would not indent it (a block renders with the
+    file's default indent, and a form feed there resets Python's column)."""
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated_node.with_changes(indent="    ") if updated_node.indent is None else updated_node
 
 
 def line(module: cst.Module) -> int:

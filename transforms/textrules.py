@@ -78,7 +78,7 @@ RULES = (
 TABLE = FrameworkTable(FRAMEWORK, (), RULES)
 
 
-def findings(source: bytes, disabled: frozenset[str]) -> list[Finding]:
+def findings(source: bytes, disabled: frozenset[str] = frozenset()) -> list[Finding]:
     """Every text rule's findings in `source`."""
     found = []
     for fact, rule in TABLE.facts(TextPattern):
@@ -97,3 +97,6 @@ def findings(source: bytes, disabled: frozenset[str]) -> list[Finding]:
 def _position(source: bytes, offset: int) -> tuple[int, int]:
     line = source.count(b"\n", 0, offset) + 1
     return line, offset - (source.rfind(b"\n", 0, offset) + 1) + 1
+
+
+text_findings = findings  # the name the package exports
