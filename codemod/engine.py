@@ -553,7 +553,8 @@ def _die_with(parent: int) -> None:
 
 
 def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
-    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: not valid Python: ...`
+    """CPython's verdict on `code`: None if it compiles, else `shown:line:col: syntax error: ...` (the
+    words of a parse that fails; a statement no rule parses is only compiled, see transforms.partial)
     (`shown:cell N:line:col` in a notebook, where top-level `await` is allowed, as IPython allows it)."""
     try:
         with warnings.catch_warnings():
@@ -562,7 +563,7 @@ def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = Non
             compile(code, shown, "exec", flags=flags, dont_inherit=True)
     except SyntaxError as error:
         where = f"{shown}:{notebook.where(book, error.lineno, error.offset or 1)}" if error.lineno else shown
-        return f"{where}: not valid Python: {error.msg}"
+        return f"{where}: syntax error: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{shown}: not valid Python: {error or type(error).__name__}"
     return None

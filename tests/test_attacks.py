@@ -530,4 +530,4 @@ def test_a_write_error_names_the_file_and_loses_nothing(tmp_path: Path):
 def test_code_that_never_was_python_is_not_called_a_bug(tmp_path: Path):
     write(tmp_path, {"script.py": DROPOUT + b"return 1\n"})
     result = run_reprofix("apply", "script.py", cwd=tmp_path, check_code=1)
-    assert result.stderr == "reprofix: script.py:4:1: not valid Python: 'return' outside function; file left unchanged\n"
+    assert result.stderr == "reprofix: script.py:4:1: syntax error: 'return' outside function; file left unchanged\n"

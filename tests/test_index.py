@@ -102,6 +102,17 @@ def test_positions_match_libcst(pick):
     assert set(got) == set(nodes)
 
 
+def test_positions_from_the_text_match_the_rendered_ones():
+    """Given where each top-level statement starts (as a skeleton knows it), only the statements
+    holding a node are rendered; the positions are the same. Lines that do not agree are not used."""
+    file_index = build(CODE)
+    nodes = file_index.calls
+    starts = [3, 4, 7, 11, 12]  # `import torch`, `x = ...`, `class Net`, `d = ...`, `if cond:`
+    assert index.positions(file_index, nodes, (CODE.encode(), starts)) == index.positions(file_index, nodes)
+    wrong = [3, 4, 8, 11, 12]  # the class a line late: its code does not stand there, so it is rendered in place
+    assert index.positions(file_index, nodes, (CODE.encode(), wrong)) == index.positions(file_index, nodes)
+
+
 def test_a_parenthesised_node_starts_at_its_parenthesis():
     file_index = build("import torch\ny = (torch.relu(x))\n")
     call = file_index.calls[0]

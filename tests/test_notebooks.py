@@ -184,8 +184,7 @@ def test_folders_syntax_errors_other_languages_and_no_framework(tmp_path: Path):
     (tmp_path / "plain.py").write_text("print(1)\n")
     result = run_reprofix("scan", "proj", "plain.ipynb", "plain.py", cwd=tmp_path, check_code=1)
     assert result.stderr.splitlines() == [
-        # (found by CPython's compiler: the statement is not one a rule parses, see "Speed")
-        "reprofix: proj/broken.ipynb:cell 2:2:1: not valid Python: Missing parentheses in call to 'print'. Did you "
+        "reprofix: proj/broken.ipynb:cell 2:2:1: syntax error: Missing parentheses in call to 'print'. Did you "
         "mean print(...)?; file left unchanged",
         "reprofix: note: plain.ipynb: imports no supported framework (mindspore, pytorch, keras, paddle); "
         "nothing to change",

@@ -246,11 +246,13 @@ def _record_plain_import(index: FileIndex, node: cst.Import, scope: cst.CSTNode)
         index.bindings.setdefault((scope, local), []).append(node)
 
 
-def positions(index: FileIndex, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
+def positions(index: FileIndex, nodes, text: tuple[bytes, list[int]] | None = None) -> dict[cst.CSTNode, tuple[int, int]]:
     """1-based (line, column) where each node's code starts, in characters, as libcst's
-    PositionProvider gives them but at a fraction of its cost: the top-level statements are rendered
-    once, up to the last one holding a node asked for; inside such a statement the nodes are
-    replaced by markers and the statement is rendered again (see `_Markers`)."""
+    PositionProvider gives them but at a fraction of its cost: inside each top-level statement
+    holding a node asked for, the nodes are replaced by markers and the statement is rendered again
+    (see `_Markers`). Where each statement starts: from `text`, (the code parsed, the line where
+    each top-level statement's code starts) when given and it agrees with the rendered statements;
+    else by rendering every top-level statement up to the last one holding a node asked for."""
     module = index.module
     wanted: dict[cst.CSTNode, list[cst.CSTNode]] = {}
     for node in set(nodes):
@@ -258,6 +260,10 @@ def positions(index: FileIndex, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
         while index.parents.get(top) is not None and index.parents[top] is not module:
             top = index.parents[top]
         wanted.setdefault(top, []).append(node)
+    if text is not None:
+        found = _positions_from_text(index, wanted, *text)
+        if found is not None:
+            return found
     result: dict[cst.CSTNode, tuple[int, int]] = {}
     line = 1 + len(module.header)  # the header is comment and blank lines, one line each
     for statement in module.body:
@@ -268,6 +274,29 @@ def positions(index: FileIndex, nodes) -> dict[cst.CSTNode, tuple[int, int]]:
             for node, (row, col) in _Markers(index, statement, code, wanted.pop(statement)).positions().items():
                 result[node] = (line + row, col)
         line += code.count("\n")
+    return result
+
+
+def _positions_from_text(index: FileIndex, wanted: dict[cst.CSTNode, list[cst.CSTNode]], code: bytes,
+                         starts: list[int]) -> dict[cst.CSTNode, tuple[int, int]] | None:
+    """positions() where the line of each top-level statement is known from the text: only the
+    statements holding a node asked for are rendered. None when the lines do not match the module
+    (each rendered statement must stand in `code` exactly where its line says)."""
+    module = index.module
+    if len(starts) != len(module.body):
+        return None
+    lines = code.split(b"\n")
+    result: dict[cst.CSTNode, tuple[int, int]] = {}
+    for statement, first in zip(module.body, starts):
+        if statement not in wanted:
+            continue
+        line = first - len(statement.leading_lines)  # its comment and blank lines are its own
+        rendered = module.code_for_node(statement)
+        own = b"\n".join(lines[line - 1 : line - 1 + rendered.count("\n")]) + b"\n"
+        if line < 1 or own != rendered.encode(module.encoding):
+            return None
+        for node, (row, col) in _Markers(index, statement, rendered, wanted[statement]).positions().items():
+            result[node] = (line + row, col)
     return result
 
 

@@ -356,6 +356,10 @@ def _flow(chunks: list[Chunk], live: set[int], scopes: _Scopes) -> None:
     attribute in its class body); those chunks are live too. (What a def or class binds does not:
     rules judge calls by what they call through imports.)"""
     flows: dict[int | None, set[bytes]] = {}  # scope -> names
+    users: dict[bytes, list[int]] = {}  # word -> the chunks that use it
+    for i in range(len(chunks)):
+        for word in scopes.words(i):
+            users.setdefault(word, []).append(i)
     todo = sorted(live)
     while todo:
         new: dict[int | None, set[bytes]] = {}  # what this round adds: a chunk not using the rest yet never will
@@ -364,8 +368,9 @@ def _flow(chunks: list[Chunk], live: set[int], scopes: _Scopes) -> None:
                 scope = chunks[i].scope
                 new.setdefault(scope, set()).update(scopes.binds(i) - flows.setdefault(scope, set()))
                 flows[scope] |= new[scope]
-        todo = [i for i in range(len(chunks))
-                if i not in live and any(scopes.words(i) & new.get(scope, _NONE) for scope in scopes.visible(i))]
+        reached = {i for scope, names in new.items() for name in names for i in users.get(name, ())
+                   if i not in live and scope in scopes.visible(i)}
+        todo = sorted(reached)
         live.update(todo)
 
 
@@ -422,6 +427,7 @@ class Skeleton:
     runs: list[bytes]  # the original text of each run, by marker number
     marker_lines: list[int]  # 1-based line of each marker in `code`
     shifts: list[int]  # lines the original has beyond the skeleton after each marker
+    statement_lines: list[int]  # 1-based line in `code` where each top-level statement's code starts
 
     def original_line(self, line: int) -> int:
         """The line in the original file of a line of the skeleton."""
@@ -460,10 +466,13 @@ def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[byt
     runs: list[bytes] = []
     marker_lines: list[int] = []
     shifts: list[int] = []
+    statement_lines: list[int] = []
     done = shift = 0  # original lines copied or replaced so far; lines saved so far
     i = 0
     while i < len(chunks):
         if i in kept:
+            if chunks[i].parent is None:
+                statement_lines.append(chunks[i].start - shift + 1)
             i += 1
             continue
         first = chunks[i].start
@@ -479,4 +488,4 @@ def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[byt
         shifts.append(shift)
         done = last
     parts += lines[done:]
-    return Skeleton(b"\n".join(parts), runs, marker_lines, shifts)
+    return Skeleton(b"\n".join(parts), runs, marker_lines, shifts, statement_lines)

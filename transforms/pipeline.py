@@ -37,8 +37,11 @@ def exported_classes(source: bytes) -> dict[str, str]:
     -> the base's qualified name. The engine hands them to the files that import them."""
     if b"class" not in source or not frameworks_named(source):
         return {}
-    chunks = partial.split(source) or []
     targets = textscan.import_bindings(source)
+    # the lines that may start such a class first (a cheap look); the statements only if one may
+    if not any(_known_base(bases, targets) for bases in _TOP_LEVEL_BASES.findall(source)):
+        return {}
+    chunks = partial.split(source) or []
     found = {}
     for i, chunk in enumerate(chunks):
         header = _class_without_init(chunks, i)
@@ -69,6 +72,7 @@ def _known_base(bases: bytes, targets: dict[bytes, set[str]]) -> str | None:
 
 
 _CLASS_HEADER = re.compile(rb"class\s+(\w+)\s*\(([^)]*)\)")
+_TOP_LEVEL_BASES = re.compile(rb"^class\s+\w+\s*\(([^)]*)\)", re.MULTILINE)
 _OWN_INIT = re.compile(rb"\bdef\s+__(?:init|new)__\b")
 _SPACE = re.compile(rb"\s+")
 
@@ -217,7 +221,8 @@ def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Sk
 
 def _positioned(ctx: Context, skeleton: partial.Skeleton | None) -> list[Finding]:
     """The fixers' findings at their line and column in the original file."""
-    where = index.positions(ctx.index, [node for _, node, _, _ in ctx.pending]) if ctx.pending else {}
+    nodes = [node for _, node, _, _ in ctx.pending]
+    where = index.positions(ctx.index, nodes, skeleton and (skeleton.code, skeleton.statement_lines)) if nodes else {}
     if skeleton is not None:
         where = {node: (skeleton.original_line(line), col) for node, (line, col) in where.items()}
     findings = [Finding(rule, *where.get(node, (0, 0)), message, kind) for rule, node, message, kind in ctx.pending]
