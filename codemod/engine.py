@@ -278,14 +278,9 @@ class Runner:
                                       project_classes=self.exported)
         try:
             for task, file_result in zip(tasks, self.map(tasks, options)):
-                if file_result.note:
-                    result.notes.append(file_result.note)
-                elif file_result.error:
-                    result.errors.append(file_result.error)
-                else:
-                    result.files.append(file_result)
-                    if task.named and not file_result.frameworks:
-                        result.notes.append(f"{file_result.shown}: {_no_framework()}")
+                _collect(result, file_result)
+                if task.named and not (file_result.note or file_result.error or file_result.frameworks):
+                    result.notes.append(f"{file_result.shown}: {_no_framework()}")
         except BaseException:
             self.stop_pool()
             raise
@@ -303,14 +298,8 @@ class Runner:
     def run_text(self, result: ApplyResult) -> ApplyResult:
         """Only the rules found in the text, in this process: reading the files is the whole cost."""
         for task in self.select(result):
-            file_result = process_text(task, self.request.options.disabled, self.request.max_file_size)
+            _collect(result, process_text(task, self.request.options.disabled, self.request.max_file_size))
             self.tick()
-            if file_result.note:
-                result.notes.append(file_result.note)
-            elif file_result.error:
-                result.errors.append(file_result.error)
-            else:
-                result.files.append(file_result)
         result.files.sort(key=lambda f: f.path)
         result.errors.sort()
         return result
@@ -481,6 +470,17 @@ class Runner:
         if self.progress is not None:
             self.done += 1
             self.progress(self.done, len(self.seen))
+
+
+def _collect(result: ApplyResult, file_result: FileResult) -> None:
+    """A file's result goes to the notes (skipped), the errors, or the files."""
+    if file_result.note:
+        result.notes.append(file_result.note)
+    elif file_result.error:
+        result.errors.append(file_result.error)
+    else:
+        result.files.append(file_result)
+
 
 def _module_name(rel: str) -> str:
     """`src/loader.py` -> `src.loader`, `src/__init__.py` -> `src` (as imports from the root name it)."""

@@ -1,30 +1,34 @@
-"""Parse only what can matter in a large file.
+"""Parse only what can matter in a file.
 
-Most of a large library module is statements no rule can touch. Parsing them with libcst is most of
-the cost of a run over a big tree, so for a large file that is not an entry script the rewrite parses
-a *skeleton*: the file with each run of statements that cannot matter replaced by one marker comment.
-The rules see every statement that can matter; findings are moved back to their lines in the file;
-after the rewrite each marker is replaced by the original text, byte for byte. The same file parsed
-whole gives the same code and the same findings: tests check this on the rule examples, on
-generated programs and on real libraries.
+Most of a file is statements no rule can touch. Parsing them with libcst is most of the cost of a
+run over a big tree, so the rewrite parses a *skeleton*: the file with each run of statements that
+cannot matter replaced by one marker comment. The rules see every statement that can matter;
+findings are moved back to their lines in the file; after the rewrite each marker is replaced by the
+original text, byte for byte. The same file parsed whole gives the same code and the same findings:
+tests check this on the rule examples, on generated programs and on real code (`bench/fastpath.py`
+on a whole model zoo).
 
-The statements are the top-level ones, and inside a class the members (a big class is most of some
-files: `Cell`, `Tensor`, `Dataset`); the class line and its first member always stay. A statement is
-kept when
+The statements are the top-level ones and, inside every block whose clauses all have indented
+bodies (a class, a def, `if`, `for`, `while`, `with`, `try`; decorators stay with their definition),
+the statements of each body in turn; the lines of a block holding a kept statement, its clauses and
+the first statement of each of its bodies always stay. A statement is kept when
 - the file's text check finds something a rule reacts to in its code (strings and comments aside),
-  or it uses a name such a statement assigns (in the module, or in the same class body): what
-  flows between statements stays visible;
-- it contains an import, or it stands before the first compound statement (where new imports go);
-- it binds a name such a statement mentions (in the module, or in the same class body), so that
-  shadowing and "bound once" mean what they mean in the whole file;
-- it holds the class line of a member that is kept;
+  or it uses a name such a statement binds, in a scope it sees: what flows between statements stays
+  visible;
+- it contains an import, or it stands before the first compound statement (where new imports and
+  the seed block go);
+- it binds a name such a statement mentions (in a scope that statement sees; at module level also
+  the names the file's imports bind and those a seed block may import), so that shadowing and "bound
+  once" mean what they mean in the whole file;
+- it uses a name a kept statement unpacks with `**`;
 - it is a member calling `super()` in a class whose line is relevant (it stands for the base).
 
 The statements are found by a lexer's view of the text (strings and comments blanked, brackets and
 backslash continuations followed). When that view is unsure (unbalanced brackets, form feeds, old Mac
 line endings, a marker already in the file) or the skeleton does not come back whole, the file is
-parsed whole instead. A syntax error in a statement that cannot matter goes unreported, as it does
-for a file that cannot matter at all.
+parsed whole instead. A syntax error in a statement that cannot matter is not seen by libcst: the
+engine's compile check of the result finds it when the file changes, and otherwise it goes
+unreported, as it does for a file that cannot matter at all.
 """
 
 from __future__ import annotations
