@@ -138,6 +138,7 @@ def start_import(folder: Path, name: str, key: tuple[str, str]) -> Child:
 
 
 def run_imports(jobs: list[tuple[Path, str, tuple[str, str]]], parallel: int, timeout: float) -> dict:
+    # complexity: a pool of import runs, each outcome classified where it ends
     results: dict[tuple[str, str], str] = {}
     pending = list(reversed(jobs))
     running: dict[int, Child] = {}
@@ -174,6 +175,7 @@ def normalised(message: str, variant_root: Path) -> str:
 
 
 def main() -> None:
+    # complexity: a script: its steps in order, each printed
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="a folder or a .tar.gz of training code")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for reprofix and imports")

@@ -23,6 +23,7 @@ TEXT_RULES = {rule.id for rule in textrules.RULES}  # they need no parse, and ru
 
 
 def main() -> int:
+    # complexity: a script: its steps in order, each printed
     sys.setrecursionlimit(10000)
     packages = sys.argv[1:] or ["mindspore", "torch", "keras", "paddle"]
     options = transforms.Options()

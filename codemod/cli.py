@@ -445,26 +445,30 @@ def scan(
     """Report every randomness source, fixable or not, and what to do; write nothing. Exit 1 when
     `apply` would change something (with --leftovers: when reprofix changes are still in the code, or
     a patch is applied)."""
-    if as_json and output not in (None, Format.json):
-        _fail(f"--json and --format {output.value}: choose one", EXIT_USAGE)
-    output = Format.json if as_json else output or Format.text
+    output = _output_format(output, as_json)
     cwd = _cwd()
     root = _root(paths, entry, cwd)
     config = _config(paths)
     result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None,
                   _max_size(max_file_size, config), text_only=leftovers)
     if leftovers:
-        extra = _keep_leftovers(result, _default_patch(root, config), cwd)
-        found = bool(extra["applied_patch"] and extra["applied_patch"]["files"]) or any(f.findings for f in result.files)
+        extra, found = _keep_leftovers(result, _default_patch(root, config), cwd)
     else:
         extra, found = {}, any(f.changed for f in result.files)
     _print_scan(result, output, root, cwd, leftovers, extra)
     raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
 
 
-def _keep_leftovers(result, patch_path: str, cwd: Path) -> dict:
+def _output_format(output: Optional[Format], as_json: bool) -> Format:
+    if as_json and output not in (None, Format.json):
+        _fail(f"--json and --format {output.value}: choose one", EXIT_USAGE)
+    return Format.json if as_json else output or Format.text
+
+
+def _keep_leftovers(result, patch_path: str, cwd: Path) -> tuple[dict, bool]:
     """scan --leftovers: keep only the findings of reprofix's own changes (the run read the text
-    only, parsing nothing); the patch still applied, if any, as the report's `applied_patch`."""
+    only, parsing nothing); (the report's `applied_patch`: the patch still applied, if any; whether
+    anything was found)."""
     import dataclasses
 
     from . import engine
@@ -473,7 +477,8 @@ def _keep_leftovers(result, patch_path: str, cwd: Path) -> dict:
     result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))
                     for f in result.files]
     applied = _applied_files(patch_path, cwd)
-    return {"applied_patch": None if applied is None else {"path": _shown(patch_path, cwd), "files": applied}}
+    extra = {"applied_patch": None if applied is None else {"path": _shown(patch_path, cwd), "files": applied}}
+    return extra, bool(applied) or any(f.findings for f in result.files)
 
 
 def _print_scan(result, output: Format, root: Path, cwd: Path, leftovers: bool, extra: dict) -> None:

@@ -123,6 +123,7 @@ def _raise_decoding_problem(code: bytes) -> None:
 
 
 def _measure(tree: ast.AST) -> tuple[int, int]:
+    # complexity: one tight loop over every node of the tree, its cases inline for speed
     """(nodes, depth) of a syntax tree, depth as libcst nests it: each operand of an `and`/`or` chain
     is one more level, an `elif` none (libcst handles long elif chains well). Load/Store contexts
     are not nodes of libcst's tree and are not counted."""
@@ -171,19 +172,10 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
         return read
     original, source, book = read
     entry = task.entry == "yes"
-    try:
-        new, findings, frameworks = rewrite_source(source, options, script=entry, through=dict(task.through))
-    except transforms.SourceError as error:
-        at = f"{shown}:{notebook.where(book, error.line, error.col)}" if error.line else shown
-        return failed(f"{at}: {error.message}; file left unchanged", original, entry)
-    except RecursionError:
-        return failed(f"{shown}: nested too deeply to rewrite; file left unchanged", original, entry)
-    except Exception as error:  # a bug of ours must not cost the other files
-        invalid = _compile_error(source, shown, book)
-        if invalid:
-            return failed(f"{invalid}; file left unchanged", original, entry)
-        return failed(f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, "
-                      "please report this", original, entry)
+    rewritten = _rewrite_or_error(task, options, source, book)
+    if isinstance(rewritten, str):
+        return failed(rewritten, original, entry)
+    new, findings, frameworks = rewritten
     if book is not None:
         findings = book.located(findings)
     if new == source:  # nothing to carry back but the findings
@@ -199,6 +191,23 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
             return failed(f"{shown}: {error}; file left unchanged, please report this", b"", entry)
     return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown,
                       frameworks=frameworks)
+
+
+def _rewrite_or_error(task: Task, options: transforms.Options, source: bytes, book: notebook.Notebook | None):
+    """(new code, findings, frameworks), or why the file is left unchanged."""
+    shown = task.shown
+    try:
+        return rewrite_source(source, options, script=task.entry == "yes", through=dict(task.through))
+    except transforms.SourceError as error:
+        at = f"{shown}:{notebook.where(book, error.line, error.col)}" if error.line else shown
+        return f"{at}: {error.message}; file left unchanged"
+    except RecursionError:
+        return f"{shown}: nested too deeply to rewrite; file left unchanged"
+    except Exception as error:  # a bug of ours must not cost the other files
+        invalid = _compile_error(source, shown, book)
+        if invalid:
+            return f"{invalid}; file left unchanged"
+        return f"{shown}: internal error ({type(error).__name__}: {error}); file left unchanged, please report this"
 
 
 def _read(task: Task, limit: int) -> tuple[bytes, bytes, notebook.Notebook | None] | FileResult:
@@ -287,13 +296,7 @@ class Runner:
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
-        result.files.sort(key=lambda f: f.path)
-        result.errors.sort()
-        changed = [f for f in result.files if f.changed]
-        if changed:
-            result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
-            _check_patch(result.diff, changed)
-        return result
+        return _with_diff(result)
 
     def run_text(self, result: ApplyResult) -> ApplyResult:
         """Only the rules found in the text, in this process: reading the files is the whole cost."""
@@ -310,37 +313,33 @@ class Runner:
         entry script uses through the modules it imports. In a folder, an entry script is a file with a
         `__main__` guard that no other file of the run imports (a root of the project's import graph);
         a file named on the command line or with --entry always is one."""
-        listed = {task.rel: task for task in tasks}
+        graph = _Graph({task.rel: task for task in tasks}, list(tasks))
         self.exported: dict[str, str] = {}  # the project's subclasses other files may call (see transforms)
-        edges: dict[str, list[str]] = {}
-        frameworks: dict[str, tuple[str, ...]] = {}
-        guarded: set[str] = set()
-        queue = list(tasks)
-        queued = {task.rel for task in queue}
-        for task in queue:  # grows as imports are followed
-            source, is_notebook = self.text(task)
-            frameworks[task.rel] = transforms.imported_frameworks(source)
-            module = _module_name(task.rel)
-            for name, base in transforms.exported_classes(source).items():
-                self.exported[f"{module}.{name}" if module else name] = base
-            if is_notebook or discover.has_main_guard(source):  # a notebook is run as it stands
-                guarded.add(task.rel)
-            edges[task.rel] = []
+        queued = {task.rel for task in graph.queue}
+        for task in graph.queue:  # grows as imports are followed
+            source = self.learn(task, graph)
+            graph.edges[task.rel] = []
             for imported in self.imported(task, source, result):
-                edges[task.rel].append(imported.rel)
+                graph.edges[task.rel].append(imported.rel)
                 if imported.rel not in queued:
                     queued.add(imported.rel)
-                    queue.append(imported)
+                    graph.queue.append(imported)
                     if self.request.follow:
-                        listed[imported.rel] = imported
-        imported_by_another = {rel for importer, targets in edges.items() for rel in targets if rel != importer}
-        final = []
-        for rel, task in sorted(listed.items()):
-            entry = task.entry == "yes" or (task.entry == "auto" and rel in guarded and rel not in imported_by_another)
-            through = _through(rel, edges, frameworks, {t.rel: t.shown for t in queue}) if entry else ()
-            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
-        self.seen = set(listed)
-        return final
+                        graph.listed[imported.rel] = imported
+        self.seen = set(graph.listed)
+        return graph.roles()
+
+    def learn(self, task: Task, graph: _Graph) -> bytes:
+        """From one file's text: the frameworks it imports, the classes it exports, whether it is run
+        as a script (a `__main__` guard, or a notebook: run as it stands). Its code, for its imports."""
+        source, is_notebook = self.text(task)
+        graph.frameworks[task.rel] = transforms.imported_frameworks(source)
+        module = _module_name(task.rel)
+        for name, base in transforms.exported_classes(source).items():
+            self.exported[f"{module}.{name}" if module else name] = base
+        if is_notebook or discover.has_main_guard(source):
+            graph.guarded.add(task.rel)
+        return source
 
     def text(self, task: Task) -> tuple[bytes, bool]:
         """A file's code for the import graph (a notebook's cells as one program), and whether it is
@@ -384,11 +383,7 @@ class Runner:
         for path in request.paths:
             real = self.named(path)
             if real.is_dir():
-                skipped: list[tuple[Path, str]] = []
-                for file in discover.python_files(real, request.excludes, self.cwd, skipped):
-                    tasks.append(self.task(file, "yes" if file in entries else "auto"))
-                for file, why in skipped:
-                    result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
+                tasks += self.in_folder(real, entries, result)
             else:
                 tasks.append(dataclasses.replace(self.task(real, "yes"), named=True))
         named = {Path(task.path) for task in tasks}
@@ -401,12 +396,20 @@ class Runner:
             if task.rel not in self.seen:
                 self.seen.add(task.rel)
                 unique.append(task)
-                if request.text_only:  # no imports to follow
-                    continue
-                here = Path(task.path)
-                root = self.finder.project_root(here)
-                self.context[task.rel] = ([here.parent, root], root)
+                if not request.text_only:  # (with text only, no imports are followed)
+                    here = Path(task.path)
+                    root = self.finder.project_root(here)
+                    self.context[task.rel] = ([here.parent, root], root)
         return unique
+
+    def in_folder(self, folder: Path, entries: set[Path], result: ApplyResult) -> list[Task]:
+        """The files found in a folder; why others were skipped goes to the notes."""
+        skipped: list[tuple[Path, str]] = []
+        tasks = [self.task(file, "yes" if file in entries else "auto")
+                 for file in discover.python_files(folder, self.request.excludes, self.cwd, skipped)]
+        for file, why in skipped:
+            result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
+        return tasks
 
     def project_modules(self) -> set[str]:
         names = set()
@@ -433,13 +436,7 @@ class Runner:
                 results.append(_process_all(item))
                 self.tick()
             return results
-        if self.pool is None:
-            import concurrent.futures
-            import multiprocessing
-
-            context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup,
-                                                               initargs=(os.getpid(),))
+        self.start_pool(jobs)
         # Largest files first, in small chunks, so no process is left with the slowest at the end.
         order = sorted(range(len(items)), key=lambda i: -_size(tasks[i].path))
         results: list[FileResult | None] = [None] * len(items)
@@ -459,6 +456,16 @@ class Runner:
                                             error=f"{task.shown}: the process rewriting it died; file left unchanged")
         return results
 
+    def start_pool(self, jobs: int) -> None:
+        """The worker processes (forked where the OS can: they inherit what this one loaded)."""
+        if self.pool is None:
+            import concurrent.futures
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup,
+                                                               initargs=(os.getpid(),))
+
     def stop_pool(self) -> None:
         """Give up the worker processes (on an error, Ctrl-C, or a dead worker): no new work starts.
         The workers die with this process in any case (see _worker_setup)."""
@@ -470,6 +477,41 @@ class Runner:
         if self.progress is not None:
             self.done += 1
             self.progress(self.done, len(self.seen))
+
+
+@dataclass
+class _Graph:
+    """The project's import graph as the text pre-pass finds it, by path relative to the root."""
+
+    listed: dict[str, Task]  # the files to process
+    queue: list[Task]  # every file reached, those only imported (--no-follow) included
+    edges: dict[str, list[str]] = field(default_factory=dict)  # the project files each one imports
+    frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the frameworks each one imports
+    guarded: set[str] = field(default_factory=set)  # run as scripts: a `__main__` guard, or a notebook
+
+    def roles(self) -> list[Task]:
+        """The files to process, in order, each an entry script or not, with the frameworks an entry
+        script uses only through the modules it imports."""
+        imported_by_another = {rel for importer, targets in self.edges.items() for rel in targets if rel != importer}
+        roots = self.guarded - imported_by_another  # scripts no other file of the run imports
+        shown = {t.rel: t.shown for t in self.queue}
+        final = []
+        for rel, task in sorted(self.listed.items()):
+            entry = task.entry == "yes" or (task.entry == "auto" and rel in roots)
+            through = _through(rel, self.edges, self.frameworks, shown) if entry else ()
+            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
+        return final
+
+
+def _with_diff(result: ApplyResult) -> ApplyResult:
+    """The result in order, with the diff of every changed file (checked to reverse exactly)."""
+    result.files.sort(key=lambda f: f.path)
+    result.errors.sort()
+    changed = [f for f in result.files if f.changed]
+    if changed:
+        result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+        _check_patch(result.diff, changed)
+    return result
 
 
 def _collect(result: ApplyResult, file_result: FileResult) -> None:

@@ -227,12 +227,11 @@ def _offset(lines: _Lines, starts: list[tuple[int, int]], k: int, end: int) -> i
 
 
 def _blocks(lines: _Lines, chunk: Chunk, at: int):
+    # complexity: each clause of a block and its body, found in one pass
     """For a compound statement worth splitting, (line, offset, end line, the body's statements) of
     its first line(s) and of each clause; None for any other statement."""
-    if not chunk.compound or (chunk.kind == b"def" and _SCOPE_DECLARATION.search(chunk.code)):
-        return None
     indent = lines.indents[chunk.start]
-    heads = lines.starts(chunk.start, chunk.end, indent) if indent is not None else None
+    heads = lines.starts(chunk.start, chunk.end, indent) if _splittable(chunk) and indent is not None else None
     if not heads or heads[0][1] != at:
         return None
     blocks = []
@@ -243,6 +242,11 @@ def _blocks(lines: _Lines, chunk: Chunk, at: int):
             return None
         blocks.append((line, offset, end, body))
     return blocks if sum(len(block[3]) for block in blocks) > 1 else None
+
+
+def _splittable(chunk: Chunk) -> bool:
+    """A compound statement, but not a def declaring `global` or `nonlocal` names (kept whole)."""
+    return chunk.compound and not (chunk.kind == b"def" and _SCOPE_DECLARATION.search(chunk.code))
 
 
 def _definition_line(lines: _Lines, line: int, hi: int, indent: bytes) -> int:
@@ -318,6 +322,14 @@ class _Scopes:
             self.mentions[i] = self.chunks[i].words()
         return self.mentions[i]
 
+    def users(self) -> dict[bytes, list[int]]:
+        """Each word -> the chunks that use it."""
+        found: dict[bytes, list[int]] = {}
+        for i in range(len(self.chunks)):
+            for word in self.words(i):
+                found.setdefault(word, []).append(i)
+        return found
+
     def holders(self, i: int):
         """The chunks holding the lines of the blocks around chunk `i`, innermost first."""
         parent = self.chunks[i].parent
@@ -360,10 +372,7 @@ def _flow(chunks: list[Chunk], live: set[int], scopes: _Scopes) -> None:
     attribute in its class body); those chunks are live too. (What a def or class binds does not:
     rules judge calls by what they call through imports.)"""
     flows: dict[int | None, set[bytes]] = {}  # scope -> names
-    users: dict[bytes, list[int]] = {}  # word -> the chunks that use it
-    for i in range(len(chunks)):
-        for word in scopes.words(i):
-            users.setdefault(word, []).append(i)
+    users = scopes.users()
     todo = sorted(live)
     while todo:
         new: dict[int | None, set[bytes]] = {}  # what this round adds: a chunk not using the rest yet never will
@@ -465,6 +474,11 @@ def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[byt
     kept = keep(chunks, relevant, imported)
     if len(kept) == len(chunks):
         return None
+    return _build(source, chunks, kept)
+
+
+def _build(source: bytes, chunks: list[Chunk], kept: set[int]) -> Skeleton:
+    """The skeleton: each run of chunks not kept becomes one marker line."""
     lines = source.split(b"\n")
     parts: list[bytes] = []
     runs: list[bytes] = []
