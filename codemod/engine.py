@@ -12,7 +12,6 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 import transforms
 from transforms.rule import Finding, Rule, SourceError
 
@@ -303,9 +302,7 @@ class Runner:
         for task in self.select(result):
             _collect(result, process_text(task, self.request.options.disabled, self.request.max_file_size))
             self.tick()
-        result.files.sort(key=lambda f: f.path)
-        result.errors.sort()
-        return result
+        return _with_diff(result)  # (nothing changed: no diff)
 
     def graph(self, tasks: list[Task], result: ApplyResult) -> list[Task]:
         """Before any parse, from the files' text: the project modules they import (followed, and

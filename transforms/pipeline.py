@@ -2,8 +2,9 @@
 
     text check -> choose how to parse -> index -> fixers -> seed block -> render -> restore pieces
 
-Each step is one call below. A file no rule can touch is never parsed; a large file that is not an
-entry script is parsed in pieces (`partial`); everything else is parsed once, whole, with libcst.
+Each step is one call below. A file no rule can touch is never parsed; any other is parsed in pieces
+(`partial`: only the statements a rule can touch, with what they depend on), or whole, once, with
+libcst where the pieces cannot be trusted.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
             through: dict[str, str] | None = None) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
-    of `min_piece_bytes` or more that are not entry scripts are parsed in pieces. `parse` is given
+    of `min_piece_bytes` or more (by default every file) are parsed in pieces. `parse` is given
     exactly what libcst must parse (the engine bounds it). `through`: frameworks an entry script uses
     only through the project modules it imports (framework name -> the module that imports it): its
     seed block seeds them too. Raises SourceError when the file cannot be parsed."""
