@@ -1,3 +1,14 @@
+import compileall
+import sys
+from pathlib import Path
+
+# Cache what this process compiles, even where PYTHONDONTWRITEBYTECODE is set (as on our CI): every
+# xdist worker would otherwise rewrite the asserts of hypothesis's 80 modules again (about 4 s each),
+# and every `python -m codemod` the tests run would compile the engine again (about 0.3 s each).
+sys.dont_write_bytecode = False
+compileall.compile_dir(Path(__file__).resolve().parents[1] / "codemod", quiet=2)
+compileall.compile_dir(Path(__file__).resolve().parents[1] / "transforms", quiet=2)
+
 import importlib.util
 import os
 import subprocess
