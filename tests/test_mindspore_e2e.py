@@ -75,7 +75,8 @@ def test_sample_becomes_reproducible_and_comes_back(tmp_path: Path):
     words = {1: "the first step differs, so forward-pass randomness remains",
              2: "the second differs, so backward-pass randomness remains"}
     assert before["verdict"] == "not reproducible"
-    assert before["message"].startswith("not reproducible: ") and words[before["first_difference"]] in before["message"]
+    message = before["message"]
+    assert message.startswith("not reproducible: ") and words[before["first_difference"]] in message
     png = (tmp_path / "before.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     from PIL import Image
