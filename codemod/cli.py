@@ -59,16 +59,18 @@ def _config(paths):
     (revert, status) the rule ids are not checked: that would load every rule for nothing."""
     from . import config as configlib
 
-    rules = None
-    if paths:
-        from . import engine
-
-        rules = set(engine.all_rules())
+    rules = _rule_ids if paths else None
     start = Path(os.path.commonpath([os.path.abspath(p) for p in paths])) if paths else Path.cwd()
     try:
         return configlib.load(start if start.is_dir() else start.parent, rules)
     except configlib.ConfigError as error:
         _fail(str(error), EXIT_USAGE)
+
+
+def _rule_ids() -> set[str]:
+    from . import engine
+
+    return set(engine.all_rules())
 
 
 def _cwd() -> Path:
@@ -161,10 +163,9 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
 def _transform_options(config, disable, seed):
     """The rewrites' options: the rules disabled (each id known) and the seed (in range), from the
     command line, else the configuration."""
-    from . import engine
     import transforms
 
-    unknown = sorted(set(disable or []) - set(engine.all_rules()))
+    unknown = sorted(set(disable) - _rule_ids()) if disable else []
     if unknown:
         _fail(f"--disable: unknown rule id(s) {', '.join(unknown)}", EXIT_USAGE)
     return transforms.Options(
@@ -471,9 +472,9 @@ def _keep_leftovers(result, patch_path: str, cwd: Path) -> tuple[dict, bool]:
     anything was found)."""
     import dataclasses
 
-    from . import engine
+    from transforms import textrules
 
-    keep = {rule.id for rule in engine.all_rules().values() if rule.name == "reprofix-leftover"}
+    keep = {rule.id for rule in textrules.RULES if rule.name == "reprofix-leftover"}
     result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))
                     for f in result.files]
     applied = _applied_files(patch_path, cwd)

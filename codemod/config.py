@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .paths import parse_size
 
@@ -63,7 +64,10 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load(start: Path, known_rules: set[str] | None) -> Config:
+def load(start: Path, known_rules: Callable[[], set[str]] | None) -> Config:
+    """The [tool.reprofix] table of the pyproject.toml nearest `start`, checked. `known_rules` gives
+    the rule ids a `disable` may name; it is called only when there is one (loading every rule's table
+    costs a command that needs none, such as `scan --leftovers`)."""
     path = find_pyproject(start)
     if path is None:
         return Config()
@@ -79,7 +83,7 @@ def load(start: Path, known_rules: set[str] | None) -> Config:
             raise ConfigError(f"{where}: unknown key {key!r}; known keys: {', '.join(KEYS)}")
         attribute, kind, _ = KEYS[key]
         setattr(config, attribute, _value(where, key, kind, value))
-    unknown = sorted(set(config.disable) - known_rules) if known_rules is not None else []
+    unknown = sorted(set(config.disable) - known_rules()) if known_rules is not None and config.disable else []
     if unknown:
         raise ConfigError(f"{where}: disable names unknown rule id(s) {', '.join(unknown)}")
     return config
