@@ -62,10 +62,17 @@ def resume(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+# `python -m codemod` with SIGINT's default action, as a terminal's Ctrl-C finds it, even where this
+# suite runs in the background: a shell starts a background job with SIGINT ignored, and Python
+# keeps it ignored, so a SIGINT sent to the command would do nothing.
+AS_IN_A_TERMINAL = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "runpy.run_module('codemod', run_name='__main__', alter_sys=True)")
+
+
 def signalled(tree: Path, point: str, name: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "REPROFIX_CRASH_AT": point,
            "REPROFIX_CRASH_SIGNAL": name}
-    return subprocess.run([sys.executable, "-m", "codemod", *args], cwd=tree, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-c", AS_IN_A_TERMINAL, *args], cwd=tree, env=env, capture_output=True,
                           text=True, timeout=120)
 
 
