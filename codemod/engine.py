@@ -270,6 +270,7 @@ class Runner:
         self.request = request
         self.cwd = Path(os.path.realpath(cwd))
         self.root = Path(os.path.realpath(request.root or cwd))
+        self._below_root, self._below_cwd = (os.path.join(str(folder), "") for folder in (self.root, self.cwd))
         self.progress = progress
         self.pool = None
         self.done = 0
@@ -368,7 +369,9 @@ class Runner:
         return found
 
     def task(self, real: Path, entry: str) -> Task:
-        return Task(str(real), real.relative_to(self.root).as_posix(), display(os.path.relpath(real, self.cwd)), entry)
+        path = str(real)  # (files lie below both folders: a string test is enough, and the walk's cost)
+        rel = _below(path, self._below_root) or real.relative_to(self.root).as_posix()
+        return Task(path, rel, display(_below(path, self._below_cwd) or os.path.relpath(real, self.cwd)), entry)
 
     def named(self, path: str, what: str = "") -> Path:
         return resolve_named(path, self.cwd, self.root, what)
@@ -383,7 +386,7 @@ class Runner:
                 tasks += self.in_folder(real, entries, result)
             else:
                 tasks.append(dataclasses.replace(self.task(real, "yes"), named=True))
-        named = {Path(task.path) for task in tasks}
+        named = {Path(task.path) for task in tasks} if entries else set()
         for entry in sorted(entries - named):
             if entry.is_dir():
                 raise UsageError(f"--entry {display(str(entry))}: is a folder, not a file")
@@ -548,6 +551,11 @@ def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tupl
                 found.setdefault(name, shown.get(rel, rel))
         queue += edges.get(rel, ())
     return tuple(sorted(found.items()))
+
+
+def _below(path: str, folder: str) -> str | None:
+    """`path` relative to `folder` (given with a trailing separator) if it lies below it."""
+    return path[len(folder):] if path.startswith(folder) else None
 
 
 def _size(path: str) -> int:
