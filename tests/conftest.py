@@ -1,14 +1,4 @@
 import compileall
-import sys
-from pathlib import Path
-
-# Cache what this process compiles, even where PYTHONDONTWRITEBYTECODE is set (as on our CI): every
-# xdist worker would otherwise rewrite the asserts of hypothesis's 80 modules again (about 4 s each),
-# and every `python -m codemod` the tests run would compile the engine again (about 0.3 s each).
-sys.dont_write_bytecode = False
-compileall.compile_dir(Path(__file__).resolve().parents[1] / "codemod", quiet=2)
-compileall.compile_dir(Path(__file__).resolve().parents[1] / "transforms", quiet=2)
-
 import importlib.util
 import os
 import subprocess
@@ -16,9 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Cache what this process compiles, even where PYTHONDONTWRITEBYTECODE is set (as on our CI): every
+# xdist worker would otherwise rewrite the asserts of hypothesis's 80 modules again (about 4 s each),
+# and every `python -m codemod` the tests run would compile the engine again (about 0.3 s each).
+sys.dont_write_bytecode = False
+for package in ("codemod", "transforms"):
+    compileall.compile_dir(ROOT / package, quiet=2)
+
+from hypothesis import strategies as st  # noqa: E402  (after the line above: its asserts are cached)
+
 SAMPLES = ROOT / "samples"
 
 

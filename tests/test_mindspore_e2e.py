@@ -65,9 +65,9 @@ def test_sample_becomes_reproducible_and_comes_back(tmp_path: Path):
     script = tmp_path / "mindspore_train.py"
     shutil.copy(SAMPLES / "mindspore_train.py", script)
     original = script.read_bytes()
-    command = ["verify", "--json", "--", sys.executable, script.name]
+    command = ("--", sys.executable, script.name)
 
-    before = json.loads(run_reprofix(*command[:1], "--plot", "before.png", *command[1:], cwd=tmp_path,
+    before = json.loads(run_reprofix("verify", "--json", "--plot", "before.png", *command, cwd=tmp_path,
                                      check_code=1).stdout)
     first, second = (run["losses"] for run in before["runs"])
     assert len(first) == len(second) == 2 and not step6_passes(first, second), before["runs"]
@@ -85,7 +85,7 @@ def test_sample_becomes_reproducible_and_comes_back(tmp_path: Path):
         assert image.size[0] > 300 and image.size[1] > 300
 
     run_reprofix("apply", script.name, cwd=tmp_path, check_code=0)
-    after = json.loads(run_reprofix(*command, cwd=tmp_path, check_code=0).stdout)
+    after = json.loads(run_reprofix("verify", "--json", *command, cwd=tmp_path, check_code=0).stdout)
     first, second = (run["losses"] for run in after["runs"])
     assert len(first) == 2 and first == second and step6_passes(first, second), after["runs"]
     assert after["verdict"] == "reproducible" and all(run["stopped_early"] for run in after["runs"])
