@@ -1,8 +1,13 @@
 import compileall
 import importlib.util
+import json
+import locale
 import os
+import select
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -70,18 +75,65 @@ def require_framework(module: str) -> None:
         pytest.skip(f"{module} is not installed")
 
 
+RUN_TIMEOUT = 120  # seconds: a run that hangs fails its test instead of hanging the suite
+
+
 def run_reprofix(*args: str, cwd: Path, check_code: int | None = None, env: dict | None = None,
                  **options) -> subprocess.CompletedProcess:
-    """The real command line, as a user runs it (`python -m codemod` is the same program). A run that
-    hangs fails the test after two minutes instead of hanging the suite."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
-    result = subprocess.run(
-        [sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True, env=env,
-        timeout=120, **options
-    )
+    """The real command line, as a user runs it (`python -m codemod` is the same program): in a child
+    of this worker's zygote (tests/zygote.py), or, given its own environment or process options,
+    started fresh."""
+    if env is None and not options:
+        result = _ZYGOTE.run(args, cwd, {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+    else:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+        result = subprocess.run([sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True,
+                                env=env, timeout=RUN_TIMEOUT, **options)
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout, result.stderr)
     return result
+
+
+class _Zygote:
+    """This worker's zygote, started on first use; it ends when the worker does (its input closes)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def run(self, args: tuple[str, ...], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "zygote.py")], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        with tempfile.TemporaryDirectory() as folder:
+            out, err = os.path.join(folder, "out"), os.path.join(folder, "err")
+            request = {"args": list(args), "cwd": str(cwd), "env": env, "out": out, "err": err}
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+            pid = int(self._line())
+            try:
+                status = int(self._line(RUN_TIMEOUT))
+            except subprocess.TimeoutExpired:
+                os.kill(pid, signal.SIGKILL)
+                self._line()
+                raise subprocess.TimeoutExpired(["python", "-m", "codemod", *args], RUN_TIMEOUT) from None
+            stdout, stderr = (_text(Path(path).read_bytes()) for path in (out, err))
+        return subprocess.CompletedProcess(["python", "-m", "codemod", *args], os.waitstatus_to_exitcode(status),
+                                           stdout, stderr)
+
+    def _line(self, timeout: float | None = None) -> bytes:
+        if timeout is not None and not select.select([self.process.stdout], [], [], timeout)[0]:
+            raise subprocess.TimeoutExpired("zygote", timeout)
+        line = self.process.stdout.readline()
+        assert line, "the zygote died"
+        return line
+
+
+def _text(data: bytes) -> str:
+    """As subprocess.run(text=True) decodes a child's output."""
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+_ZYGOTE = _Zygote()
 
 
 def with_journal(diff: bytes, *files: str, state: str = "applied") -> bytes:
