@@ -99,32 +99,49 @@ class _Zygote:
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
+        self.pending = b""  # what the zygote said beyond the last line read
 
     def run(self, args: tuple[str, ...], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
         if self.process is None or self.process.poll() is not None:
             self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "zygote.py")], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            self.pending = b""
         with tempfile.TemporaryDirectory() as folder:
             out, err = os.path.join(folder, "out"), os.path.join(folder, "err")
             request = {"args": list(args), "cwd": str(cwd), "env": env, "out": out, "err": err}
-            self.process.stdin.write(json.dumps(request).encode() + b"\n")
-            self.process.stdin.flush()
-            pid = int(self._line())
             try:
-                status = int(self._line(RUN_TIMEOUT))
-            except subprocess.TimeoutExpired:
-                os.kill(pid, signal.SIGKILL)
-                self._line()
-                raise subprocess.TimeoutExpired(["python", "-m", "codemod", *args], RUN_TIMEOUT) from None
+                status = self._request(request)
+            except BaseException:  # (Ctrl-C, a timeout): its answers may still come; start a new one
+                self.process.kill()
+                self.process.wait()
+                self.process = None
+                raise
             stdout, stderr = (_text(Path(path).read_bytes()) for path in (out, err))
         return subprocess.CompletedProcess(["python", "-m", "codemod", *args], os.waitstatus_to_exitcode(status),
                                            stdout, stderr)
 
+    def _request(self, request: dict) -> int:
+        """Send one command; its wait status. A run that hangs is killed after RUN_TIMEOUT."""
+        self.process.stdin.write(json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
+        pid = int(self._line())
+        try:
+            return int(self._line(RUN_TIMEOUT))
+        except subprocess.TimeoutExpired:
+            os.kill(pid, signal.SIGKILL)
+            raise subprocess.TimeoutExpired(["python", "-m", "codemod", *request["args"]], RUN_TIMEOUT) from None
+
     def _line(self, timeout: float | None = None) -> bytes:
-        if timeout is not None and not select.select([self.process.stdout], [], [], timeout)[0]:
-            raise subprocess.TimeoutExpired("zygote", timeout)
-        line = self.process.stdout.readline()
-        assert line, "the zygote died"
+        """The zygote's next line, read from its pipe unbuffered (both lines of a quick command may
+        come at once)."""
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self.pending:
+            if timeout is not None and not select.select([fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired("zygote", timeout)
+            data = os.read(fd, 4096)
+            assert data, "the zygote died"
+            self.pending += data
+        line, _, self.pending = self.pending.partition(b"\n")
         return line
 
 
