@@ -83,12 +83,13 @@ def run_reprofix(*args: str, cwd: Path, check_code: int | None = None, env: dict
     """The real command line, as a user runs it (`python -m codemod` is the same program): in a child
     of this worker's zygote (tests/zygote.py), or, given its own environment or process options,
     started fresh."""
-    if env is None and not options:
-        result = _ZYGOTE.run(args, cwd, {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
-    else:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    fresh = env is not None or options
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    if fresh:
         result = subprocess.run([sys.executable, "-m", "codemod", *args], cwd=cwd, capture_output=True, text=True,
                                 env=env, timeout=RUN_TIMEOUT, **options)
+    else:
+        result = _ZYGOTE.run(args, cwd, env)
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout, result.stderr)
     return result
