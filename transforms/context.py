@@ -13,7 +13,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, cstutil, flow
+from . import aliases, codegen, cstutil, flow
 from .facts import Param
 from .index import FileIndex
 from .plan import Plan
@@ -173,7 +173,7 @@ class Context:
     def code(self, node: cst.CSTNode) -> str:
         if isinstance(node, cst.SimpleStatementLine):
             node = node.with_changes(leading_lines=())
-        return self.module.code_for_node(node).strip()
+        return codegen.code(self.module, node).strip()
 
     def calls_inside(self, node: cst.CSTNode):
         """Every call inside `node` (itself included), with its qualified name."""

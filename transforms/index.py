@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from . import codegen
+
 # Fields that never hold anything a rule looks at: whitespace, punctuation, comments.
 _SKIPPED_FIELDS = {
     "lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "header", "footer", "semicolon",
@@ -248,11 +250,11 @@ def _record_plain_import(index: FileIndex, node: cst.Import, scope: cst.CSTNode)
 
 def positions(index: FileIndex, nodes, text: tuple[bytes, list[int]] | None = None) -> dict[cst.CSTNode, tuple[int, int]]:
     """1-based (line, column) where each node's code starts, in characters, as libcst's
-    PositionProvider gives them but at a fraction of its cost: inside each top-level statement
-    holding a node asked for, the nodes are replaced by markers and the statement is rendered again
-    (see `_Markers`). Where each statement starts: from `text`, (the code parsed, the line where
-    each top-level statement's code starts) when given and it agrees with the rendered statements;
-    else by rendering every top-level statement up to the last one holding a node asked for."""
+    PositionProvider gives them but at a fraction of its cost: only the top-level statements holding
+    a node asked for are rendered (with the nodes' starts recorded, `codegen.positions`). Where each
+    statement starts: from `text`, (the code parsed, the line where each top-level statement's code
+    starts) when given and it agrees with the rendered statements; else by rendering every top-level
+    statement up to the last one holding a node asked for."""
     module = index.module
     wanted: dict[cst.CSTNode, list[cst.CSTNode]] = {}
     for node in set(nodes):
@@ -269,10 +271,11 @@ def positions(index: FileIndex, nodes, text: tuple[bytes, list[int]] | None = No
     for statement in module.body:
         if not wanted:
             break
-        code = module.code_for_node(statement)
         if statement in wanted:
-            for node, (row, col) in _Markers(index, statement, code, wanted.pop(statement)).positions().items():
-                result[node] = (line + row, col)
+            code, found = codegen.positions(module, statement, line, wanted.pop(statement))
+            result.update(found)
+        else:
+            code = codegen.code(module, statement)
         line += code.count("\n")
     return result
 
@@ -291,108 +294,9 @@ def _positions_from_text(index: FileIndex, wanted: dict[cst.CSTNode, list[cst.CS
         if statement not in wanted:
             continue
         line = first - len(statement.leading_lines)  # its comment and blank lines are its own
-        rendered = module.code_for_node(statement)
+        rendered, found = codegen.positions(module, statement, line, wanted[statement])
         own = b"\n".join(lines[line - 1 : line - 1 + rendered.count("\n")]) + b"\n"
         if line < 1 or own != rendered.encode(module.encoding):
             return None
-        for node, (row, col) in _Markers(index, statement, rendered, wanted[statement]).positions().items():
-            result[node] = (line + row, col)
+        result.update(found)
     return result
-
-
-class _Markers:
-    """Positions inside one top-level statement. Each round replaces nodes by marker names and renders
-    the statement: the text before a marker is the statement's own text before that node, once the
-    markers before it are put back as the code they stand for. A node inside another node asked for
-    waits for a later round, and so does every node after a multi-line one (its code rendered alone
-    may be indented differently than in place)."""
-
-    def __init__(self, index: FileIndex, statement: cst.CSTNode, code: str, nodes: list[cst.CSTNode]):
-        self.index, self.statement, self.nodes = index, statement, nodes
-        self.tag = "_reprofix_at_"
-        while self.tag in code:
-            self.tag += "_"
-
-    def positions(self) -> dict[cst.CSTNode, tuple[int, int]]:
-    # complexity: rounds of markers, each rendered once
-        module = self.index.module
-        found: dict[cst.CSTNode, tuple[int, int]] = {}
-        pending = set(self.nodes)
-        while pending:
-            chosen = [n for n in pending if not any(a in pending for a in self.ancestors(n))]
-            marks = {node: f"{self.tag}{i}_" for i, node in enumerate(chosen)}  # no mark a prefix of another
-            replace = _Replace(marks, self.index.parents)
-            rendered = module.code_for_node(self.statement.visit(replace))
-            stand_ins = {node: module.code_for_node(_head(replace.stand_ins[node])) for node in chosen}
-            starts = {node: rendered.index(marks[node]) - stand_ins[node].index(marks[node]) for node in chosen}
-            done = []  # in the order they stand
-            for node in sorted(chosen, key=starts.get):
-                before = rendered[: starts[node]]
-                for earlier in done:
-                    before = before.replace(stand_ins[earlier], module.code_for_node(_head(earlier)))
-                found[node] = (before.count("\n"), len(before) - (before.rfind("\n") + 1) + 1)
-                done.append(node)
-                if "\n" in module.code_for_node(_head(node)):
-                    break  # what follows waits for the next round
-            pending -= set(done)
-        return found
-
-    def ancestors(self, node: cst.CSTNode):
-        parent = self.index.parents.get(node)
-        while parent is not None and parent is not self.statement:
-            yield parent
-            parent = self.index.parents.get(parent)
-        if parent is self.statement and node is not self.statement:
-            yield parent
-
-
-class _Replace(cst.CSTTransformer):
-    """Each marked node becomes a stand-in of the same kind that renders as its marker."""
-
-    def __init__(self, marks: dict[cst.CSTNode, str], parents: dict[cst.CSTNode, cst.CSTNode]):
-        super().__init__()
-        self.marks = marks
-        self.stand_ins: dict[cst.CSTNode, cst.CSTNode] = {}
-        self.path: set[cst.CSTNode] = set()
-        for node in marks:
-            while node is not None and node not in self.path:
-                self.path.add(node)
-                node = parents.get(node)
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return node in self.path and node not in self.marks
-
-    def on_leave(self, original_node, updated_node):
-        mark = self.marks.get(original_node)
-        if mark is None:
-            return updated_node
-        self.stand_ins[original_node] = new = _stand_in(original_node, cst.Name(mark))
-        return new
-
-
-def _stand_in(node: cst.CSTNode, name: cst.Name) -> cst.CSTNode:
-    """A node of the same kind as `node` that renders as `name` (a keyword argument as `name=_`, a
-    starred one as `*name`), followed by the same separator as `node`."""
-    if isinstance(node, cst.Arg):
-        if node.keyword is not None:
-            return node.with_changes(keyword=name, value=cst.Name("_"))
-        return node.with_changes(value=name)
-    if isinstance(node, cst.DictElement):
-        return cst.DictElement(name, name, comma=node.comma)
-    if isinstance(node, cst.BaseSmallStatement):
-        return cst.Expr(name, semicolon=node.semicolon)
-    if isinstance(node, cst.BaseStatement):
-        return cst.SimpleStatementLine([cst.Expr(name)])
-    return name
-
-
-def _head(node: cst.CSTNode) -> cst.CSTNode:
-    """A node without the separator that follows it (an argument's comma, a statement's `;`): what a
-    marker stands for."""
-    if isinstance(node, cst.Arg):
-        return node.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace(""))
-    if isinstance(node, cst.DictElement):
-        return node.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    if isinstance(node, cst.BaseSmallStatement):
-        return node.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-    return node

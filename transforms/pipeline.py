@@ -15,7 +15,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, fixers, index, partial, seedblock, textrules, textscan
+from . import aliases, codegen, fixers, index, partial, seedblock, textrules, textscan
 from .context import RNG_MODULES, Context
 from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
@@ -211,8 +211,11 @@ def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Sk
     if not (prelude or ctx.plan.edits()):
         return None
     applier = Applier(ctx.plan, prelude, after, ctx.index.parents)
-    code = module.visit(applier).bytes
-    if skeleton is not None:
+    rewritten = module.visit(applier)
+    if skeleton is None:
+        code = codegen.module_bytes(rewritten)
+    else:  # the statements the rewrite kept as they were are copied from the skeleton's text
+        code = codegen.rewritten(module, rewritten, skeleton.code, skeleton.statement_lines)
         # a body left empty gets `pass`: in a skeleton, that body may hold statements it skipped
         code = None if applier.filled_a_body else skeleton.restore(code)
         if code is None:

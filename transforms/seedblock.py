@@ -3,8 +3,11 @@ after the script's leading imports."""
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
+from . import codegen
 from .context import name_is_free
 from .cstutil import leading_imports_end
 from .facts import SeedBlock
@@ -36,6 +39,12 @@ def code(blocks: list[SeedBlock], file_index: FileIndex, seed: int) -> str:
     return "\n".join(import_lines) + "\n" + body + "\n"
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(block: str) -> tuple[cst.BaseStatement, ...]:
+    """The block's statements (the same few blocks come back file after file; nodes never change)."""
+    return tuple(cst.parse_module(block).body)
+
+
 def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, seed: int):
     """Statements to insert after the leading imports (new imports, then the seed block) and the
     lines that close the block."""
@@ -44,7 +53,7 @@ def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, 
     ]
     after: list[cst.EmptyLine] = []
     if blocks:
-        parsed = list(cst.parse_module(code(blocks, file_index, seed)).body)
+        parsed = list(_parsed(code(blocks, file_index, seed)))
         if file_index.module.default_indent.strip(" \t"):  # a form feed in the file's first indent
             parsed = [statement.visit(_FourSpaces()) for statement in parsed]
         parsed[0] = parsed[0].with_changes(
@@ -66,5 +75,5 @@ class _FourSpaces(cst.CSTTransformer):
 def line(module: cst.Module) -> int:
     """The line where the block starts: after the docstring and the leading imports."""
     head = module.body[: leading_imports_end(module.body)]
-    head_code = module.code_for_node(module.with_changes(body=head, footer=(), has_trailing_newline=True))
+    head_code = codegen.code(module, module.with_changes(body=head, footer=(), has_trailing_newline=True))
     return head_code.count("\n") + 1

@@ -6,7 +6,7 @@ import ast
 
 import libcst as cst
 
-from .. import cstutil
+from .. import codegen, cstutil
 from ..context import Context, name_is_free, short
 from ..facts import Chance, DisableOps, Param, Range, Replacement, ReplaceOps
 from ..rule import REPORT, Rule
@@ -40,7 +40,7 @@ class ReplaceRandomOps(Fixer):
             )
             ctx.plan.replace[call] = lambda updated, new=composed: new
         ctx.comment(call, rule, f"was: {ctx.code(call)}")
-        ctx.finding(rule, call, f"{short(name)} -> {', '.join(ctx.module.code_for_node(p) for p in parts)}")
+        ctx.finding(rule, call, f"{short(name)} -> {', '.join(codegen.code(ctx.module, p) for p in parts)}")
 
     @staticmethod
     def in_list(ctx: Context, call: cst.Call) -> bool:
