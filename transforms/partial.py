@@ -10,8 +10,9 @@ on a whole model zoo).
 
 The statements are the top-level ones and, inside every block whose clauses all have indented
 bodies (a class, a def, `if`, `for`, `while`, `with`, `try`; decorators stay with their definition),
-the statements of each body in turn; the lines of a block holding a kept statement, its clauses and
-the first statement of each of its bodies always stay. A statement is kept when
+the statements of each body in turn. The lines of a block holding a kept statement and its clauses
+always stay, and so does the first statement of each of its bodies that keeps no other (a body is
+never empty; a docstring before a kept statement goes). A statement is kept when
 - the file's text check finds something a rule reacts to in its code (strings and comments aside),
   or it uses a name such a statement binds, in a scope it sees: what flows between statements stays
   visible;
@@ -353,16 +354,20 @@ class _Scopes:
     def enclosed(self, kept: set[int]) -> set[int]:
         """`kept` with the line(s) of every block holding a chunk in it, every clause of a statement
         whose line is kept (a `try` needs its `except`), and the first statement of every body whose
-        line is kept (a body is never empty)."""
+        line is kept and that holds no kept statement (a body is never empty)."""
         chunks = self.chunks
         todo = list(kept)
         while todo:
-            i = todo.pop()
-            first = i + 1 if i + 1 < len(chunks) and chunks[i + 1].parent == i and not chunks[i + 1].clause else None
-            for j in (chunks[i].parent, first, *self.clauses.get(i, ())):
-                if j is not None and j not in kept:
-                    kept.add(j)
-                    todo.append(j)
+            while todo:
+                i = todo.pop()
+                for j in (chunks[i].parent, *self.clauses.get(i, ())):
+                    if j is not None and j not in kept:
+                        kept.add(j)
+                        todo.append(j)
+            filled = {chunks[i].parent for i in kept if not chunks[i].clause}
+            todo = [i + 1 for i in kept if i not in filled and i + 1 < len(chunks) and chunks[i + 1].parent == i
+                    and not chunks[i + 1].clause]
+            kept.update(todo)
         return kept
 
 
