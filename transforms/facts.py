@@ -275,7 +275,11 @@ class RateKeywords(Fact):
     rates: tuple[tuple[str, str], ...]  # (regular expression over the keyword, the value), first match wins
 
     def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
-        return ((b"drop", rb"\w*drop\w*\s*[=:]"), (b"keep", rb"\w*keep\w*\s*[=:]"))
+        """A word one of `rates` matches whole, then `=` (a keyword, an assignment) or `:` (an
+        annotation); a word's letters may be any identifier's, as the rule's own match takes them."""
+        word = "|".join(f"(?:{pattern})" for pattern, _ in self.rates).replace(r"\w", r"[\w\x80-\xff]")
+        found = rf"(?<![\w\x80-\xff])(?:{word})(?![\w\x80-\xff])\s*(?:=(?!=)|:)".encode()
+        return (b"drop", found), (b"keep", found)  # (each rate names one of the two)
 
 
 @dataclass(frozen=True)
