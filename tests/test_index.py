@@ -117,3 +117,22 @@ def test_a_parenthesised_node_starts_at_its_parenthesis():
     file_index = build("import torch\ny = (torch.relu(x))\n")
     call = file_index.calls[0]
     assert index.positions(file_index, [call]) == {call: (2, 5)}
+
+
+def test_positions_found_in_the_text_where_a_node_stands_once():
+    """A node whose code stands once in its statement's lines is found there; the same code twice (or
+    in a comment) sends the statement to be rendered. Either way: the positions libcst gives."""
+    code = ("import torch\n"
+            "class Net:\n"
+            "    def f(self):\n"
+            "        a = drop(0.1)  # drop(0.2)\n"
+            "        b = drop(0.2)\n"
+            "        c = once(1) + drop(0.1)\n"
+            "x = only(3)\n")
+    file_index = build(code)
+    nodes = [*file_index.calls, *(a for c in file_index.calls for a in c.args)]
+    starts = [1, 2, 7]
+    from_text = index.positions(file_index, nodes, (code.encode(), starts))
+    assert from_text == index.positions(file_index, nodes)
+    assert from_text == expected_positions(file_index.module, nodes)
+    assert from_text[calls(file_index, "only")[0]] == (7, 5)

@@ -8,6 +8,7 @@ names (`positions`).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -282,21 +283,58 @@ def positions(index: FileIndex, nodes, text: tuple[bytes, list[int]] | None = No
 
 def _positions_from_text(index: FileIndex, wanted: dict[cst.CSTNode, list[cst.CSTNode]], code: bytes,
                          starts: list[int]) -> dict[cst.CSTNode, tuple[int, int]] | None:
-    """positions() where the line of each top-level statement is known from the text: only the
-    statements holding a node asked for are rendered. None when the lines do not match the module
-    (each rendered statement must stand in `code` exactly where its line says)."""
+    """positions() where the line of each top-level statement's code is known from the text. A node
+    whose code (libcst gives it back verbatim: an expression or an argument) stands exactly once in
+    its statement's lines is found there; the other statements holding a node asked for are rendered.
+    None when the lines do not match the module (each statement's code must start at the first
+    column of its line, and each rendered statement must stand exactly where its line says)."""
     module = index.module
-    if len(starts) != len(module.body):
+    offsets = _line_offsets(code)
+    if len(starts) != len(module.body) or any(b <= a for a, b in zip(starts, starts[1:])) or (
+            starts and (starts[0] < 1 or starts[-1] > len(offsets))):
+        return None
+    if any(code[offsets[s - 1] : offsets[s - 1] + 1] in (b" ", b"\t", b"#", b"\r", b"\n", b"") for s in starts):
         return None
     lines = code.split(b"\n")
     result: dict[cst.CSTNode, tuple[int, int]] = {}
-    for statement, first in zip(module.body, starts):
+    ends = [*(s - len(statement.leading_lines) for s, statement in zip(starts[1:], module.body[1:])), None]
+    for statement, first, end in zip(module.body, starts, ends):
         if statement not in wanted:
             continue
-        line = first - len(statement.leading_lines)  # its comment and blank lines are its own
-        rendered, found = codegen.positions(module, statement, line, wanted[statement])
-        own = b"\n".join(lines[line - 1 : line - 1 + rendered.count("\n")]) + b"\n"
-        if line < 1 or own != rendered.encode(module.encoding):
-            return None
+        found = _found_in_text(module, wanted[statement], code, offsets, first, end)
+        if found is None:
+            line = first - len(statement.leading_lines)  # its comment and blank lines are its own
+            rendered, found = codegen.positions(module, statement, line, wanted[statement])
+            own = b"\n".join(lines[line - 1 : line - 1 + rendered.count("\n")]) + b"\n"
+            if line < 1 or own != rendered.encode(module.encoding):
+                return None
         result.update(found)
     return result
+
+
+def _found_in_text(module: cst.Module, nodes: list[cst.CSTNode], code: bytes, offsets: list[int], first: int,
+                   end: int | None) -> dict[cst.CSTNode, tuple[int, int]] | None:
+    """Where each node stands in lines first..end-1 of `code` (to its end: None), if each one's code
+    stands there once."""
+    lo, hi = offsets[first - 1], len(code) if end is None else offsets[end - 1]
+    found = {}
+    for node in nodes:
+        if not isinstance(node, (cst.BaseExpression, cst.Arg)):
+            return None
+        text = codegen.code(module, node).encode(module.encoding)
+        at = code.find(text, lo, hi)
+        if at < 0 or code.find(text, at + 1, hi) >= 0:
+            return None
+        line = bisect.bisect_right(offsets, at)
+        found[node] = (line, len(code[offsets[line - 1] : at].decode(module.encoding)) + 1)
+    return found
+
+
+def _line_offsets(code: bytes) -> list[int]:
+    """Where each line of `code` starts."""
+    offsets = [0]
+    at = code.find(b"\n")
+    while at >= 0:
+        offsets.append(at + 1)
+        at = code.find(b"\n", at + 1)
+    return offsets
