@@ -109,7 +109,9 @@ def guarded_parse(code: bytes) -> "cst.Module":
         raise SourceError(f"too large to parse safely: {nodes:,} syntax-tree nodes to parse (at most {MAX_PARSE_NODES:,})")
     if depth > MAX_PARSE_DEPTH:
         raise SourceError(f"nested too deeply to parse safely: {depth} levels (at most {MAX_PARSE_DEPTH})")
-    return cst.parse_module(code)
+    from transforms.cstutil import parse_module
+
+    return parse_module(code)
 
 
 def _raise_decoding_problem(code: bytes) -> None:

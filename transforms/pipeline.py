@@ -15,7 +15,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, codegen, fixers, index, partial, seedblock, textrules, textscan
+from . import aliases, codegen, cstutil, fixers, index, partial, seedblock, textrules, textscan
 from .context import RNG_MODULES, Context
 from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
@@ -107,7 +107,7 @@ def skeleton(source: bytes, options: Options = Options(), *, script: bool = Fals
 
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
-            min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cst.parse_module,
+            min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cstutil.parse_module,
             through: dict[str, str] | None = None) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
