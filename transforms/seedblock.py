@@ -72,8 +72,12 @@ class _FourSpaces(cst.CSTTransformer):
         return updated_node.with_changes(indent="    ") if updated_node.indent is None else updated_node
 
 
-def line(module: cst.Module) -> int:
-    """The line where the block starts: after the docstring and the leading imports."""
-    head = module.body[: leading_imports_end(module.body)]
+def line(module: cst.Module, starts: list[int] | None = None) -> int:
+    """The line where the block starts: after the docstring and the leading imports. `starts`: the
+    line where each top-level statement's code starts, when the text says (no render needed then)."""
+    end = leading_imports_end(module.body)
+    if starts is not None and len(starts) == len(module.body) and end < len(starts):
+        return starts[end] - len(module.body[end].leading_lines)
+    head = module.body[:end]
     head_code = codegen.code(module, module.with_changes(body=head, footer=(), has_trailing_newline=True))
     return head_code.count("\n") + 1
