@@ -41,6 +41,9 @@ def test_every_rule_example_gets_through(snippet):
     "from mindspore.dataset.vision import AutoAugment\nclass Mine(AutoAugment):\n    pass\n",
     "import os; from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
     "from mindspore import nn, \\\n    ops\nx = ops.uniform((2,), a, b)\n",
+    "import mindspore as ms\nparams = ms.load_checkpoint(p)\ndel params['head.weight']\n",
+    "from mindspore import load_checkpoint as load\nparams = load(p)\nparams . pop('head.weight')\n",
+    "import torch\nstate = torch.load(p)\ndel(state['fc.bias'])\n",
     "import typing\nif typing.TYPE_CHECKING: pass\nelse: from mindspore import ops\nx = ops.uniform((2,), a, b)\n",
 ])
 def test_spellings_of_a_call_or_base_get_through(source):
@@ -53,6 +56,9 @@ def test_spellings_of_a_call_or_base_get_through(source):
     "from .ops import operations as P\nx = P.ReduceSum()(y)\n",  # relative: a library's own code
     "import mindspore\nfrom mine import uniform\nx = uniform(1)\n",  # not the framework's
     "import mindspore\nclass RandomThing:\n    def Dropout(self):\n        pass\n",  # definitions only
+    # a loaded checkpoint matters only where a key may be popped or deleted
+    "import mindspore as ms\nparams = ms.load_checkpoint(p)\nmodel.load(params)\n",
+    "from mindspore import load_checkpoint as load\nparams = load(p)\nmodel_del = params\n",
 ])
 def test_what_no_rule_touches_is_skipped(source):
     source = source.encode()

@@ -48,6 +48,11 @@ class Fact:
         occurs."""
         return ()
 
+    def needs(self) -> bytes | None:
+        """A regular expression the file's text must match for `names()` to matter in it (None:
+        they always do)."""
+        return None
+
 
 # ---- the seed block ------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -382,6 +387,9 @@ class CheckpointLoaders(Fact):
 
     def names(self) -> frozenset[str]:
         return self.loaders
+
+    def needs(self) -> bytes | None:
+        return rb"\.\s*pop\b|\bdel\b"  # (a file that pops and deletes nothing has nothing to report)
 
 
 # ---- text --------------------------------------------------------------------------------------

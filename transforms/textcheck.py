@@ -15,6 +15,7 @@ import re
 from typing import Callable
 
 from . import aliases, textscan
+from .facts import Fact
 from .frameworks import FRAMEWORKS
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
@@ -22,6 +23,11 @@ TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger
 _TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in TRIGGER_NAMES)
 _TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in TRIGGER_NAMES)
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
+_ALWAYS = frozenset(n for t in FRAMEWORKS for fact, _ in t.facts(Fact) if fact.needs() is None for n in fact.names())
+# names that matter only in a file whose text matches what their facts need (a loaded checkpoint:
+# only where something is popped or deleted)
+_NEEDS = {name: re.compile(fact.needs()) for t in FRAMEWORKS for fact, _ in t.facts(Fact)
+          if fact.needs() is not None for name in fact.names() - _ALWAYS}
 _GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,")
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
 # the dotted name ending where a trigger word ends (`ds.vision.RandomCrop`, `nn .Dropout`)
@@ -45,7 +51,8 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
     """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
     `extra_names`: the project's own classes named in the configuration."""
     generic = _generic_trigger(frameworks, extra_names, source)
-    aliases = textscan.words_pattern(_trigger_aliases(source))
+    idle = _idle_names(source)
+    aliases = textscan.words_pattern(_trigger_aliases(source, idle))
     targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
 
     def names_a_trigger(code: bytes) -> bool:
@@ -60,7 +67,7 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
             if head not in targets:
                 continue
             suffix = "." + rest.decode() if rest else ""
-            if any(target + suffix in TRIGGER_NAMES for target in targets[head]):
+            if any(_triggers(target + suffix, idle) for target in targets[head]):
                 return True
         return False
 
@@ -80,9 +87,18 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
     return relevant
 
 
-def _trigger_aliases(source: bytes) -> set[bytes]:
+def _idle_names(source: bytes) -> frozenset[str]:
+    """The names whose facts need what this file's text does not hold."""
+    return frozenset(name for name, needed in _NEEDS.items() if not needed.search(source))
+
+
+def _triggers(name: str, idle: frozenset[str]) -> bool:
+    return name in TRIGGER_NAMES and not (idle and aliases.canonical(name) in idle)
+
+
+def _trigger_aliases(source: bytes, idle: frozenset[str]) -> set[bytes]:
     """Local names the file's imports bind with `as` to a name some rule reacts to (`Dropout as D`)."""
-    return {local.encode() for local, target in textscan.aliases(source).items() if target in TRIGGER_NAMES}
+    return {local.encode() for local, target in textscan.aliases(source).items() if _triggers(target, idle)}
 
 
 def _word_checks(tables, extra: tuple[str, ...]):
