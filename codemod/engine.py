@@ -296,10 +296,11 @@ class Runner:
             gc.set_threshold(*threshold)
 
     def run_parsing(self, result: ApplyResult) -> ApplyResult:
-        tasks = self.graph(self.select(result), result)
-        options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
-                                      project_classes=self.exported)
+        selected = self.select(result)
         try:
+            tasks = self.graph(selected, result)
+            options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
+                                          project_classes=self.exported)
             for task, file_result in zip(tasks, self.map(tasks, options)):
                 _collect(result, file_result)
                 if task.named and not (file_result.note or file_result.error or file_result.frameworks):
@@ -328,10 +329,12 @@ class Runner:
         graph = _Graph({task.rel: task for task in tasks}, list(tasks))
         self.exported: dict[str, str] = {}  # the project's subclasses other files may call (see transforms)
         queued = {task.rel for task in graph.queue}
+        learned = self.learn_all(tasks)
         for task in graph.queue:  # grows as imports are followed
-            source = self.learn(task, graph)
+            text = learned.get(task.rel) or _learn((task.path, self.request.max_file_size))
+            self.learn(task, text, graph)
             graph.edges[task.rel] = []
-            for imported in self.imported(task, source, result):
+            for imported in self.imported(task, text.imports, result):
                 graph.edges[task.rel].append(imported.rel)
                 if imported.rel not in queued:
                     queued.add(imported.rel)
@@ -341,34 +344,39 @@ class Runner:
         self.seen = set(graph.listed)
         return graph.roles()
 
-    def learn(self, task: Task, graph: _Graph) -> bytes:
-        """From one file's text: the frameworks it imports, the classes it exports, whether it is run
-        as a script (a `__main__` guard, or a notebook: run as it stands). Its code, for its imports."""
-        source, is_notebook = self.text(task)
-        graph.frameworks[task.rel] = transforms.imported_frameworks(source)
-        module = _module_name(task.rel)
-        for name, base in transforms.exported_classes(source).items():
-            self.exported[f"{module}.{name}" if module else name] = base
-        if is_notebook or discover.has_main_guard(source):
-            graph.guarded.add(task.rel)
-        return source
+    def learn_all(self, tasks: list[Task]) -> dict[str, _Text]:
+        """What the text pre-pass learns from each file, by its relative path: in the worker
+        processes when there are several (they go on to rewrite the files), else none here (each is
+        learned as the graph reaches it)."""
+        if self.request.jobs <= 1 or len(tasks) < 4:
+            return {}
+        from concurrent.futures.process import BrokenProcessPool
 
-    def text(self, task: Task) -> tuple[bytes, bool]:
-        """A file's code for the import graph (a notebook's cells as one program), and whether it is
-        a notebook; a file that cannot be read has none (processing it says why)."""
+        self.start_pool(self.request.jobs)
+        items = [(task.path, self.request.max_file_size) for task in tasks]
         try:
-            source = read_regular(task.path, self.request.max_file_size)
-            if notebook.is_notebook(task.path):
-                return notebook.Notebook(source).program, True
-            return source, False
-        except (OSError, NotRegular, TooLarge, notebook.NotebookError):
-            return b"", notebook.is_notebook(task.path)
+            texts = self.pool.map(_learn, items, chunksize=max(1, min(32, len(items) // (self.request.jobs * 8))))
+            return {task.rel: text for task, text in zip(tasks, texts)}
+        except BrokenProcessPool:  # a worker was killed: learn the files here (the rewrite gets a new pool)
+            self.stop_pool()
+            return {}
 
-    def imported(self, task: Task, source: bytes, result: ApplyResult) -> list[Task]:
-        """The project files a file's imports execute (inside the current folder and the project)."""
+    def learn(self, task: Task, text: _Text, graph: _Graph) -> None:
+        """From one file's text: the frameworks it imports, the classes it exports, whether it is run
+        as a script (a `__main__` guard, or a notebook: run as it stands)."""
+        graph.frameworks[task.rel] = text.frameworks
+        module = _module_name(task.rel)
+        for name, base in text.exported.items():
+            self.exported[f"{module}.{name}" if module else name] = base
+        if text.guarded:
+            graph.guarded.add(task.rel)
+
+    def imported(self, task: Task, imports: list[tuple[str, tuple[str, ...]]], result: ApplyResult) -> list[Task]:
+        """The project files a file's imports (module, names) execute (inside the current folder and
+        the project)."""
         search, root = self.context[task.rel]
         found = []
-        for module, names in discover.imports(source):
+        for module, names in imports:
             for path in self.finder.resolve(Path(task.path), module, names, search, root):
                 real = self.finder.real(path)
                 if not inside(real, self.cwd) or not inside(real, self.root):
@@ -515,6 +523,35 @@ class _Graph:
             through = _through(rel, self.edges, self.frameworks, shown) if entry else ()
             final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
         return final
+
+
+@dataclass(frozen=True)
+class _Text:
+    """What the text pre-pass learns from one file."""
+
+    frameworks: tuple[str, ...]  # the frameworks its imports import
+    exported: dict[str, str]  # its classes other files may call (see transforms.exported_classes)
+    guarded: bool  # run as a script: a `__main__` guard, or a notebook
+    imports: list[tuple[str, tuple[str, ...]]]  # (module, names) of each of its imports
+
+
+def _learn(item: tuple[str, int]) -> _Text:
+    """The text pre-pass on one file (path, size limit); never raises. Runs in worker processes."""
+    source, is_notebook = _code(*item)
+    return _Text(transforms.imported_frameworks(source), transforms.exported_classes(source),
+                 is_notebook or discover.has_main_guard(source), discover.imports(source))
+
+
+def _code(path: str, limit: int) -> tuple[bytes, bool]:
+    """A file's code for the import graph (a notebook's cells as one program), and whether it is a
+    notebook; a file that cannot be read has none (processing it says why)."""
+    try:
+        source = read_regular(path, limit)
+        if notebook.is_notebook(path):
+            return notebook.Notebook(source).program, True
+        return source, False
+    except (OSError, NotRegular, TooLarge, notebook.NotebookError):
+        return b"", notebook.is_notebook(path)
 
 
 def _with_diff(result: ApplyResult) -> ApplyResult:
