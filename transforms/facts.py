@@ -280,10 +280,15 @@ class RateKeywords(Fact):
     rates: tuple[tuple[str, str], ...]  # (regular expression over the keyword, the value), first match wins
 
     def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
-        """A word one of `rates` matches whole, then `=` (a keyword, an assignment) or `:` (an
-        annotation); a word's letters may be any identifier's, as the rule's own match takes them."""
+        """A word one of `rates` matches whole (its letters may be any identifier's, as the rule's own
+        match takes them), passed as a keyword (after `(` or `,`) or assigned (annotated or not,
+        through other targets of a chained assignment) a number (an integer or a float, perhaps in
+        parentheses): what the rule sets or reports."""
         word = "|".join(f"(?:{pattern})" for pattern, _ in self.rates).replace(r"\w", r"[\w\x80-\xff]")
-        found = rf"(?<![\w\x80-\xff])(?:{word})(?![\w\x80-\xff])\s*(?:=(?!=)|:)".encode()
+        word = rf"(?<![\w\x80-\xff])(?:{word})(?![\w\x80-\xff])"
+        keyword = rf"[(,][\s\\]*{word}\s*=(?!=)"
+        number = rf"{word}\s*(?::[^=\n]*)?=(?!=)(?:[\s\\]*[\w.\[\]\x80-\xff]+[\s\\]*=(?!=))*[\s(\\]*\.?\d"
+        found = f"{keyword}|{number}".encode()
         return (b"drop", found), (b"keep", found)  # (each rate names one of the two)
 
 
