@@ -48,10 +48,11 @@ class Fact:
         occurs."""
         return ()
 
-    def needs(self) -> bytes | None:
-        """A regular expression the file's text must match for `names()` to matter in it (None:
-        they always do)."""
-        return None
+    def needs(self) -> tuple[tuple[bytes, bytes], ...]:
+        """(literal, regular expression) pairs, one of which the file's text must match for
+        `names()` to matter in it (none: they always do); each expression is searched only where its
+        literal occurs."""
+        return ()
 
 
 # ---- the seed block ------------------------------------------------------------------------------
@@ -393,8 +394,8 @@ class CheckpointLoaders(Fact):
     def names(self) -> frozenset[str]:
         return self.loaders
 
-    def needs(self) -> bytes | None:
-        return rb"\.\s*pop\b|\bdel\b"  # (a file that pops and deletes nothing has nothing to report)
+    def needs(self) -> tuple[tuple[bytes, bytes], ...]:
+        return (b"pop", rb"\.\s*pop\b"), (b"del", rb"\bdel\b")  # (a file that pops and deletes nothing has nothing to report)
 
 
 # ---- text --------------------------------------------------------------------------------------

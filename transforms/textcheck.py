@@ -23,11 +23,13 @@ TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger
 _TRIGGER_LAST = frozenset(name.rsplit(".", 1)[-1].encode() for name in TRIGGER_NAMES)
 _TRIGGER_MODULES = frozenset(name.rsplit(".", 1)[0] for name in TRIGGER_NAMES)
 _IDENTIFIER = re.compile(rb"[A-Za-z_]\w*")
-_ALWAYS = frozenset(n for t in FRAMEWORKS for fact, _ in t.facts(Fact) if fact.needs() is None for n in fact.names())
+_ALWAYS = frozenset(n for t in FRAMEWORKS for fact, _ in t.facts(Fact) if not fact.needs() for n in fact.names())
 # names that matter only in a file whose text matches what their facts need (a loaded checkpoint:
-# only where something is popped or deleted)
-_NEEDS = {name: re.compile(fact.needs()) for t in FRAMEWORKS for fact, _ in t.facts(Fact)
-          if fact.needs() is not None for name in fact.names() - _ALWAYS}
+# only where something is popped or deleted): name -> the needs
+_NEEDS = {name: fact.needs() for t in FRAMEWORKS for fact, _ in t.facts(Fact) if fact.needs()
+          for name in fact.names() - _ALWAYS}
+_NEED_PATTERNS = {needs: tuple((literal, re.compile(pattern)) for literal, pattern in needs)
+                  for needs in set(_NEEDS.values())}
 _GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,")
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
 # the dotted name ending where a trigger word ends (`ds.vision.RandomCrop`, `nn .Dropout`)
@@ -89,7 +91,9 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
 
 def _idle_names(source: bytes) -> frozenset[str]:
     """The names whose facts need what this file's text does not hold."""
-    return frozenset(name for name, needed in _NEEDS.items() if not needed.search(source))
+    met = {needs for needs, checks in _NEED_PATTERNS.items()
+           if any(literal in source and pattern.search(source) for literal, pattern in checks)}
+    return frozenset(name for name, needs in _NEEDS.items() if needs not in met)
 
 
 def _triggers(name: str, idle: frozenset[str]) -> bool:
