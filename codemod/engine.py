@@ -56,6 +56,7 @@ class FileResult:
     shown: str = ""  # as shown to the user: relative to the current folder, quoted if need be
     note: str | None = None  # skipped, not an error: why
     frameworks: tuple[str, ...] = ()  # the supported frameworks it imports (as far as it was read)
+    diff: bytes = b""  # its part of the patch, made where it was rewritten (a worker process)
 
     @property
     def changed(self) -> bool:
@@ -195,7 +196,7 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
         except notebook.NotebookError as error:
             return failed(f"{shown}: {error}; file left unchanged, please report this", b"", entry)
     return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown,
-                      frameworks=frameworks)
+                      frameworks=frameworks, diff=patchlib.file_diff(task.rel, original, new))
 
 
 def _rewrite_or_error(task: Task, options: transforms.Options, source: bytes, book: notebook.Notebook | None):
@@ -560,7 +561,7 @@ def _with_diff(result: ApplyResult) -> ApplyResult:
     result.errors.sort()
     changed = [f for f in result.files if f.changed]
     if changed:
-        result.diff = b"".join(patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+        result.diff = b"".join(f.diff or patchlib.file_diff(f.path, f.original, f.new) for f in changed)
         _check_patch(result.diff, changed)
     return result
 
