@@ -1,6 +1,6 @@
 """Benchmark reprofix on real corpora (not a timed test: run it, read the figures).
 
-    python bench/run.py [--corpus DIR_OR_TAR_GZ ...] [--jobs N] [--skip-libcst]
+    python bench/run.py [--corpus DIR_OR_TAR_GZ ...] [--jobs N] [--repeat N] [--skip-libcst]
 
 The corpora default to the training-code corpus (the model-zoo sample,
 `../shared/corpora/model-zoo-sample.tar.gz`) and the library corpus (every .py file of the installed
@@ -13,6 +13,9 @@ and with the same number of processes:
    `grep -r` for the same markers;
 2. what reprofix parsed: the files the text check let through, how many of them in pieces, and the
    bytes handed to libcst against the bytes of those files.
+
+With `--repeat N` each command runs N times, in turns, and its best time counts (the machine's noise
+only ever adds time; libcst's CLI gets the same treatment).
 
 Targets (issue 13): the dry run and the scan at least 10x faster than libcst's codemod CLI on training
 code; `scan --leftovers` within 2x of `grep -r`. Whether the fast path finds exactly what the whole-file
@@ -42,6 +45,10 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.perf_counter() - start, result
 
 
+def best(runs: list[tuple[float, subprocess.CompletedProcess]]) -> tuple[float, subprocess.CompletedProcess]:
+    return min(runs, key=lambda run: run[0])
+
+
 def last_line(text: str) -> str:
     return (text.strip().splitlines() or ["?"])[-1]
 
@@ -51,16 +58,25 @@ def verdict(ratio: float, target: float, higher: bool = True) -> str:
     return "met" if met else "NOT met"
 
 
-def bench(name: str, source: Path, jobs: int, skip_libcst: bool) -> None:
+def bench(name: str, source: Path, jobs: int, skip_libcst: bool, repeat: int = 1) -> None:
     work = Path(tempfile.mkdtemp(prefix="reprofix-bench-"))
     try:
         files = unpack(source, work / "corpus")
         size = sum(f.stat().st_size for f in files)
-        print(f"== {name}: {source} -> {len(files)} .py files, {size // 1024} KiB; {jobs} process(es)")
+        print(f"== {name}: {source} -> {len(files)} .py files, {size // 1024} KiB; {jobs} process(es)"
+              + (f"; best of {repeat} runs each" if repeat > 1 else ""))
         reprofix = [sys.executable, "-m", "codemod"]
-        t_dry, r_dry = timed(reprofix + ["apply", "--dry-run", f"-j{jobs}", "corpus"], work)
-        t_scan, _ = timed(reprofix + ["scan", f"-j{jobs}", "corpus"], work)
-        t_left, r_left = timed(reprofix + ["scan", "--leftovers", "corpus"], work)
+        libcst = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "--no-format",
+                  "-u", "0", "--include-generated", "--hide-progress", "-j", str(jobs), "corpus"]
+        commands = {"dry": reprofix + ["apply", "--dry-run", f"-j{jobs}", "corpus"],
+                    "scan": reprofix + ["scan", f"-j{jobs}", "corpus"],
+                    "left": reprofix + ["scan", "--leftovers", "corpus"],
+                    **({} if skip_libcst else {"libcst": libcst})}
+        runs: dict[str, list] = {key: [] for key in commands}
+        for _ in range(repeat):  # in turns, so that a slow spell of the machine hits every command
+            for key, command in commands.items():
+                runs[key].append(timed(command, work))
+        (t_dry, r_dry), (t_scan, _), (t_left, r_left) = best(runs["dry"]), best(runs["scan"]), best(runs["left"])
         grep = ["grep", "-rF", "--include=*.py", "-e", "# >>> reprofix: ", "-e", "# [reprofix ", "corpus"]
         t_grep = min(timed(grep, work)[0] for _ in range(3))
         print(f"  reprofix apply --dry-run  {t_dry:7.2f} s   ({last_line(r_dry.stdout)})")
@@ -70,9 +86,7 @@ def bench(name: str, source: Path, jobs: int, skip_libcst: bool) -> None:
         print(f"  python start-up alone     {min(timed([sys.executable, '-c', 'pass'], work)[0] for _ in range(3)):7.3f} s")
         parsed(files)
         if not skip_libcst:
-            command = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "--no-format",
-                       "-u", "0", "--include-generated", "--hide-progress", "-j", str(jobs), "corpus"]
-            t_libcst, _ = timed(command, work)
+            t_libcst = best(runs["libcst"])[0]
             print(f"  libcst codemod (no-op)    {t_libcst:7.2f} s")
             print(f"  dry run vs libcst: {t_libcst / t_dry:5.1f}x faster (target >= 10x: {verdict(t_libcst / t_dry, 10)})")
             print(f"  scan vs libcst:    {t_libcst / t_scan:5.1f}x faster (target >= 10x: {verdict(t_libcst / t_scan, 10)})")
@@ -107,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, action="append", help="a folder or .tar.gz of .py files (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for both tools")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each command, in turns; the best counts")
     parser.add_argument("--skip-libcst", action="store_true", help="do not run libcst's codemod CLI (slow)")
     args = parser.parse_args()
     corpora = {path.name: path for path in args.corpus} if args.corpus else default_corpora()
@@ -115,7 +130,7 @@ def main() -> None:
     if shutil.which("grep") is None:
         sys.exit("bench: grep is needed to compare scan --leftovers with it")
     for name, source in corpora.items():
-        bench(name, source, args.jobs, args.skip_libcst)
+        bench(name, source, args.jobs, args.skip_libcst, max(1, args.repeat))
 
 
 if __name__ == "__main__":
