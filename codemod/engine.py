@@ -356,7 +356,8 @@ class Runner:
         self.start_pool(self.request.jobs)
         items = [(task.path, self.request.max_file_size) for task in tasks]
         try:
-            texts = self.pool.map(_learn, items, chunksize=max(1, min(32, len(items) // (self.request.jobs * 8))))
+            texts = self.pool.map(_learn_in_worker, items,
+                                  chunksize=max(1, min(32, len(items) // (self.request.jobs * 8))))
             return {task.rel: text for task, text in zip(tasks, texts)}
         except BrokenProcessPool:  # a worker was killed: learn the files here (the rewrite gets a new pool)
             self.stop_pool()
@@ -541,6 +542,11 @@ def _learn(item: tuple[str, int]) -> _Text:
     source, is_notebook = _code(*item)
     return _Text(transforms.imported_frameworks(source), transforms.exported_classes(source),
                  is_notebook or discover.has_main_guard(source), discover.imports(source))
+
+
+def _learn_in_worker(item: tuple[str, int]) -> _Text:
+    atomic.crash_point("learned")
+    return _learn(item)
 
 
 def _code(path: str, limit: int) -> tuple[bytes, bool]:

@@ -538,3 +538,16 @@ def test_code_that_never_was_python_is_not_called_a_bug(tmp_path: Path):
     write(tmp_path, {"script.py": DROPOUT + b"return 1\n"})
     result = run_reprofix("apply", "script.py", cwd=tmp_path, check_code=1)
     assert result.stderr == "reprofix: script.py:4:1: syntax error: 'return' outside function; file left unchanged\n"
+
+
+def test_a_worker_killed_in_the_text_pre_pass_costs_nothing(tmp_path: Path):
+    """The workers read what the import graph needs from each file; one killed there (out of memory)
+    leaves the main process to read them itself: the same report and patch as one process gives."""
+    for copy in ("a", "b"):
+        write(tmp_path / copy, {f"ok{i}.py": DROPOUT for i in range(8)})
+        shutil.copytree(SAMPLES / "mindspore_project", tmp_path / copy / "project")
+    one = run_reprofix("apply", "--dry-run", "-j1", ".", cwd=tmp_path / "a", check_code=0)
+    env = {**os.environ, "REPROFIX_CRASH_AT": "learned:2"}
+    two = run_reprofix("apply", "--dry-run", "-j2", ".", cwd=tmp_path / "b", check_code=0, env=env)
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    assert one.stdout.splitlines()[-1] == "reprofix: 11 of 13 file(s) would change, 20 change(s), 0 need you; dry run, nothing written"
