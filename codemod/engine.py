@@ -331,8 +331,8 @@ class Runner:
         self.exported: dict[str, str] = {}  # the project's subclasses other files may call (see transforms)
         queued = {task.rel for task in graph.queue}
         learned = self.learn_all(tasks)
-        for task in graph.queue:  # grows as imports are followed
-            text = learned.get(task.rel) or _learn((task.path, self.request.max_file_size))
+        for task in graph.queue:  # grows as imports are followed (the first ones: `tasks`, in order)
+            text = learned.next() if learned else _learn((task.path, self.request.max_file_size))
             self.learn(task, text, graph)
             graph.edges[task.rel] = []
             for imported in self.imported(task, text.imports, result):
@@ -345,23 +345,17 @@ class Runner:
         self.seen = set(graph.listed)
         return graph.roles()
 
-    def learn_all(self, tasks: list[Task]) -> dict[str, _Text]:
-        """What the text pre-pass learns from each file, by its relative path: in the worker
-        processes when there are several (they go on to rewrite the files), else none here (each is
-        learned as the graph reaches it)."""
+    def learn_all(self, tasks: list[Task]) -> _Learned | None:
+        """What the text pre-pass learns from each file, in order: in the worker processes when there
+        are several (they go on to rewrite the files), each file's as soon as it is read, so that the
+        imports of the first ones are resolved here while the workers read the rest. None: each is
+        learned here as the graph reaches it."""
         if self.request.jobs <= 1 or len(tasks) < 4:
-            return {}
-        from concurrent.futures.process import BrokenProcessPool
-
+            return None
         self.start_pool(self.request.jobs)
         items = [(task.path, self.request.max_file_size) for task in tasks]
-        try:
-            texts = self.pool.map(_learn_in_worker, items,
-                                  chunksize=max(1, min(32, len(items) // (self.request.jobs * 8))))
-            return {task.rel: text for task, text in zip(tasks, texts)}
-        except BrokenProcessPool:  # a worker was killed: learn the files here (the rewrite gets a new pool)
-            self.stop_pool()
-            return {}
+        chunk = max(1, min(32, len(items) // (self.request.jobs * 8)))
+        return _Learned(self, items, self.pool.map(_learn_in_worker, items, chunksize=chunk))
 
     def learn(self, task: Task, text: _Text, graph: _Graph) -> None:
         """From one file's text: the frameworks it imports, the classes it exports, whether it is run
@@ -525,6 +519,30 @@ class _Graph:
             through = _through(rel, self.edges, self.frameworks, shown) if entry else ()
             final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
         return final
+
+
+class _Learned:
+    """The workers' answers for the files given, in order; if a worker is killed (out of memory?),
+    the rest are read in this process (the rewrite gets a new pool)."""
+
+    def __init__(self, runner: Runner, items: list[tuple[str, int]], answers):
+        self.runner, self.items, self.answers, self.done = runner, items, answers, 0
+
+    def __bool__(self) -> bool:
+        return self.done < len(self.items)
+
+    def next(self) -> _Text:
+        from concurrent.futures.process import BrokenProcessPool
+
+        item = self.items[self.done]
+        self.done += 1
+        if self.answers is not None:
+            try:
+                return next(self.answers)
+            except BrokenProcessPool:
+                self.runner.stop_pool()
+                self.answers = None
+        return _learn(item)
 
 
 @dataclass(frozen=True)
