@@ -7,7 +7,7 @@ import pytest
 from libcst._nodes.base import CSTCodegenError
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from transforms import codegen
+from transforms import codegen, cstutil
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = (
@@ -134,3 +134,15 @@ def test_only_the_changed_statements_are_rendered(monkeypatch):
     monkeypatch.setattr(codegen, "code", lambda m, node: rendered.append(node) or render(m, node))
     assert codegen.rewritten(module, new, CODE.encode(), starts_of(CODE, module)) == new.bytes
     assert rendered == [new.body[1]]
+
+
+@pytest.mark.parametrize("path", ["codemod/engine.py", "samples/mindspore_train.py"])
+def test_the_parse_without_validation_builds_libcsts_own_tree_and_validation_comes_back(path):
+    code = (ROOT / path).read_bytes()
+    assert cstutil.parse_module(code).deep_equals(cst.parse_module(code))
+    with pytest.raises(cst.CSTValidationError):  # nodes built afterwards are validated again
+        cst.Name("not a name")
+    with pytest.raises(cst.ParserSyntaxError):
+        cstutil.parse_module(b"def (:\n")
+    with pytest.raises(cst.CSTValidationError):  # ... also after a parse that failed
+        cst.Name("not a name")
