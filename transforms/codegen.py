@@ -121,7 +121,9 @@ def rewritten(original: cst.Module, new: cst.Module, text: bytes, starts: list[i
     top-level statements' code starts at the 1-based lines `starts`: each top-level statement `new`
     keeps as it was is copied from `text`, only the others are rendered. Rendered whole when the
     lines do not fit the module, or its header, footer or trailing newline changed."""
-    lines = _line_offsets(text)
+    lines = line_offsets(text)
+    if lines[-1] != len(text):
+        lines.append(len(text))  # (the end of a text without a last newline: one line more)
     firsts = [start - len(statement.leading_lines) for start, statement in zip(starts, original.body)]
     if not _fits(original, new, text, lines, starts, firsts):
         return module_bytes(new)
@@ -136,16 +138,24 @@ def rewritten(original: cst.Module, new: cst.Module, text: bytes, starts: list[i
     return b"".join(parts)
 
 
-def _line_offsets(text: bytes) -> list[int]:
-    """Where each line starts, and the end of the text as one more."""
+def line_offsets(text: bytes) -> list[int]:
+    """Where each line of `text` starts."""
     offsets = [0]
     at = text.find(b"\n")
     while at >= 0:
         offsets.append(at + 1)
         at = text.find(b"\n", at + 1)
-    if offsets[-1] != len(text):
-        offsets.append(len(text))
     return offsets
+
+
+def statements_start(module: cst.Module, text: bytes, offsets: list[int], starts: list[int]) -> bool:
+    """Do `starts` name one line of `text` (`offsets`: where its lines start) per top-level statement
+    of `module`, in order, each with code in its first column?"""
+    return (len(starts) == len(module.body) and all(a < b for a, b in zip(starts, starts[1:]))
+            and all(0 < s <= len(offsets) and text[offsets[s - 1] : offsets[s - 1] + 1] not in _NO_CODE for s in starts))
+
+
+_NO_CODE = (b" ", b"\t", b"#", b"\n", b"\r", b"")
 
 
 def _fits(original: cst.Module, new: cst.Module, text: bytes, lines: list[int], starts: list[int],
@@ -157,12 +167,10 @@ def _fits(original: cst.Module, new: cst.Module, text: bytes, lines: list[int], 
         new.footer is original.footer or new.footer == original.footer)
     newline = original.has_trailing_newline
     if not (same and original.body and new.has_trailing_newline == newline == text.endswith(b"\n")
-            and len(starts) == len(original.body)):
+            and statements_start(original, text, lines, starts)):
         return False
     if not (newline or original.footer or new.body[-1] is original.body[-1]):
         return False  # (a last statement rendered would bring the newline the file does not end with)
     if firsts[0] != 1 + len(original.header) or any(b <= a for a, b in zip(firsts, firsts[1:])):
         return False
-    last = len(lines) - len(original.footer)
-    return firsts[-1] < last and all(text[lines[s - 1] : lines[s - 1] + 1] not in (b" ", b"\t", b"#", b"\n", b"\r", b"")
-                                     for s in starts)
+    return firsts[-1] < len(lines) - len(original.footer)

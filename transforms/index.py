@@ -289,11 +289,8 @@ def _positions_from_text(index: FileIndex, wanted: dict[cst.CSTNode, list[cst.CS
     None when the lines do not match the module (each statement's code must start at the first
     column of its line, and each rendered statement must stand exactly where its line says)."""
     module = index.module
-    offsets = _line_offsets(code)
-    if len(starts) != len(module.body) or any(b <= a for a, b in zip(starts, starts[1:])) or (
-            starts and (starts[0] < 1 or starts[-1] > len(offsets))):
-        return None
-    if any(code[offsets[s - 1] : offsets[s - 1] + 1] in (b" ", b"\t", b"#", b"\r", b"\n", b"") for s in starts):
+    offsets = codegen.line_offsets(code)
+    if not codegen.statements_start(module, code, offsets, starts):
         return None
     lines = code.split(b"\n")
     result: dict[cst.CSTNode, tuple[int, int]] = {}
@@ -328,13 +325,3 @@ def _found_in_text(module: cst.Module, nodes: list[cst.CSTNode], code: bytes, of
         line = bisect.bisect_right(offsets, at)
         found[node] = (line, len(code[offsets[line - 1] : at].decode(module.encoding)) + 1)
     return found
-
-
-def _line_offsets(code: bytes) -> list[int]:
-    """Where each line of `code` starts."""
-    offsets = [0]
-    at = code.find(b"\n")
-    while at >= 0:
-        offsets.append(at + 1)
-        at = code.find(b"\n", at + 1)
-    return offsets
