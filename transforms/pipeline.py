@@ -201,7 +201,7 @@ def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables,
     reached = [f"{rule.framework} through {through[rule.framework]}" for _, rule in blocks
                if rule.framework not in own and rule.framework in through]
     message = "seed block inserted" + (f" (also {', '.join(reached)})" if reached else "")
-    line = seedblock.line(module, skeleton.statement_lines if skeleton else None)
+    line = seedblock.line(module, (skeleton.code, skeleton.statement_lines) if skeleton else None)
     return Finding(blocks[0][1].id, skeleton.original_line(line) if skeleton else line, 1, message, REWRITE)
 
 

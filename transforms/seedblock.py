@@ -72,12 +72,14 @@ class _FourSpaces(cst.CSTTransformer):
         return updated_node.with_changes(indent="    ") if updated_node.indent is None else updated_node
 
 
-def line(module: cst.Module, starts: list[int] | None = None) -> int:
-    """The line where the block starts: after the docstring and the leading imports. `starts`: the
-    line where each top-level statement's code starts, when the text says (no render needed then)."""
+def line(module: cst.Module, text: tuple[bytes, list[int]] | None = None) -> int:
+    """The line where the block starts: after the docstring and the leading imports. `text`: (the
+    code parsed, the line where each top-level statement's code starts), used when the lines fit
+    the module (no render needed then)."""
     end = leading_imports_end(module.body)
-    if starts is not None and len(starts) == len(module.body) and end < len(starts):
-        return starts[end] - len(module.body[end].leading_lines)
+    if text is not None and end < len(module.body) and codegen.statements_start(
+            module, text[0], codegen.line_offsets(text[0]), text[1]):
+        return text[1][end] - len(module.body[end].leading_lines)
     head = module.body[:end]
     head_code = codegen.code(module, module.with_changes(body=head, footer=(), has_trailing_newline=True))
     return head_code.count("\n") + 1
