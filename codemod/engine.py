@@ -585,7 +585,7 @@ def _with_diff(result: ApplyResult) -> ApplyResult:
     result.errors.sort()
     changed = [f for f in result.files if f.changed]
     if changed:
-        result.diff = b"".join(f.diff or patchlib.file_diff(f.path, f.original, f.new) for f in changed)
+        result.diff = b"".join(f.diff for f in changed)
         _check_patch(result.diff, changed)
     return result
 
