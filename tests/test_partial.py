@@ -152,6 +152,31 @@ def test_a_marker_that_does_not_come_back_is_refused():
     assert skeleton.restore(skeleton.code + b"\n" + partial.MARK + b"0\n") is None
 
 
+LICENCE = "# Copyright 2021 Someone\n#\n# Licensed under the Apache License, Version 2.0\n# ============\n\n"
+
+
+@pytest.mark.parametrize("first, kept", [
+    ("", ""),
+    ("#!/usr/bin/env python\n", ""),  # a shebang goes with the licence
+    ("# -*- coding: latin-1 -*-\n", "# -*- coding: latin-1 -*-\n"),  # a coding line stays where it is
+])
+def test_a_licence_before_the_first_statement_is_one_marker(first, kept):
+    source = (first + LICENCE + HEADER + UNRELATED[0] + "layer = nn.Dropout(p=0.5)\n").encode()
+    skeleton = skeleton_of(source)
+    assert skeleton.code.startswith(kept.encode() + partial.MARK + b"0\n" + HEADER.encode())
+    assert skeleton.restore(skeleton.code) == source
+    whole, pieces = rewrite_both(source)
+    assert whole == pieces and whole[0] != source
+    assert [f.line for f in pieces[1]] == [source.decode().count("\n")]
+
+
+def test_a_header_holding_code_or_one_line_is_not_a_marker():
+    one = ("# one line\n" + HEADER + UNRELATED[0] + UNRELATED[1] + "layer = nn.Dropout(p=0.5)\n").encode()
+    assert skeleton_of(one).code.startswith(b"# one line\n" + HEADER.encode())
+    indented = ("# a\n# b\n  x = 1\n" + HEADER + "layer = nn.Dropout(p=0.5)\n").encode()
+    assert rewrite_both(indented)[1] == rewrite_both(indented)[0]  # the same syntax error, not hidden
+
+
 def test_a_name_shadowed_in_a_statement_that_cannot_matter_still_counts():
     source = (
         "from mindspore.dataset import GeneratorDataset\n" + UNRELATED[0]

@@ -2,7 +2,8 @@
 
 Most of a file is statements no rule can touch. Parsing them with libcst is most of the cost of a
 run over a big tree, so the rewrite parses a *skeleton*: the file with each run of statements that
-cannot matter replaced by one marker comment. The rules see every statement that can matter;
+cannot matter replaced by one marker comment, and so are the comment lines before its first
+statement (a licence: libcst's module header, which no rule reads). The rules see every statement that can matter;
 findings are moved back to their lines in the file; after the rewrite each marker is replaced by the
 original text, byte for byte. The same file parsed whole gives the same code and the same findings:
 tests check this on the rule examples, on generated programs and on real code (`bench/fastpath.py`
@@ -55,6 +56,8 @@ _WORD = re.compile(rb"\b[A-Za-z_]\w*")
 # a word that may be a name a statement binds: not an attribute (`.x`), nor what an attribute,
 # a subscript or a call is taken from (`self.x`, `table[i]`, `f(...)`)
 _BINDABLE = re.compile(rb"(?<![\w.])[A-Za-z_]\w*(?![\w])(?![ \t]*[.(\[])")
+_CODING = re.compile(rb"[ \t\f]*#.*?coding[:=]")  # PEP 263, on line 1 or 2
+_COMMENT_OR_BLANK = re.compile(rb"[ \t]*(?:#|\r?\Z)")
 _NONE: frozenset[bytes] = frozenset()
 _KEYWORDS = frozenset(word.encode() for word in keyword.kwlist)  # `if`, `None`: never a name
 _AS_TARGET = re.compile(rb"\bas\s*(\([^)]*\)|\w+)")
@@ -477,20 +480,49 @@ def skeleton(source: bytes, relevant: Callable[[bytes], bool], imported: set[byt
     if not chunks:
         return None
     kept = keep(chunks, relevant, imported)
-    if len(kept) == len(chunks):
-        return None
-    return _build(source, chunks, kept)
-
-
-def _build(source: bytes, chunks: list[Chunk], kept: set[int]) -> Skeleton:
-    """The skeleton: each run of chunks not kept becomes one marker line."""
     lines = source.split(b"\n")
+    header = _header(lines, chunks[0].start)
+    if len(kept) == len(chunks) and header is None:
+        return None
+    return _build(lines, chunks, kept, header)
+
+
+def _header(lines: list[bytes], end: int) -> tuple[int, int] | None:
+    """(first, last + 1) of the comment and blank lines before the first statement (a licence,
+    mostly), when there are two or more: libcst makes them the module's header, which no rule
+    reads, so a marker can stand for them. A coding declaration stays where it is. (A byte order
+    mark is code to `split`: a file starting with one has no such lines.)"""
+    first = 0
+    while first < min(end, 2) and _CODING.match(lines[first]):
+        first += 1
+    if end - first < 2 or not all(_COMMENT_OR_BLANK.match(line) for line in lines[first:end]):
+        return None
+    return first, end
+
+
+def _build(lines: list[bytes], chunks: list[Chunk], kept: set[int], header: tuple[int, int] | None) -> Skeleton:
+    """The skeleton: the header's lines (if given) and each run of chunks not kept become one
+    marker line each."""
     parts: list[bytes] = []
     runs: list[bytes] = []
     marker_lines: list[int] = []
     shifts: list[int] = []
     statement_lines: list[int] = []
     done = shift = 0  # original lines copied or replaced so far; lines saved so far
+
+    def skip(first: int, last: int) -> None:
+        nonlocal done, shift
+        parts.extend(lines[done:first])
+        run = lines[first:last]
+        parts.append(MARK + b"%d" % len(runs) + (b"\r" if run[-1].endswith(b"\r") else b""))
+        runs.append(b"\n".join(run))
+        marker_lines.append(first - shift + 1)
+        shift += len(run) - 1
+        shifts.append(shift)
+        done = last
+
+    if header is not None:
+        skip(*header)
     i = 0
     while i < len(chunks):
         if i in kept:
@@ -501,14 +533,6 @@ def _build(source: bytes, chunks: list[Chunk], kept: set[int]) -> Skeleton:
         first = chunks[i].start
         while i < len(chunks) and i not in kept:
             i += 1
-        last = chunks[i - 1].end
-        parts += lines[done:first]
-        run = lines[first:last]
-        parts.append(MARK + b"%d" % len(runs) + (b"\r" if run[-1].endswith(b"\r") else b""))
-        runs.append(b"\n".join(run))
-        marker_lines.append(first - shift + 1)
-        shift += len(run) - 1
-        shifts.append(shift)
-        done = last
+        skip(first, chunks[i - 1].end)
     parts += lines[done:]
     return Skeleton(b"\n".join(parts), runs, marker_lines, shifts, statement_lines)
