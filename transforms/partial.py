@@ -49,6 +49,7 @@ MARK = b"#~reprofix-skipped~"
 _CLAUSE = re.compile(rb"(?:else|elif|except|finally)\b")
 _COMPOUND = re.compile(rb"@|(?:async[ \t]+)?(?:def|class|if|for|while|try|with)\b")
 _DEFINES = re.compile(rb"^[ \t]*(?:async[ \t]+)?(def|class)[ \t]+(\w+)", re.MULTILINE)
+_DEFINITION = re.compile(rb"(?:async[ \t]+)?(def|class)[ \t]+(\w+)")  # _DEFINES where the statement starts
 _GLOBAL = re.compile(rb"\bglobal[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)")
 _SCOPE_DECLARATION = re.compile(rb"\b(?:global|nonlocal)\b")
 _IMPORT = re.compile(rb"\bimport\b")
@@ -90,7 +91,7 @@ class Chunk:
     def __post_init__(self) -> None:
         self.compound = bool(_COMPOUND.match(self.code))
         self.has_import = bool(_IMPORT.search(self.code))
-        match = _DEFINES.search(self.code) if self.code[:1] == b"@" else _DEFINES.match(self.code)
+        match = _definition(self.code, 0, len(self.code)) if self.code else None
         self.kind = match.group(1) if match else None  # b"def", b"class" or None
         self.defined = match.group(2) if match else None
 
@@ -209,13 +210,13 @@ def _add(chunks: list[Chunk], lines: _Lines, starts: list[tuple[int, int]], end:
     code = lines.code
     for k, (line, at) in enumerate(starts):
         s_end = starts[k + 1][0] if k + 1 < len(starts) else end
-        chunk = Chunk(line, s_end, code[at:_offset(lines, starts, k, end)], parent, scope)
-        blocks = _blocks(lines, chunk, at)
+        stop = _offset(lines, starts, k, end)
+        blocks = _blocks(lines, line, s_end, at, stop) if _COMPOUND.match(code, at) else None
         if blocks is None:
-            chunks.append(chunk)
+            chunks.append(Chunk(line, s_end, code[at:stop], parent, scope))
             continue
         main = len(chunks)
-        inner = main if chunk.kind else scope  # a class or def body is a scope of its own
+        inner = main if _definition(code, at, stop) else scope  # a class or def body is a scope of its own
         for c_line, c_at, c_end, body in blocks:
             header = len(chunks)
             chunks.append(Chunk(c_line, body[0][0], code[c_at:body[0][1]], parent if header == main else main, scope,
@@ -230,17 +231,18 @@ def _offset(lines: _Lines, starts: list[tuple[int, int]], k: int, end: int) -> i
     return lines.offsets[end] if end < len(lines.offsets) else len(lines.code)
 
 
-def _blocks(lines: _Lines, chunk: Chunk, at: int):
+def _blocks(lines: _Lines, start: int, stop_line: int, at: int, stop: int):
     # complexity: each clause of a block and its body, found in one pass
-    """For a compound statement worth splitting, (line, offset, end line, the body's statements) of
-    its first line(s) and of each clause; None for any other statement."""
-    indent = lines.indents[chunk.start]
-    heads = lines.starts(chunk.start, chunk.end, indent) if _splittable(chunk) and indent is not None else None
+    """For the compound statement at offset `at` (lines start..stop_line-1, code up to offset
+    `stop`), if worth splitting, (line, offset, end line, the body's statements) of its first
+    line(s) and of each clause; None for any other statement."""
+    indent = lines.indents[start]
+    heads = lines.starts(start, stop_line, indent) if _splittable(lines.code, at, stop) and indent is not None else None
     if not heads or heads[0][1] != at:
         return None
     blocks = []
     for k, (line, offset, _) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else chunk.end
+        end = heads[k + 1][0] if k + 1 < len(heads) else stop_line
         body = lines.body(_definition_line(lines, line, end, indent) if k == 0 else line, end, indent)
         if body is None:
             return None
@@ -248,9 +250,15 @@ def _blocks(lines: _Lines, chunk: Chunk, at: int):
     return blocks if sum(len(block[3]) for block in blocks) > 1 else None
 
 
-def _splittable(chunk: Chunk) -> bool:
+def _splittable(code: bytes, at: int, stop: int) -> bool:
     """A compound statement, but not a def declaring `global` or `nonlocal` names (kept whole)."""
-    return chunk.compound and not (chunk.kind == b"def" and _SCOPE_DECLARATION.search(chunk.code))
+    definition = _definition(code, at, stop)
+    return definition is None or definition.group(1) != b"def" or not _SCOPE_DECLARATION.search(code, at, stop)
+
+
+def _definition(code: bytes, at: int, stop: int) -> re.Match | None:
+    """The definition (decorated or not) starting at offset `at`: (b"def" or b"class", its name)."""
+    return _DEFINES.search(code, at, stop) if code[at] == 0x40 else _DEFINITION.match(code, at, stop)  # "@"
 
 
 def _definition_line(lines: _Lines, line: int, hi: int, indent: bytes) -> int:
