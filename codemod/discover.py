@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Callable
 
 import pathspec
 
@@ -187,10 +188,12 @@ class Ignore:
         return self.excludes.match_file(rel + ("/" if is_dir else ""))
 
 
-def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None = None) -> list[Path]:
+def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None = None,
+                 found: Callable[[int], None] | None = None) -> list[Path]:
     """Every .py file and notebook under `top`, skipping hidden folders, virtual environments, build folders,
     what .gitignore ignores and what `excludes` names; sorted. Symbolic links are skipped; so are
-    files that are not regular files (a FIFO or a device named `x.py`), listed with why in `skipped`."""
+    files that are not regular files (a FIFO or a device named `x.py`), listed with why in `skipped`.
+    `found` hears how many files the walk has found so far, after each one."""
     ignore = Ignore(top, excludes, cwd)
     result = []
     for folder, dirs, files in os.walk(top):
@@ -202,6 +205,8 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
             path = here / name
             if name.endswith(SUFFIXES) and not ignore.ignored(path, False) and _regular(path, skipped):
                 result.append(path)
+                if found is not None:
+                    found(len(result))
     return sorted(result)
 
 

@@ -153,6 +153,7 @@ def _measure(tree: ast.AST) -> tuple[int, int]:
 
 
 _CONTEXTS = (ast.Load, ast.Store, ast.Del)
+_SHARED = 4  # the fewest files worth sharing among worker processes
 # A parse builds some hundred thousand short-lived nodes that their references free: Python's cycle
 # collector, at its default 700 allocations, would walk the young ones over and over (3-5% of a run).
 _GC_THRESHOLD = (100_000, 50, 100)
@@ -280,6 +281,7 @@ class Runner:
         self._below_root, self._below_cwd = (os.path.join(str(folder), "") for folder in (self.root, self.cwd))
         self.progress = progress
         self.pool = None
+        self.pool_used = False  # given files to work on (not only started early)
         self.done = 0
         self.seen: set[str] = set()
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
@@ -310,8 +312,8 @@ class Runner:
             self.stop_pool()
             raise
         finally:
-            if self.pool is not None:
-                self.pool.shutdown()
+            if self.pool is not None:  # (workers only started early, with too few files to share: not waited for)
+                self.pool.shutdown(wait=self.pool_used, cancel_futures=not self.pool_used)
         return _with_diff(result)
 
     def run_text(self, result: ApplyResult) -> ApplyResult:
@@ -350,7 +352,7 @@ class Runner:
         are several (they go on to rewrite the files), each file's as soon as it is read, so that the
         imports of the first ones are resolved here while the workers read the rest. None: each is
         learned here as the graph reaches it."""
-        if self.request.jobs <= 1 or len(tasks) < 4:
+        if self.request.jobs <= 1 or len(tasks) < _SHARED:
             return None
         self.start_pool(self.request.jobs)
         items = [(task.path, self.request.max_file_size) for task in tasks]
@@ -423,11 +425,17 @@ class Runner:
     def in_folder(self, folder: Path, entries: set[Path], result: ApplyResult) -> list[Task]:
         """The files found in a folder; why others were skipped goes to the notes."""
         skipped: list[tuple[Path, str]] = []
-        tasks = [self.task(file, "yes" if file in entries else "auto")
-                 for file in discover.python_files(folder, self.request.excludes, self.cwd, skipped)]
+        files = discover.python_files(folder, self.request.excludes, self.cwd, skipped, self.enough_to_share)
+        tasks = [self.task(file, "yes" if file in entries else "auto") for file in files]
         for file, why in skipped:
             result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
         return tasks
+
+    def enough_to_share(self, found: int) -> None:
+        """The walk has found `found` files: with enough to share, the workers start now and load
+        libcst while the walk goes on (a third of a second)."""
+        if found == _SHARED and self.request.jobs > 1 and not self.request.text_only:
+            self.start_pool(self.request.jobs, warm=True)
 
     def project_modules(self) -> set[str]:
         names = set()
@@ -448,7 +456,7 @@ class Runner:
         items = [(task, dataclasses.replace(options, package=_package(task.rel)), self.request.max_file_size)
                  for task in tasks]
         jobs = self.request.jobs
-        if jobs <= 1 or len(tasks) < 4:
+        if jobs <= 1 or len(tasks) < _SHARED:
             results = []
             for item in items:
                 results.append(_process_all(item))
@@ -474,8 +482,9 @@ class Runner:
                                             error=f"{task.shown}: the process rewriting it died; file left unchanged")
         return results
 
-    def start_pool(self, jobs: int) -> None:
-        """The worker processes (forked where the OS can: they inherit what this one loaded)."""
+    def start_pool(self, jobs: int, warm: bool = False) -> None:
+        """The worker processes (forked where the OS can: they inherit what this one loaded). They
+        start with their first task: `warm` starts them now."""
         if self.pool is None:
             import concurrent.futures
             import multiprocessing
@@ -483,6 +492,10 @@ class Runner:
             context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
             self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup,
                                                                initargs=(os.getpid(),))
+            if warm:
+                for _ in range(jobs):
+                    self.pool.submit(int)
+        self.pool_used = self.pool_used or not warm
 
     def stop_pool(self) -> None:
         """Give up the worker processes (on an error, Ctrl-C, or a dead worker): no new work starts.
@@ -653,6 +666,7 @@ def _worker_setup(parent: int) -> None:
             pass
     lock.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
     _die_with(parent)
+    import transforms.pipeline  # noqa: F401  (libcst: every worker parses; a third of a second to load)
 
 
 def _die_with(parent: int) -> None:

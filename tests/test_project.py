@@ -259,3 +259,20 @@ def test_parallel_runs_give_identical_output(tmp_path: Path):
         return re.sub(rb"(?m)^# reprofix-run: \w+$", b"", patch.read_bytes())
 
     assert without_run_id(tmp_path / "a" / "reprofix.patch") == without_run_id(tmp_path / "b" / "reprofix.patch")
+
+
+@pytest.mark.parametrize("files, started", [(3, False), (4, True)])
+def test_the_workers_start_while_the_folder_is_walked_once_it_holds_enough_files(tmp_path: Path, files, started,
+                                                                                monkeypatch):
+    from codemod import engine
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {f"m{i}.py": MS + DROPOUT for i in range(files)})
+    runner = engine.Runner(engine.Request(["."], jobs=2), tmp_path)
+    try:
+        assert len(runner.select(engine.ApplyResult())) == files
+        assert (runner.pool is not None, runner.pool_used) == (started, False)
+    finally:
+        runner.stop_pool()
+    result = engine.Runner(engine.Request(["."], jobs=2), tmp_path).run()
+    assert [f.path for f in result.files if f.changed] == [f"m{i}.py" for i in range(files)]
