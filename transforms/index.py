@@ -194,14 +194,26 @@ def build(module: cst.Module) -> FileIndex:
 
 
 def _push(stack, parents, node, value, scope) -> None:
-    if isinstance(value, cst.CSTNode):
+    kind = type(value)
+    if _NODE_KINDS.get(kind) or _is_node(kind):
         parents[value] = node
         stack.append((value, scope))
-    elif type(value) is tuple:
+    elif kind is tuple:
         for child in reversed(value):
-            if isinstance(child, cst.CSTNode):
+            if _NODE_KINDS.get(type(child)) or _is_node(type(child)):
                 parents[child] = node
                 stack.append((child, scope))
+
+
+# Whether each type met is a libcst node: CSTNode is an abstract class, and `isinstance` against one
+# runs Python code each time (a third of the walk).
+_NODE_KINDS: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    if kind not in _NODE_KINDS:
+        _NODE_KINDS[kind] = issubclass(kind, cst.CSTNode)
+    return _NODE_KINDS[kind]
 
 
 def _stored_names(target: cst.CSTNode) -> list[cst.Name]:
