@@ -3,11 +3,11 @@
 Most of a file is statements no rule can touch. Parsing them with libcst is most of the cost of a
 run over a big tree, so the rewrite parses a *skeleton*: the file with each run of statements that
 cannot matter replaced by one marker comment, and so are the comment lines before its first
-statement (a licence: libcst's module header, which no rule reads). The rules see every statement that can matter;
-findings are moved back to their lines in the file; after the rewrite each marker is replaced by the
-original text, byte for byte. The same file parsed whole gives the same code and the same findings:
-tests check this on the rule examples, on generated programs and on real code (`bench/fastpath.py`
-on a whole model zoo).
+statement (a licence: libcst's module header, which no rule reads). The rules see every statement
+that can matter; findings are moved back to their lines in the file; after the rewrite each marker
+is replaced by the original text, byte for byte. The same file parsed whole gives the same code and
+the same findings: tests check this on the rule examples, on generated programs and on real code
+(`bench/fastpath.py` on a whole model zoo).
 
 The statements are the top-level ones and, inside every block whose clauses all have indented
 bodies (a class, a def, `if`, `for`, `while`, `with`, `try`; decorators stay with their definition),
