@@ -177,6 +177,21 @@ def test_a_header_holding_code_or_one_line_is_not_a_marker():
     assert rewrite_both(indented)[1] == rewrite_both(indented)[0]  # the same syntax error, not hidden
 
 
+@pytest.mark.parametrize("body", [
+    "    import foo\n    HAS_FOO = True\n",  # not only imports: the seed block goes before the try
+    "    import foo\n    import baz\n",  # only imports: it counts as one, the block goes after `import bar`
+    "    import foo\n    if foo.old:\n        foo = None\n",
+])
+def test_a_try_among_the_leading_imports_places_the_seed_block_as_the_whole_file_does(body):
+    source = (
+        "import os\nimport mindspore\ntry:\n" + body + "except ImportError:\n    foo = None\nimport bar\n"
+        "os.environ['X'] = '1'\n\n\n" + UNRELATED[0] + "def main():\n    net = mindspore.nn.Dropout(p=0.5)\n"
+    ).encode()
+    whole, pieces = (transforms.rewrite(source, script=True, min_piece_bytes=size) for size in (10**12, 0))
+    assert skeleton_of(source) is not None
+    assert (pieces.code, pieces.findings) == (whole.code, whole.findings) and whole.code != source
+
+
 def test_a_name_shadowed_in_a_statement_that_cannot_matter_still_counts():
     source = (
         "from mindspore.dataset import GeneratorDataset\n" + UNRELATED[0]

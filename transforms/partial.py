@@ -425,14 +425,29 @@ def _import_place(chunks: list[Chunk]) -> set[int]:
     """What decides where new imports and the seed block go (after the docstring and the leading
     imports, up to the first compound statement that is not an import block): the first statement,
     and each top-level statement that may open a block, up to the first compound one holding no
-    import. (Imports are kept anyway; a simple statement skipped between them changes nothing.)"""
+    import; a `try` there whole (`cstutil.leading_imports_end` counts it as an import when its body
+    holds only imports). (Imports are kept anyway; a simple statement skipped between them changes
+    nothing.)"""
     found = {0}
     for i, chunk in enumerate(chunks):
         if chunk.parent is None and (chunk.compound or _opens_block(chunk.code)):
             found.add(i)
-            if chunk.compound and not chunk.has_import:
+            body = _main_body(chunks, i) if chunk.header and chunk.code.startswith(b"try") else []
+            found.update(body)
+            if chunk.compound and not (chunk.has_import or body and all(chunks[j].has_import for j in body
+                                                                          if chunks[j].parent == i)):
                 break
     return found
+
+
+def _main_body(chunks: list[Chunk], i: int) -> list[int]:
+    """The chunks of the first body of the block whose line(s) chunk `i` holds (its clauses aside)."""
+    inside = {i}
+    j = i + 1
+    while j < len(chunks) and chunks[j].parent in inside and not (chunks[j].parent == i and chunks[j].clause):
+        inside.add(j)
+        j += 1
+    return sorted(inside - {i})
 
 
 def _opens_block(code: bytes) -> bool:
