@@ -13,11 +13,11 @@ from transforms import partial, pipeline
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def rewrite_both(source: bytes, options=transforms.Options()):
+def rewrite_both(source: bytes, options=transforms.Options(), script: bool = False):
     """(whole, in pieces) as `transforms.rewrite` gives them, or the SourceError message of each."""
     def run(min_piece_bytes):
         try:
-            result = transforms.rewrite(source, options, script=False, min_piece_bytes=min_piece_bytes)
+            result = transforms.rewrite(source, options, script=script, min_piece_bytes=min_piece_bytes)
             return result.code, result.findings, result.frameworks
         except transforms.SourceError as error:
             return error.message
@@ -230,6 +230,25 @@ def test_rule_examples_give_the_same_in_pieces(snippet):
 @given(mixed_code())
 def test_mixed_code_gives_the_same_in_pieces(source: bytes):
     whole, pieces = rewrite_both(source)
+    assert whole == pieces
+
+
+# what may stand before and among the leading imports, which decide where the seed block goes
+IMPORT_REGIONS = [
+    "", '"""Doc."""\n', "import sys\nsys.path.insert(0, '.')\n",
+    "try:\n    import foo\nexcept ImportError:\n    foo = None\n",
+    "try:\n    import foo\n    HAS_FOO = True\nexcept ImportError:\n    HAS_FOO = False\n",
+]
+
+
+@SETTINGS
+@given(mixed_code(), st.sampled_from(IMPORT_REGIONS), st.sampled_from(["", "import bar\n", "X = 1\nimport bar\n"]))
+def test_entry_scripts_give_the_same_in_pieces(source: bytes, region: str, after: str):
+    newline = b"\r\n" if b"\r\n" in source else b"\n"
+    region, after = (part.encode().replace(b"\n", newline) for part in (region, after))
+    header = HEADER.encode().replace(b"\n", newline)
+    source = region + source.replace(header, header + after, 1)
+    whole, pieces = rewrite_both(source, script=True)
     assert whole == pieces
 
 

@@ -77,6 +77,8 @@ def line(module: cst.Module, text: tuple[bytes, list[int]] | None = None) -> int
     code parsed, the line where each top-level statement's code starts), used when the lines fit
     the module (no render needed then)."""
     end = leading_imports_end(module.body)
+    if end == 0:  # first of all, after the header's lines (a module with nothing at all renders a newline)
+        return 1 + len(module.header)
     if text is not None and end < len(module.body) and codegen.statements_start(
             module, text[0], codegen.line_offsets(text[0]), text[1]):
         return text[1][end] - len(module.body[end].leading_lines)
