@@ -181,15 +181,25 @@ def test_a_header_holding_code_or_one_line_is_not_a_marker():
     "    import foo\n    HAS_FOO = True\n",  # not only imports: the seed block goes before the try
     "    import foo\n    import baz\n",  # only imports: it counts as one, the block goes after `import bar`
     "    import foo\n    if foo.old:\n        foo = None\n",
+    "    import foo\n    try:\n        import baz\n    except ImportError:\n        baz = None\n",  # nested: imports
 ])
 def test_a_try_among_the_leading_imports_places_the_seed_block_as_the_whole_file_does(body):
     source = (
         "import os\nimport mindspore\ntry:\n" + body + "except ImportError:\n    foo = None\nimport bar\n"
-        "os.environ['X'] = '1'\n\n\n" + UNRELATED[0] + "def main():\n    net = mindspore.nn.Dropout(p=0.5)\n"
+        "os.environ['X'] = '1'\n\n\n" + UNRELATED[0] + "import late\n"  # (the imports end at the def before it)
+        "def main():\n    net = mindspore.nn.Dropout(p=0.5)\n"
     ).encode()
     whole, pieces = (transforms.rewrite(source, script=True, min_piece_bytes=size) for size in (10**12, 0))
     assert skeleton_of(source) is not None
     assert (pieces.code, pieces.findings) == (whole.code, whole.findings) and whole.code != source
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_match_among_the_leading_imports_ends_them_in_pieces_too(newline):
+    source = ('"""Doc."""\nmatch x:\n    case 1:\n        pass\n' + HEADER + UNRELATED[2] + "import bar\n"
+              + "layer = nn.Dropout(p=0.5)\n").replace("\n", newline).encode()
+    whole, pieces = rewrite_both(source, script=True)
+    assert whole == pieces and whole[1][0].line == 2  # the seed block right after the docstring
 
 
 def test_a_name_shadowed_in_a_statement_that_cannot_matter_still_counts():
@@ -234,20 +244,28 @@ def test_mixed_code_gives_the_same_in_pieces(source: bytes):
 
 
 # what may stand before and among the leading imports, which decide where the seed block goes
-IMPORT_REGIONS = [
-    "", '"""Doc."""\n', "import sys\nsys.path.insert(0, '.')\n",
+IMPORT_REGION = [
+    '"""Doc."""\n', "from __future__ import annotations\n", "import sys\nsys.path.insert(0, '.')\n",
     "try:\n    import foo\nexcept ImportError:\n    foo = None\n",
     "try:\n    import foo\n    HAS_FOO = True\nexcept ImportError:\n    HAS_FOO = False\n",
+    "try:\n    import foo\n    try:\n        import bar\n    except ImportError:\n        bar = None\n"
+    "except ImportError:\n    foo = None\n",
+    "try: import foo\nexcept ImportError: foo = None\n",
+    "if sys.version_info > (3,):\n    import a\nelse:\n    import b\n",
+    "import a; import b\n", "import a; X = 2\n", "X = 1\n", "import bar\n", "import os\nos.environ['A'] = '1'\n",
+    "@decorator\ndef f():\n    return 1\n", "match x:\n    case 1:\n        pass\n",
+    "with open('f') as fh:\n    import c\n", "# a comment\n", "\n",
 ]
 
 
 @SETTINGS
-@given(mixed_code(), st.sampled_from(IMPORT_REGIONS), st.sampled_from(["", "import bar\n", "X = 1\nimport bar\n"]))
-def test_entry_scripts_give_the_same_in_pieces(source: bytes, region: str, after: str):
+@given(st.lists(st.sampled_from(IMPORT_REGION), max_size=5), mixed_code(),
+       st.lists(st.sampled_from(IMPORT_REGION), max_size=3))
+def test_entry_scripts_give_the_same_in_pieces(before: list[str], source: bytes, between: list[str]):
     newline = b"\r\n" if b"\r\n" in source else b"\n"
-    region, after = (part.encode().replace(b"\n", newline) for part in (region, after))
+    before, between = ("".join(parts).encode().replace(b"\n", newline) for parts in (before, between))
     header = HEADER.encode().replace(b"\n", newline)
-    source = region + source.replace(header, header + after, 1)
+    source = before + source.replace(header, header + between, 1)
     whole, pieces = rewrite_both(source, script=True)
     assert whole == pieces
 

@@ -62,7 +62,7 @@ _COMMENT_OR_BLANK = re.compile(rb"[ \t]*(?:#|\r?\Z)")
 _NONE: frozenset[bytes] = frozenset()
 _KEYWORDS = frozenset(word.encode() for word in keyword.kwlist)  # `if`, `None`: never a name
 _AS_TARGET = re.compile(rb"\bas\s*(\([^)]*\)|\w+)")
-_BLOCK_COLON = re.compile(rb":[ \t]*\n")
+_BLOCK_COLON = re.compile(rb":[ \t]*\r?\n")
 _UNPACKED = re.compile(rb"\*\*\s*([A-Za-z_]\w*)")
 _ASSIGN_SIGN = re.compile(rb"(?<![=!<>:])=(?!=)")
 _COMPREHENSION_TARGET = re.compile(rb"\bfor\b(.*?)\bin\b", re.DOTALL)
@@ -425,17 +425,16 @@ def _import_place(chunks: list[Chunk]) -> set[int]:
     """What decides where new imports and the seed block go (after the docstring and the leading
     imports, up to the first compound statement that is not an import block): the first statement,
     and each top-level statement that may open a block, up to the first compound one holding no
-    import; a `try` there whole (`cstutil.leading_imports_end` counts it as an import when its body
-    holds only imports). (Imports are kept anyway; a simple statement skipped between them changes
-    nothing.)"""
+    import or `try`; a `try` there whole (`cstutil.leading_imports_end` counts it as an import when
+    its body holds only imports, nested `try`s of imports included). (Imports are kept anyway; a
+    simple statement skipped between them changes nothing.)"""
     found = {0}
     for i, chunk in enumerate(chunks):
         if chunk.parent is None and (chunk.compound or _opens_block(chunk.code)):
             found.add(i)
-            body = _main_body(chunks, i) if chunk.header and chunk.code.startswith(b"try") else []
-            found.update(body)
-            if chunk.compound and not (chunk.has_import or body and all(chunks[j].has_import for j in body
-                                                                          if chunks[j].parent == i)):
+            a_try = chunk.compound and chunk.code.startswith(b"try")  # (an import block or not: either way on)
+            found.update(_main_body(chunks, i) if a_try and chunk.header else ())
+            if chunk.compound and not chunk.has_import and not a_try:
                 break
     return found
 
