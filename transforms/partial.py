@@ -211,12 +211,14 @@ def _add(chunks: list[Chunk], lines: _Lines, starts: list[tuple[int, int]], end:
     for k, (line, at) in enumerate(starts):
         s_end = starts[k + 1][0] if k + 1 < len(starts) else end
         stop = _offset(lines, starts, k, end)
-        blocks = _blocks(lines, line, s_end, at, stop) if _COMPOUND.match(code, at) else None
+        compound = _COMPOUND.match(code, at)
+        definition = _definition(code, at, stop) if compound else None
+        blocks = _blocks(lines, line, s_end, at, stop, definition) if compound else None
         if blocks is None:
             chunks.append(Chunk(line, s_end, code[at:stop], parent, scope))
             continue
         main = len(chunks)
-        inner = main if _definition(code, at, stop) else scope  # a class or def body is a scope of its own
+        inner = main if definition else scope  # a class or def body is a scope of its own
         for c_line, c_at, c_end, body in blocks:
             header = len(chunks)
             chunks.append(Chunk(c_line, body[0][0], code[c_at:body[0][1]], parent if header == main else main, scope,
@@ -231,13 +233,14 @@ def _offset(lines: _Lines, starts: list[tuple[int, int]], k: int, end: int) -> i
     return lines.offsets[end] if end < len(lines.offsets) else len(lines.code)
 
 
-def _blocks(lines: _Lines, start: int, stop_line: int, at: int, stop: int):
+def _blocks(lines: _Lines, start: int, stop_line: int, at: int, stop: int, definition: re.Match | None):
     # complexity: each clause of a block and its body, found in one pass
     """For the compound statement at offset `at` (lines start..stop_line-1, code up to offset
-    `stop`), if worth splitting, (line, offset, end line, the body's statements) of its first
-    line(s) and of each clause; None for any other statement."""
+    `stop`; `definition`: its `_definition`), if worth splitting, (line, offset, end line, the
+    body's statements) of its first line(s) and of each clause; None for any other statement."""
     indent = lines.indents[start]
-    heads = lines.starts(start, stop_line, indent) if _splittable(lines.code, at, stop) and indent is not None else None
+    splittable = _splittable(lines.code, at, stop, definition)
+    heads = lines.starts(start, stop_line, indent) if splittable and indent is not None else None
     if not heads or heads[0][1] != at:
         return None
     blocks = []
@@ -250,9 +253,8 @@ def _blocks(lines: _Lines, start: int, stop_line: int, at: int, stop: int):
     return blocks if sum(len(block[3]) for block in blocks) > 1 else None
 
 
-def _splittable(code: bytes, at: int, stop: int) -> bool:
+def _splittable(code: bytes, at: int, stop: int, definition: re.Match | None) -> bool:
     """A compound statement, but not a def declaring `global` or `nonlocal` names (kept whole)."""
-    definition = _definition(code, at, stop)
     return definition is None or definition.group(1) != b"def" or not _SCOPE_DECLARATION.search(code, at, stop)
 
 
