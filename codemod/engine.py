@@ -281,7 +281,6 @@ class Runner:
         self._below_root, self._below_cwd = (os.path.join(str(folder), "") for folder in (self.root, self.cwd))
         self.progress = progress
         self.pool = None
-        self.pool_used = False  # given files to work on (not only started early)
         self.done = 0
         self.seen: set[str] = set()
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
@@ -299,9 +298,8 @@ class Runner:
             gc.set_threshold(*threshold)
 
     def run_parsing(self, result: ApplyResult) -> ApplyResult:
-        selected = self.select(result)
-        try:
-            tasks = self.graph(selected, result)
+        try:  # (the workers may start while the folders are walked)
+            tasks = self.graph(self.select(result), result)
             options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
                                           project_classes=self.exported)
             for task, file_result in zip(tasks, self.map(tasks, options)):
@@ -312,8 +310,8 @@ class Runner:
             self.stop_pool()
             raise
         finally:
-            if self.pool is not None:  # (workers only started early, with too few files to share: not waited for)
-                self.pool.shutdown(wait=self.pool_used, cancel_futures=not self.pool_used)
+            if self.pool is not None:
+                self.pool.shutdown()
         return _with_diff(result)
 
     def run_text(self, result: ApplyResult) -> ApplyResult:
@@ -495,7 +493,6 @@ class Runner:
             if warm:
                 for _ in range(jobs):
                     self.pool.submit(int)
-        self.pool_used = self.pool_used or not warm
 
     def stop_pool(self) -> None:
         """Give up the worker processes (on an error, Ctrl-C, or a dead worker): no new work starts.
