@@ -29,6 +29,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/fastpath.py $(wildcard ../shared/corpora/model-zoo-sample.tar.gz)
+	$(BIN)/python bench/bound.py
 
 corpus: $(STAMP)
 	$(BIN)/python bench/corpus.py
