@@ -75,9 +75,11 @@ def oracle(source: bytes, touched: set[int]) -> partial.Skeleton | None:
     return partial._build(lines, chunks, kept, partial._header(lines, chunks[0].start))
 
 
-def rewrite_pieces(source: bytes, options: Options, script: bool, pieces: partial.Skeleton) -> None:
+def rewrite_pieces(source: bytes, options: Options, script: bool, pieces: partial.Skeleton | None) -> None:
+    """Parse to render, as `pipeline.rewrite` does after choosing (None: the whole file)."""
     try:
-        pipeline._rewrite(engine.guarded_parse(pieces.code), source, options, script, pieces, {})
+        module = engine.guarded_parse(pieces.code if pieces else source)
+        pipeline._rewrite(module, source, options, script, pieces, {})
     except (SourceError, pipeline._Unrestorable, RecursionError):
         pass  # (the oracle's skeleton may not restore: only its time counts)
 
@@ -93,17 +95,16 @@ def measure(files: list[Path]) -> tuple[Clock, dict[str, int]]:
         skip, pieces = clock.run("cutting into statements, choosing", pipeline._plan_parse, source, options, script)
         if skip:
             continue
-        pieces = pieces or partial.Skeleton(source, [], [], [], [])
         try:
             result = pipeline.rewrite(source, options, script=script, parse=engine.guarded_parse)
         except (SourceError, RecursionError):
             continue
         counts["parsed"] += 1
         clock.run("parse to render, today's pieces", rewrite_pieces, source, options, script, pieces)
-        counts["today"] += len(pieces.code)
+        counts["today"] += len(pieces.code if pieces else source)
         chosen = oracle(source, touched_lines(source, result)) or pieces
         clock.run("parse to render, the oracle's pieces", rewrite_pieces, source, options, script, chosen)
-        counts["oracle"] += len(chosen.code)
+        counts["oracle"] += len(chosen.code if chosen else source)
         if result.code != source:
             clock.run("compile of each changed file", compile, result.code, str(path), "exec", 0, True)
     return clock, counts
