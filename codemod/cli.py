@@ -698,9 +698,25 @@ def verify(
     options = verify_session.Options(
         command=command, runs=runs, steps=steps, full=full, timeout=timeout,
         no_loss_timeout=no_loss_timeout or None, atol=atol, rtol=rtol, pattern=pattern, as_json=as_json,
-        plot=plot, locate=locate, keep_traces=keep_traces,
+        plot=plot, locate=locate, keep_traces=keep_traces, applied_patch=_applied_patch(),
     )
     raise typer.Exit(verify_session.execute(options))
+
+
+def _applied_patch() -> Optional[str]:
+    """The reprofix patch applied to the project of the current folder, as shown to the user; None if
+    there is none (or it cannot be read: verify does not depend on it)."""
+    from . import config as configlib
+    from .patch import read_header
+    from .paths import NotRegular, TooLarge, read_regular
+
+    cwd = _cwd()
+    try:
+        patch_path = _default_patch(cwd, configlib.load(cwd, None))
+        found = read_header(read_regular(patch_path, 1 << 24))
+    except (OSError, configlib.ConfigError, NotRegular, TooLarge, ValueError):
+        return None
+    return _shown(patch_path, cwd) if found is not None and found.state == "applied" else None
 
 
 def _command(command: List[str]) -> List[str]:

@@ -1,18 +1,17 @@
-"""`reprofix verify`: run a command several times and judge reproducibility as the procedure's step 6
-does: the first two iterations' losses must agree within `numpy.allclose(atol=1e-3, rtol=1e-3)`.
+"""`reprofix verify`: run a command, reading the losses it prints as they come, and stop it once it
+has printed the steps to compare (codemod/judge.py compares them).
 
 Works for any command that prints losses (MindSpore, PyTorch, Keras, anything): losses are read from
-its output line by line (codemod/losses.py), and each run is stopped as soon as it has printed the
-steps needed. A run is a process session of its own: whatever it starts (a background `sleep &`, a
-process that changed its group or session) is stopped with it, on every way out, including when
-reprofix itself gets SIGINT, SIGTERM or SIGHUP. --timeout bounds everything, matching a
---loss-pattern included.
+its output line by line (codemod/losses.py). In a distributed launch, each rank process writes through
+a channel of its own (codemod/channel.py), so ranks are told apart whatever the launcher prints. A run
+is a process session of its own: whatever it starts (a background `sleep &`, a process that changed its
+group or session) is stopped with it, on every way out, including when reprofix itself gets SIGINT,
+SIGTERM or SIGHUP. --timeout bounds everything, matching a --loss-pattern included.
 """
 
 from __future__ import annotations
 
 import collections
-import math
 import os
 import re
 import selectors
@@ -22,7 +21,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .losses import LossReader
+from .channel import Server, header
+from .losses import LossReader, Source
 
 GRACE = 1.0  # seconds to read what is left once the command itself has exited
 TERMINATE = 5.0  # seconds between SIGTERM and SIGKILL
@@ -48,10 +48,11 @@ class _Deadline(Exception):
 
 @dataclass
 class Run:
-    series: dict = field(default_factory=dict)  # name -> losses, in the order the series appeared
+    series: dict = field(default_factory=dict)  # SeriesId -> losses.Series; ranks first, each rank's main one first
     epochs: list = field(default_factory=list)  # (epoch, step) from LossMonitor lines
     returncode: int | None = None
     stopped: bool = False  # stopped by us once it printed enough
+    exited: bool = False  # it ended by itself, before we stopped it
     timed_out: bool = False
     slow_pattern: bool = False  # the deadline struck while --loss-pattern was matching a line
     no_loss: bool = False  # stopped because no loss appeared within --no-loss-timeout
@@ -59,13 +60,19 @@ class Run:
     lines: int = 0
     bare_integers: int = 0
     evaluation_lines: int = 0
+    world: int = 0  # processes a distributed launcher announced (0: one process)
     output_tail: list = field(default_factory=list)
     stderr_tail: list = field(default_factory=list)
 
     @property
+    def main(self):
+        """The main series of the first rank (the only series, usually); None when none was read."""
+        return next(iter(self.series.values()), None)
+
+    @property
     def losses(self) -> list:
-        """The first series (the only one, usually)."""
-        return next(iter(self.series.values()), [])
+        main = self.main
+        return main.values if main is not None else []
 
 
 class Signals:
@@ -140,19 +147,22 @@ def become_subreaper() -> None:
 def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=None, on_loss=None,
              no_loss_timeout: float | None = None, env: dict | None = None, ready=None,
              signals: Signals | None = None) -> Run:
-    """Run the command, reading stdout and stderr line by line (\\r counts as a line end, for progress
-    bars); stop it once `steps` losses are in (and `ready()` says so), unless `full`."""
+    """Run the command, reading stdout, stderr and the rank channels line by line (\\r counts as a line
+    end, for progress bars); stop it once every series has its `steps` (and `ready()` says so), unless
+    `full`."""
     signals = signals or Signals()
     run = Run()
     start = time.monotonic()
+    server = Server()
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=env, preexec_fn=_die_with_parent(),
+            start_new_session=True, env=server.environment(env), preexec_fn=_die_with_parent(),
         )
     except OSError as error:
-        raise CannotJudge(f"cannot start {command[0]!r}: {error.strerror}") from None
-    output = _Output(process, run, pattern, on_loss)
+        server.close()
+        raise CannotJudge(_cannot_start(command, error)) from None
+    output = _Output(process, run, pattern, on_loss, server)
     first_signal = signal.SIGTERM
     signals.arm(timeout)
     try:
@@ -165,11 +175,13 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     finally:
         signals.disarm()
         signals.shielded = True
+        run.exited = process.poll() is not None
         try:
-            output.selector.close()
+            output.close()
             stop_all(process, first_signal)
         finally:
             signals.shielded = False
+            server.close()
         run.returncode = process.returncode
         run.seconds = time.monotonic() - start
     if not run.timed_out:
@@ -179,55 +191,128 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     return run
 
 
-class _Output:
-    """The command's stdout and stderr, read as they come, line by line: each line goes to the loss
-    reader and to the tails kept for messages."""
+def _cannot_start(command: list, error: OSError) -> str:
+    """Why the command could not start, and what to do: `verify train.py` means `verify -- python train.py`."""
+    if command[0].endswith(".py") and os.path.isfile(command[0]) and not os.access(command[0], os.X_OK):
+        return (f"cannot start {command[0]!r}: it is a Python file, not a program; "
+                f"run it with Python: reprofix verify -- python {' '.join(command)}")
+    return f"cannot start {command[0]!r}: {error.strerror}"
 
-    def __init__(self, process: subprocess.Popen, run: Run, pattern, on_loss):
-        self.process, self.run, self.pattern, self.on_loss = process, run, pattern, on_loss
+
+@dataclass
+class _Stream:
+    """One stream being read: the command's stdout or stderr, or a rank channel (its source known once
+    its header line is in)."""
+    source: Source | None
+    main: bool  # the command's own stdout or stderr (tails for messages)
+    buffer: bytes = b""
+    pid: int = 0  # the process behind a channel
+
+
+class _Output:
+    """The command's stdout and stderr, and the rank channels, read as they come, line by line: each
+    line goes to the loss reader, and the command's own lines to the tails kept for messages."""
+
+    def __init__(self, process: subprocess.Popen, run: Run, pattern, on_loss, server: Server):
+        self.process, self.run, self.pattern, self.on_loss, self.server = process, run, pattern, on_loss, server
         self.reader = LossReader(pattern)
         self.tail, self.stderr_tail = collections.deque(maxlen=20), collections.deque(maxlen=20)
         self.selector = selectors.DefaultSelector()
-        self.buffers = {process.stdout: b"", process.stderr: b""}  # the open streams, and their partial lines
-        for stream in self.buffers:
+        self.streams: dict = {}  # the open streams -> _Stream
+        self.launchers: set = set()  # pids whose channels carry the output of ranks started below them
+        for stream, name in ((process.stdout, "stdout"), (process.stderr, "stderr")):
             os.set_blocking(stream.fileno(), False)
-            self.selector.register(stream, selectors.EVENT_READ)
+            self._register(stream, _Stream(Source(None, name), True))
+        self.selector.register(server.socket, selectors.EVENT_READ, None)
+
+    def _register(self, stream, state: _Stream) -> None:
+        self.streams[stream] = state
+        self.selector.register(stream, selectors.EVENT_READ, state)
 
     def read(self) -> None:
-        """What the streams hold now (waiting 0.2 s at most); a stream that ends is closed."""
-        for key, _ in self.selector.select(timeout=0.2):
-            stream = key.fileobj
-            chunk = os.read(stream.fileno(), 65536)
-            if not chunk:
-                self.selector.unregister(stream)
-                rest = self.buffers.pop(stream)
-                if rest:
-                    self.take(rest, stream)
-                continue
-            *complete, rest = re.split(rb"\r\n|\r|\n", self.buffers[stream] + chunk)
-            if len(rest) > LONGEST_LINE:
-                complete.append(rest)
-                rest = b""
-            self.buffers[stream] = rest
-            for raw in complete:
-                self.take(raw, stream)
+        """What the streams hold now (waiting 0.2 s at most); a stream that ends is closed. New
+        channels first, then channels, then the command's own streams: a tee writes to its channel
+        before the command's output, so a rank's line is known as the rank's before its copy arrives."""
+        events = self.selector.select(timeout=0.2)
+        for key, _ in sorted(events, key=lambda event: -1 if event[0].data is None else event[0].data.main):
+            if key.data is None:
+                self._accept()
+            elif key.fileobj in self.streams:
+                self._read(key.fileobj, key.data)
 
-    def take(self, line_bytes: bytes, stream) -> None:
+    def _accept(self) -> None:
+        for _ in range(64):
+            link = self.server.accept()
+            if link is None:
+                return
+            self._register(link, _Stream(None, False))
+
+    def _read(self, stream, state: _Stream) -> None:
+        try:
+            chunk = os.read(stream.fileno(), 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._close(stream, state)
+            return
+        *complete, rest = re.split(rb"\r\n|\r|\n", state.buffer + chunk)
+        if len(rest) > LONGEST_LINE:
+            complete.append(rest)
+            rest = b""
+        state.buffer = rest
+        for raw in complete:
+            if state.source is None and not self._header(stream, state, raw):
+                return
+            self.take(raw, state)
+
+    def _header(self, stream, state: _Stream, raw: bytes) -> bool:
+        """A channel's first line: who is writing. A channel whose header is not one is dropped."""
+        data = header(raw)
+        if data is None:
+            self._close(stream, state, flush=False)
+            return False
+        state.source, state.pid = Source(data["rank"], data["stream"], True), data.get("pid", 0)
+        self.reader.channels = True
+        self.reader.world = max(self.reader.world, data.get("world", 0))
+        if isinstance(data.get("launcher_of"), int):
+            self.launchers.add(data["launcher_of"])
+        return False  # the header is not output
+
+    def _close(self, stream, state: _Stream, flush: bool = True) -> None:
+        self.selector.unregister(stream)
+        del self.streams[stream]
+        if flush and state.buffer and state.source is not None:
+            self.take(state.buffer, state)
+        if not state.main:
+            stream.close()
+
+    def take(self, line_bytes: bytes, state: _Stream) -> None:
         line = line_bytes.decode("utf-8", "replace")
-        self.run.lines += 1
-        self.tail.append(line)
-        if stream is self.process.stderr:
-            self.stderr_tail.append(line)
+        if state.main:
+            self.run.lines += 1
+            self.tail.append(line)
+            if state.source.stream == "stderr":
+                self.stderr_tail.append(line)
+        if state.pid and state.pid in self.launchers:
+            return  # its ranks' own channels bring these lines
         self.run.slow_pattern = self.pattern is not None
-        found = self.reader.feed(line)
+        found = self.reader.feed(line, state.source)
         self.run.slow_pattern = False
-        if found and self.on_loss is not None:
-            self.on_loss(found)
+        if found and self.on_loss is not None and (state.source.channel or not self.reader.channels):
+            self.on_loss(found, self.reader)
+
+    def close(self) -> None:
+        for stream, state in list(self.streams.items()):
+            if not state.main:
+                stream.close()
+        self.selector.close()
 
     def finish(self) -> None:
         """The losses and the tails into the run."""
         run, reader = self.run, self.reader
-        run.series, run.epochs = reader.series, reader.epochs
+        run.series, run.epochs, run.world = reader.series(), reader.epochs, reader.world
         run.bare_integers, run.evaluation_lines = reader.bare_integers, reader.evaluation_lines
         run.output_tail, run.stderr_tail = list(self.tail), list(self.stderr_tail)
 
@@ -238,7 +323,7 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
     what is left of its output), or `steps` losses in (and `ready()` says so) unless `full`."""
     run, reader = output.run, output.reader
     exited_at = None
-    while output.buffers:
+    while output.streams:
         now = time.monotonic()
         if _out_of_time(run, reader, now - start, timeout, no_loss_timeout):
             break
@@ -247,7 +332,7 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
             if now - exited_at > GRACE:  # what is left holds the pipes: a background child
                 break
         output.read()
-        if not full and reader.count() >= steps and (ready is None or ready()):
+        if not full and reader.ready(steps) and (ready is None or ready()):
             run.stopped = True
             break
 
@@ -256,7 +341,7 @@ def _out_of_time(run: Run, reader: LossReader, elapsed: float, timeout: float, n
     if elapsed >= timeout:
         run.timed_out = True
         return True
-    if no_loss_timeout is not None and not reader.count() and elapsed >= no_loss_timeout:
+    if no_loss_timeout is not None and not reader.any() and elapsed >= no_loss_timeout:
         run.no_loss = True
         return True
     return False
@@ -359,222 +444,3 @@ def _reap(leader: int) -> None:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
-
-
-@dataclass
-class Step:
-    number: int
-    values: list
-    abs_diff: float
-    rel_diff: float
-    agree: bool
-
-    @property
-    def bitwise(self) -> bool:
-        return self.abs_diff == 0 and all(_same(v, self.values[0]) for v in self.values)
-
-
-@dataclass
-class Series:
-    name: str
-    steps: list
-    first_difference: int | None
-
-
-@dataclass
-class Verdict:
-    series: list  # Series, one per loss series printed (usually one, "loss")
-    reproducible: bool
-    first_difference: int | None
-    message: str
-    notes: list = field(default_factory=list)
-
-    @property
-    def steps(self) -> list:
-        return self.series[0].steps if self.series else []
-
-
-def close(a: float, b: float, atol: float, rtol: float) -> bool:
-    """numpy.allclose's test for one pair: |a - b| <= atol + rtol * |b|; nan is never close."""
-    if math.isnan(a) or math.isnan(b):
-        return False
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return abs(a - b) <= atol + rtol * abs(b)
-
-
-def _same(a: float, b: float) -> bool:
-    return a == b or (math.isnan(a) and math.isnan(b))
-
-
-def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Verdict:
-    """Compare the runs step by step against the first, each loss series on its own; say where they
-    part, in the procedure's words."""
-    for number, run in enumerate(runs, 1):
-        check_judgeable(number, run, steps)
-    compared, notes = _compared(runs, steps, full, atol, rtol)
-    firsts = [s.first_difference for s in compared if s.first_difference is not None]
-    first = min(firsts) if firsts else None
-    count = max(len(s.steps) for s in compared)
-    message = _message(compared, first, len(runs), count, atol, rtol)
-    return Verdict(compared, first is None, first, message, notes)
-
-
-def _compared(runs: list, steps: int, full: bool, atol: float, rtol: float) -> tuple[list, list]:
-    """Each series every run printed often enough, compared; and a note for each of the others."""
-    notes, compared = [], []
-    for name in runs[0].series:
-        lengths = [len(r.series.get(name, [])) for r in runs]
-        count = min(lengths) if full else steps
-        if min(lengths) < count or count == 0:
-            notes.append(f"{name}: printed {min(lengths)} time(s) in some run, not compared")
-            continue
-        compared.append(Series(name, *_table([r.series[name] for r in runs], count, atol, rtol)))
-    return compared, notes
-
-
-def _table(values_per_run: list, count: int, atol: float, rtol: float):
-    table = [_step(i + 1, [run[i] for run in values_per_run], atol, rtol) for i in range(count)]
-    first = next((s.number for s in table if not s.agree), None)
-    return table, first
-
-
-def _step(number: int, values: list, atol: float, rtol: float) -> Step:
-    """One step of every run against the first run's."""
-    base = values[0]
-    abs_diff = max([_difference(v, base) for v in values[1:]] or [0.0])
-    if abs_diff == 0:
-        rel_diff = 0.0
-    else:
-        rel_diff = abs_diff / abs(base) if base != 0 and math.isfinite(base) else math.inf
-    return Step(number, values, abs_diff, rel_diff, all(close(v, base, atol, rtol) for v in values[1:]))
-
-
-def _difference(a: float, b: float) -> float:
-    if _same(a, b):
-        return 0.0
-    if math.isnan(a) or math.isnan(b):
-        return math.inf
-    return abs(a - b)
-
-
-def _message(compared: list, first: int | None, runs: int, count: int, atol: float, rtol: float) -> str:
-    def agreed(upto: int) -> str:
-        """How the steps before `upto` agreed: bitwise, or within tolerance with the largest |diff|."""
-        steps = [s for series in compared for s in series.steps if s.number < upto]
-        if all(s.bitwise for s in steps):
-            return ""
-        return f" within tolerance (bitwise different, |\u0394| = {max(s.abs_diff for s in steps):.3g})"
-
-    which = ""
-    if len(compared) > 1:
-        parts = [f"{s.name} from step {s.first_difference}" if s.first_difference else f"{s.name} agrees"
-                 for s in compared]
-        which = f" ({'; '.join(parts)})"
-    if first is None:
-        return (f"reproducible: all {runs} runs agree on the first {count} step(s){agreed(count + 1)} "
-                f"(numpy.allclose, atol={atol:g}, rtol={rtol:g}){which}")
-    if first == 1:
-        return f"not reproducible: the first step differs, so forward-pass randomness remains{which}"
-    if first == 2:
-        how = agreed(2) or " (the forward pass is fixed)"
-        return (f"not reproducible: the first step agrees{how} but the second differs, so backward-pass "
-                f"randomness remains{which}")
-    how = agreed(first) or " (forward and backward are fixed)"
-    return (f"not reproducible: the first two steps agree{how} but step {first} differs, so randomness "
-            f"enters later (data order, a schedule, ...){which}")
-
-
-HINT = ("Print a loss per step (e.g. MindSpore's LossMonitor(1), or `print(f\"loss: {loss}\")`), or pass "
-        "--loss-pattern with a regular expression whose one group captures the loss, "
-        "e.g. --loss-pattern 'train loss ([0-9.]+)'")
-
-
-def check_ran(number: int, run: Run) -> None:
-    """The command itself failed: nothing can be judged."""
-    if run.returncode not in (0, None) and not run.stopped and not run.timed_out and not run.no_loss:
-        tail = "\n".join("    " + line for line in run.stderr_tail[-10:]) or "    (no output on stderr)"
-        raise CannotJudge(f"run {number}: the command failed with exit status {run.returncode}; "
-                          f"the end of its stderr:\n{tail}")
-
-
-def check_judgeable(number: int, run: Run, steps: int) -> None:
-    check_ran(number, run)
-    if run.slow_pattern:
-        raise CannotJudge(f"run {number} timed out after {run.seconds:.0f} s while --loss-pattern was matching a "
-                          "line: the pattern backtracks too much (nested repeats such as (a+)+); simplify it")
-    if not run.losses:
-        raise CannotJudge(_no_loss(number, run))
-    if _per_epoch(run.epochs):
-        raise CannotJudge(
-            f"run {number}: only per-epoch losses were printed (sink mode: steps {run.epochs[:3]}...). "
-            "The check needs a loss per step: train with dataset_sink_mode=False and LossMonitor(1)"
-        )
-    if len(run.losses) < steps:
-        why = f"timed out after {run.seconds:.0f} s" if run.timed_out else "ended"
-        raise CannotJudge(
-            f"run {number} {why} with {len(run.losses)} loss(es); {steps} are needed: run more steps, "
-            "or lower --steps (the procedure compares the first two)"
-        )
-
-
-def _no_loss(number: int, run: Run) -> str:
-    """Why no loss was read, with the run's last lines, the lines left out, and how to print one."""
-    tail = "\n".join("    " + line for line in run.output_tail[-10:]) or "    (no output)"
-    why = [f"run {number}: no loss found in {run.lines} line(s) of output"]
-    if run.no_loss:
-        why.append(f"(stopped after {run.seconds:.0f} s without one: --no-loss-timeout)")
-    elif run.timed_out:
-        why.append(f"(timed out after {run.seconds:.0f} s)")
-    extra = ""
-    if run.bare_integers:
-        extra += (f"{run.bare_integers} line(s) were bare whole numbers: a step counter is not a loss, so they "
-                  "were not read as losses. ")
-    if run.evaluation_lines:
-        extra += f"{run.evaluation_lines} evaluation line(s) (test, validation) were left out. "
-    return f"{' '.join(why)}. Its last lines:\n{tail}\n{extra}{HINT}"
-
-
-def _per_epoch(epochs: list) -> bool:
-    """LossMonitor in sink mode prints one line per epoch: steps jump, or epochs change every line."""
-    if len(epochs) < 2:
-        return bool(epochs) and epochs[0][1] > 1
-    steps = [s for _, s in epochs]
-    new_epoch_each_line = len({e for e, _ in epochs}) == len(epochs)
-    jumps = any(b - a > 1 for a, b in zip(steps, steps[1:]) if b > a)
-    return new_epoch_each_line and (jumps or steps[0] > 1)
-
-
-def strict_json(value):
-    """JSON has no NaN or Infinity: they become the strings "NaN", "Infinity", "-Infinity"."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {k: strict_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [strict_json(v) for v in value]
-    return value
-
-
-def plot(runs: list, verdict: Verdict, path: str) -> None:
-    import matplotlib
-    import matplotlib.ticker
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (curves, diffs) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    for number, run in enumerate(runs, 1):
-        shown = run.losses[: max(len(verdict.steps), 1)] if verdict.steps else run.losses
-        curves.plot(range(1, len(shown) + 1), shown, marker="o", label=f"run {number}", alpha=0.8)
-    curves.set_ylabel("loss")
-    curves.set_title(verdict.message, fontsize=9)
-    curves.legend()
-    diffs.bar([s.number for s in verdict.steps], [s.abs_diff for s in verdict.steps],
-              color=["tab:green" if s.agree else "tab:red" for s in verdict.steps])
-    diffs.set_xlabel("step")
-    diffs.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    diffs.set_ylabel("largest |difference| to run 1")
-    figure.tight_layout()
-    figure.savefig(path, format="png")
-    plt.close(figure)

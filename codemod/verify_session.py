@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from . import judge as judgelib
 from . import locate as locatelib
 from . import probe
 from . import verify as verifylib
@@ -35,6 +37,7 @@ class Options:
     plot: str | None = None
     locate: bool = False
     keep_traces: str | None = None
+    applied_patch: str | None = None  # a reprofix patch applied here (as shown to the user): for the next step
 
     @property
     def loss_atol(self) -> float:
@@ -105,22 +108,29 @@ def _run_all(options: Options, base: Path | None, signals, results: list) -> lis
             trace_dir.mkdir(parents=True, exist_ok=True)
             env = probe.environment(trace_dir, options.steps)
             ready = (lambda d=trace_dir: probe.finished(d))
-        seen = [0]
+        seen: dict = {}
 
-        def show(found, number=number, seen=seen) -> None:
-            seen[0] += 1
-            if not quiet and (options.full or seen[0] <= options.steps):
-                losses = ", ".join(f"{name} {value:.6g}" for name, value in found)
-                say(f"  run {number} step {seen[0]}: {losses}")
+        def show(found, reader, number=number, seen=seen) -> None:
+            if quiet:
+                return
+            shown = []
+            for sid, value in found:
+                seen[sid] = seen.get(sid, 0) + 1
+                if options.full or seen[sid] <= options.steps:
+                    shown.append((sid, value))
+            if shown:
+                rank = "" if shown[0][0].rank is None else f" rank {shown[0][0].rank}"
+                losses = ", ".join(f"{sid.name} {value:.6g}" for sid, value in shown)
+                say(f"  run {number}{rank} step {seen[shown[0][0]]}: {losses}")
 
         run = verifylib.run_once(options.command, steps=options.steps, full=options.full, timeout=options.timeout,
                                  pattern=options.pattern, on_loss=show, no_loss_timeout=options.no_loss_timeout,
                                  env=env, ready=ready, signals=signals)
         results.append(run)
         if options.locate:  # the traces may still say where the runs part
-            verifylib.check_ran(number, run)
+            judgelib.check_ran(number, run)
         else:  # no use running again what cannot be judged
-            verifylib.check_judgeable(number, run, 1 if options.full else options.steps)
+            judgelib.check_judgeable(number, run, 1 if options.full else options.steps)
     return results
 
 
@@ -143,12 +153,13 @@ def _interrupted(options: Options, stop, results: list, base: Path | None) -> in
 
 
 def _report(options: Options, results: list, verdict, located: tuple | None = None) -> None:
-    """The loss table and the verdict; with --locate (`located`: final verdict, its message, JSON
+    """The loss tables and the verdict; with --locate (`located`: final verdict, its message, JSON
     fields, text lines), the losses' own verdict is one line among the findings."""
     if options.plot is not None:
-        verifylib.plot(results, verdict, options.plot)
+        judgelib.plot(results, verdict, options.plot)
     final, message, extra, lines = located or (
         "reproducible" if verdict.reproducible else "not reproducible", verdict.message, {}, [])
+    reproducible = final == "reproducible"
     if options.as_json:
         _echo_json({
             "verdict": final,
@@ -156,6 +167,7 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
             **({"losses_message": verdict.message} if located else {}),
             **_losses_json(options, results, verdict),
             **extra,
+            "next": next_steps(options, reproducible),
         })
         return
     _loss_tables(verdict, len(results))
@@ -163,47 +175,98 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
         typer.echo(f"losses: {verdict.message}")
     for line in lines:
         typer.echo(line)
+    for warning in verdict.warnings:
+        typer.echo(f"warning: {warning}")
     typer.echo(f"verdict: {final}: {message}" if located else f"verdict: {message}")
+    for step in next_steps(options, reproducible):
+        typer.echo(f"next: {step}")
     if options.plot is not None:
         typer.echo(f"plot: {options.plot}")
 
 
+def next_steps(options: Options, reproducible: bool) -> list:
+    """What to do after this verdict: find where the runs part, fix what reprofix knows, or keep or
+    take out the patch applied."""
+    command = shlex.join(options.command)
+    steps = []
+    if not reproducible:
+        if not options.locate:
+            steps.append(f"reprofix verify --locate -- {command}   (finds the step, phase and layer where the "
+                         "runs first part)")
+        if options.applied_patch is None:
+            script = next((arg for arg in options.command if arg.endswith((".py", ".ipynb"))), "TRAIN_SCRIPT")
+            steps.append(f"reprofix apply {shlex.quote(script)}   (fixes the randomness reprofix knows: seeds, "
+                         "shuffling, augmentation, dropout)")
+    elif options.applied_patch is not None:
+        steps.append(f"the patch {options.applied_patch} is applied: keep it while you debug; `reprofix revert` "
+                     "takes it out again once the bug is found (the procedure: the changes slow training)")
+    return steps
+
+
 def _echo_json(data: dict) -> None:
-    typer.echo(json.dumps(verifylib.strict_json(data), indent=2, allow_nan=False))
+    typer.echo(json.dumps(judgelib.strict_json(data), indent=2, allow_nan=False))
 
 
 def _losses_json(options: Options, results: list, verdict) -> dict:
-    """The runs' losses and how they compare, step by step and series by series."""
+    """The runs' losses and how they compare, step by step, series by series and rank by rank."""
     return {
         "first_difference": verdict.first_difference,
+        "rank": verdict.rank,
         "atol": options.loss_atol, "rtol": options.loss_rtol,
-        "runs": [{"losses": r.losses, "series": r.series, "returncode": r.returncode, "stopped_early": r.stopped,
-                  "seconds": round(r.seconds, 3)} for r in results],
+        "warnings": verdict.warnings,
+        "notes": verdict.notes,
+        "runs": [{"losses": r.losses, "returncode": r.returncode, "stopped_early": r.stopped,
+                  "exited": r.exited, "seconds": round(r.seconds, 3), "world_size": r.world or None,
+                  "series": [{"name": sid.name, "rank": sid.rank, "stream": sid.stream, "losses": series.values,
+                              "counters": series.counters} for sid, series in r.series.items()]}
+                 for r in results],
         "steps": [_step_json(s) for s in verdict.steps],
-        "series": [{"name": s.name, "first_difference": s.first_difference,
-                    "steps": [_step_json(step) for step in s.steps]} for s in verdict.series],
+        "series": [{"name": s.name, "rank": s.rank, "stream": s.id.stream, "main": s.main,
+                    "first_difference": s.first_difference, "progress_bar_on_a_timer": s.timed_bar,
+                    "nonfinite_step": s.nonfinite_step, "steps": [_step_json(step) for step in s.steps]}
+                   for s in verdict.series],
+        "ranks": [{"rank": rank, "reproducible": first is None, "first_difference": first}
+                  for rank, first in _per_rank(verdict)],
     }
 
 
+def _per_rank(verdict) -> list:
+    """(rank, the first step any of its series parts at, or None) for each rank compared."""
+    ranks: dict = {}
+    for s in verdict.series:
+        if s.rank not in ranks or (s.first_difference is not None
+                                   and (ranks[s.rank] is None or s.first_difference < ranks[s.rank])):
+            ranks[s.rank] = s.first_difference
+    return sorted(ranks.items(), key=lambda item: -1 if item[0] is None else item[0])
+
+
 def _loss_tables(verdict, runs: int) -> None:
-    """Each series' table (a row per step, a column per run, the differences, whether they agree),
-    then the notes on the series not compared."""
+    """Each series' table (a row per step, a column per run, the differences, whether they agree, the
+    step as printed), then each rank's verdict and the notes on the series not compared."""
     for series in verdict.series:
         if len(verdict.series) > 1:
-            typer.echo(f"series {series.name}:")
+            stream = " (stderr)" if series.id.stream == "stderr" else ""
+            typer.echo(f"series {series.id.label(verdict.ranked)}{stream}:")
         header = f"{'step':>4}  " + "  ".join(f"{'run ' + str(i):>14}" for i in range(1, runs + 1))
         typer.echo(header + f"  {'|diff|':>10}  {'rel diff':>10}  agree")
         for s in series.steps:
             values = "  ".join(f"{v:>14.8g}" for v in s.values)
-            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  "
-                       f"{'yes' if s.agree else 'NO'}")
+            agree = "both NaN" if s.nonfinite and s.values[0] != s.values[0] else (
+                "same inf" if s.nonfinite else "yes" if s.agree else "NO")
+            printed = f"  ({s.counter})" if s.counter else ""
+            typer.echo(f"{s.number:>4}  {values}  {s.abs_diff:>10.3g}  {s.rel_diff:>10.3g}  {agree}{printed}")
+    if verdict.ranked:
+        for rank, first in _per_rank(verdict):
+            typer.echo(f"rank {rank}: " + (f"parts at step {first}" if first is not None else
+                                           "agrees on every step compared"))
     for note in verdict.notes:
         typer.echo(f"note: {note}")
 
 
 def _step_json(step) -> dict:
-    return {"step": step.number, "values": step.values, "abs_diff": step.abs_diff, "rel_diff": step.rel_diff,
-            "agree": step.agree}
+    return {"step": step.number, "counter": step.counter, "values": step.values, "abs_diff": step.abs_diff,
+            "rel_diff": step.rel_diff, "agree": step.agree, "printed_resolution": step.resolution,
+            "nonfinite": step.nonfinite}
 
 
 # --- --locate --------------------------------------------------------------------------------------
@@ -246,7 +309,7 @@ def _report_traces(options: Options, located: tuple, loss_problem: str) -> None:
 def _judge_losses(options: Options, results: list) -> tuple:
     """(the losses' verdict, None), or (None, why they could not be judged): the traces may still tell."""
     try:
-        return verifylib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
+        return judgelib.judge(results, steps=options.steps, full=options.full, atol=options.loss_atol,
                                rtol=options.loss_rtol), None
     except verifylib.CannotJudge as error:
         return None, str(error)

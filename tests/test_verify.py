@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from codemod.losses import LossReader, parse_losses
-from codemod.verify import close
+from codemod.judge import close
 from conftest import ROOT, run_reprofix
 
 PY = sys.executable
@@ -46,12 +46,17 @@ def test_lines_without_a_loss_are_ignored():
     assert losses == [1.0]
 
 
+def named(reader: LossReader) -> dict:
+    """name -> values of a single process's series."""
+    return {sid.name: series.values for sid, series in reader.series().items()}
+
+
 def test_several_named_losses_on_a_line_are_series_of_their_own():
     reader = LossReader()
     for line in ["[1/5][0/100] Loss_D: 1.62 Loss_G: 4.92 D(x): 0.5", "[1/5][1/100] Loss_D: 1.50 Loss_G: 4.80",
                  "epoch 1 loss_cls: 0.7 loss_box 0.3 loss_scale: 1024"]:
         reader.feed(line)
-    assert reader.series == {"Loss_D": [1.62, 1.50], "Loss_G": [4.92, 4.80], "loss_cls": [0.7], "loss_box": [0.3]}
+    assert named(reader) == {"Loss_D": [1.62, 1.50], "Loss_G": [4.92, 4.80], "loss_cls": [0.7], "loss_box": [0.3]}
 
 
 @pytest.mark.parametrize("line", [
@@ -63,18 +68,18 @@ def test_evaluation_losses_are_not_training_steps(line: str):
     reader = LossReader()
     reader.feed(line)
     reader.feed("epoch 1 loss 0.5 test accuracy 0.9")  # an evaluation word after the loss: a training line
-    assert reader.series == {"loss": [0.5]} and reader.evaluation_lines == 1
+    assert named(reader) == {"loss": [0.5]} and reader.evaluation_lines == 1
 
 
 def test_bare_whole_numbers_are_never_losses():
     reader = LossReader()
     for line in ["0", "cost 0.61", "1", "cost 0.72", "2"]:
         reader.feed(line)
-    assert reader.series == {} and reader.bare_integers == 3
+    assert named(reader) == {} and reader.bare_integers == 3
     counter = LossReader()
     for line in ["1.0", "2.0", "3.0"]:  # a step counter printed as floats
         counter.feed(line)
-    assert counter.series == {}
+    assert named(counter) == {}
 
 
 def test_numpy_allclose_semantics():
@@ -213,15 +218,36 @@ def test_within_tolerance_says_bitwise_different(tmp_path: Path):
 
 
 def test_json_is_strict(tmp_path: Path):
-    nan = script(tmp_path, "nan.py", "print('loss: nan')\nprint('loss: inf')\n")
+    nan = script(tmp_path, "nan.py", (
+        "n = int(open('n').read()) if os.path.exists('n') else 0\n"
+        "open('n', 'w').write(str(n + 1))\n"
+        "print('loss: nan' if n == 0 else 'loss: inf')\nprint('loss: 1.5')\n"
+    ))
     result = run_reprofix("verify", "--json", "--", PY, nan, cwd=tmp_path, check_code=1)
 
     def refuse(constant):
         raise AssertionError(f"not strict JSON: {constant}")
 
     data = json.loads(result.stdout, parse_constant=refuse)
-    assert data["runs"][0]["losses"] == ["NaN", "Infinity"]
-    assert data["steps"][0]["abs_diff"] == 0.0 and data["steps"][0]["agree"] is False
+    assert [run["losses"] for run in data["runs"]] == [["NaN", 1.5], ["Infinity", 1.5]]
+    assert data["steps"][0]["abs_diff"] == "Infinity" and data["steps"][0]["agree"] is False
+
+
+@pytest.mark.parametrize("lines, code, words", [
+    (["loss: nan", "loss: nan"], 2, "could not judge: both runs reach NaN at step 1; nothing before it could be "
+                                    "compared. A NaN cannot be compared, so the check has fewer than 2 step(s)"),
+    (["loss: 1.5", "loss: nan"], 2, "both runs reach NaN at step 2; every step before it agrees bitwise"),
+    (["loss: 1.5001", "loss: 1.2501", "loss: nan"], 0,
+     "verdict: reproducible: all 2 runs agree on the first 2 step(s) (numpy.allclose, atol=0.001, rtol=0.001)\n"),
+])
+def test_both_runs_reaching_nan_is_said_not_blamed(tmp_path: Path, lines: list, code: int, words: str):
+    """A NaN both runs reach is no randomness: no verdict when it falls in the steps compared, a note
+    after them (with --full)."""
+    train = script(tmp_path, "t.py", "".join(f"print({line!r})\n" for line in lines))
+    result = run_reprofix("verify", *(["--full"] if code == 0 else []), "--", PY, train, cwd=tmp_path, check_code=code)
+    assert words in (result.stdout if code == 0 else result.stderr)
+    if code == 0:
+        assert "note: both runs reach NaN at step 3; every step before it agrees bitwise\n" in result.stdout
 
 
 @pytest.mark.parametrize("option, value", [("--atol", "-1"), ("--rtol", "nan"), ("--atol", "inf"),

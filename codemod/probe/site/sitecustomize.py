@@ -1,5 +1,6 @@
-"""Loaded by Python at start-up because `reprofix verify --locate` put this folder first on
-PYTHONPATH: start reprofix's probe, then run the sitecustomize this one shadows, if any."""
+"""Loaded by Python at start-up because `reprofix verify` put this folder first on PYTHONPATH: tell
+verify this process's rank (a distributed launch), start the probe of `--locate`, then run the
+sitecustomize this one shadows, if any."""
 
 import importlib
 import os
@@ -22,15 +23,19 @@ def _chain():
             sys.modules["sitecustomize"] = ours
 
 
-try:
-    import reprofix_probe
-
-    reprofix_probe.start()
-except Exception as _error:  # the probe must never stop the command
+def _start(module: str) -> None:
+    """Start one part of reprofix's probe; a failure is noted, never raised into the command."""
     try:
-        from reprofix_probe.recorder import failure
+        importlib.import_module(module).start()
+    except Exception as error:  # the probe must never stop the command
+        try:
+            from reprofix_probe.recorder import failure
 
-        failure(_error)
-    except Exception:
-        pass
+            failure(error)
+        except Exception:
+            pass
+
+
+_start("reprofix_probe.ranks")
+_start("reprofix_probe")
 _chain()
