@@ -97,6 +97,11 @@ def judge(runs: list, *, steps: int, full: bool, atol: float, rtol: float) -> Ve
         if missing:
             notes.append(f"{label}: not printed in run {missing[0]}, not compared")
             continue
+        main = runs[0].series[next(m for m in mains if m.rank == sid.rank)]
+        if sid not in mains and 2 * len(per_run[0].values) < len(main.values):
+            notes.append(f"{label}: printed {len(per_run[0].values)} time(s) against {len(main.values)} for the main "
+                         "series: not a loss per step (a summary), not compared")
+            continue
         series = _compare(sid, per_run, steps, full, atol, rtol)
         if len(series.steps) < needed and series.nonfinite_step is None:
             if sid in mains:

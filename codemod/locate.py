@@ -42,6 +42,9 @@ PHASE_MEANING = {
 }
 
 
+PHASES = ("data", "forward", "backward", "update", "path")
+
+
 class TraceError(Exception):
     """The traces do not allow a comparison; the message says why."""
 
@@ -53,6 +56,9 @@ class Trace:
     events: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     done: bool = False
+    rank: int | None = None  # the process's rank in a distributed launch
+    world: int = 0
+    parallel: str | None = None  # "data": the model is a replica on each rank
 
 
 @dataclass
@@ -67,11 +73,34 @@ class Divergence:
     exact: bool = True  # max_abs_diff over every value (small tensors), or over a sample
     event: str = ""  # the first differing record itself, when it is not the module's own output
     meaning: str = ""
+    rank: int | None = None  # the rank whose two runs part here (None: one process)
 
     def as_json(self) -> dict:
         return {"step": self.step, "phase": self.phase, "module": self.module, "type": self.type,
                 "source": self.source, "max_abs_diff": self.max_abs_diff, "within_tolerance": self.within_tolerance,
-                "max_abs_diff_exact": self.exact, "event": self.event, "meaning": self.meaning}
+                "max_abs_diff_exact": self.exact, "event": self.event, "meaning": self.meaning, "rank": self.rank}
+
+    def order(self) -> tuple:
+        """Which of two divergences (of two ranks) comes first: by step, then phase."""
+        return self.step, PHASES.index(self.phase) if self.phase in PHASES else len(PHASES), self.rank or 0
+
+
+@dataclass
+class Desync:
+    """Within one run, the ranks of a data-parallel training hold different parameters after an update."""
+    run: int
+    step: int
+    parameter: str
+    ranks: tuple
+
+    def as_json(self) -> dict:
+        return {"run": self.run, "step": self.step, "parameter": self.parameter, "ranks": list(self.ranks)}
+
+    def describe(self) -> str:
+        return (f"in run {self.run}, after step {self.step}'s update, {self.parameter} differs between rank "
+                f"{self.ranks[0]} and rank {self.ranks[1]}: the replicas of a data-parallel training went apart (a "
+                "desync between ranks, not nondeterminism: a parameter or buffer the wrapper does not synchronise, "
+                "code that changes the model on some ranks only, unused parameters)")
 
 
 @dataclass
@@ -81,6 +110,8 @@ class Location:
     events: tuple[int, int]  # events compared in each run
     steps: int
     notes: list = field(default_factory=list)
+    ranks: list = field(default_factory=list)  # (rank, its own first divergence or None), in a distributed launch
+    desyncs: list = field(default_factory=list)  # Desync: ranks that went apart within a run
 
 
 def read_traces(directory: Path) -> list[Trace]:
@@ -104,9 +135,13 @@ def _read_trace(path: Path) -> Trace | None:
                 break  # a process killed mid-line
             kind = record.get("kind")
             if kind == "process":
-                trace = Trace(record.get("argv", []), record.get("start", 0.0))
+                rank = record.get("rank")
+                trace = Trace(record.get("argv", []), record.get("start", 0.0),
+                              rank=rank if isinstance(rank, int) else None, world=record.get("world") or 0)
             elif trace is None:
                 break
+            elif kind == "parallel":
+                trace.parallel = record.get("mode")
             elif kind == "event":
                 trace.events.append(record)
             elif kind == "note":
@@ -127,12 +162,48 @@ def locate(first: Path, second: Path, *, atol: float, rtol: float) -> Location:
     runs, notes = _recorded(first, second)
     if not runs[0] or not runs[1]:
         raise TraceError(_nothing_recorded(first, second) + "".join(f"; {note}" for note in notes))
-    if len(runs[0]) != len(runs[1]):
-        notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")
+    pairs = _pairs(runs, notes)
     counted = (_events(runs[0]), _events(runs[1]))
     steps = max((e["step"] for t in runs[0] for e in t.events), default=0)
-    divergence, first_bitwise = _first_divergence(runs, atol, rtol)
-    return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes)
+    found = [(rank, *_first_divergence(one, two, atol, rtol, rank)) for rank, one, two in pairs]
+    beyond = [d for _, d, _ in found if d is not None]
+    bitwise = [b for _, _, b in found if b is not None]
+    divergence = min(beyond, key=Divergence.order) if beyond else None
+    first_bitwise = min(bitwise, key=Divergence.order) if bitwise else None
+    ranked = [(rank, d or b) for rank, d, b in found] if any(rank is not None for rank, _, _ in pairs) else []
+    desyncs = [d for number, traces in enumerate(runs, 1) for d in _desyncs(number, traces)]
+    return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes, ranked, desyncs)
+
+
+def _pairs(runs: list, notes: list) -> list:
+    """(rank, run 1's trace, run 2's trace): rank with rank when every process knows its rank, else in
+    the order the processes started."""
+    ranks = [{t.rank: t for t in traces} for traces in runs]
+    if all(t.rank is not None for traces in runs for t in traces) and all(len(r) == len(t) for r, t in zip(ranks, runs)):
+        shared = sorted(set(ranks[0]) & set(ranks[1]))
+        for rank in sorted(set(ranks[0]) ^ set(ranks[1])):
+            notes.append(f"rank {rank} recorded in run {1 if rank in ranks[0] else 2} only; not compared")
+        return [(rank, ranks[0][rank], ranks[1][rank]) for rank in shared]
+    if len(runs[0]) != len(runs[1]):
+        notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")
+    return [(None, one, two) for one, two in zip(runs[0], runs[1])]
+
+
+def _desyncs(number: int, traces: list) -> list:
+    """Parameters of a data-parallel training that differ between ranks after the same update, within
+    one run: the first (by step) for each rank that differs from the lowest rank."""
+    replicas = sorted((t for t in traces if t.rank is not None and t.parallel == "data"), key=lambda t: t.rank)
+    if len(replicas) < 2:
+        return []
+    reference = {(e["step"], e["module"]): e for e in replicas[0].events if e["phase"] == "update"}
+    found = []
+    for trace in replicas[1:]:
+        for event in trace.events:
+            other = reference.get((event["step"], event["module"])) if event["phase"] == "update" else None
+            if other is not None and other["shape"] == event["shape"] and other["hash"] != event["hash"]:
+                found.append(Desync(number, event["step"], event["module"], (replicas[0].rank, trace.rank)))
+                break
+    return found
 
 
 def _recorded(first: Path, second: Path) -> tuple[list, list]:
@@ -154,16 +225,14 @@ def _events(traces: list) -> int:
     return sum(len(t.events) for t in traces)
 
 
-def _first_divergence(runs: list, atol: float, rtol: float):
-    """(the first difference beyond the tolerance or None, the first bitwise one or None), process by
-    process in start order."""
-    first_bitwise = None
-    for one, two in zip(runs[0], runs[1]):
-        found_bitwise, found = compare(one.events, two.events, atol, rtol)
-        first_bitwise = first_bitwise or found_bitwise
-        if found is not None:
-            return found, first_bitwise
-    return None, first_bitwise
+def _first_divergence(one: Trace, two: Trace, atol: float, rtol: float, rank: int | None = None):
+    """(the first difference beyond the tolerance or None, the first bitwise one or None) between two
+    runs of one process, each marked with its rank."""
+    first_bitwise, found = compare(one.events, two.events, atol, rtol)
+    for divergence in (first_bitwise, found):
+        if divergence is not None:
+            divergence.rank = rank
+    return found, first_bitwise
 
 
 def compare(one: list, two: list, atol: float, rtol: float):

@@ -15,6 +15,7 @@ say what the printing could not show.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ TENSOR_PREFIX = r"(?:tensor\(|array\(|Tensor\([^)]*?value=\s*)?\[*\s*"
 # MindSpore's LossMonitor: "epoch: 1 step: 2, loss is 2.30"; its per-epoch lines (sink mode) are told apart
 LOSS_MONITOR = re.compile(r"epoch:\s*(\d+)\s+step:\s*(\d+),\s*loss is\b", re.IGNORECASE)
 # a word holding "loss" ("loss", "val_loss", "Loss/train", "train_loss_step", "Loss_D"); checked by parts below
-TOKEN = re.compile(r"[A-Za-z0-9_/]*loss[A-Za-z0-9_/]*", re.IGNORECASE)
+TOKEN = re.compile(r"(?:[A-Za-z0-9_/]|\.(?=\w))*loss(?:[A-Za-z0-9_/]|\.(?=[A-Za-z_]))*", re.IGNORECASE)
 # what follows a loss's name up to its value: "loss: 2.3", "loss=2.3", "loss is 2.3", "'loss': 2.3",
 # '"loss": "9.210"', "loss: [0.69]", "Loss = tensor(2.3026, grad_fn=...)", "loss 2.1 (2.3)"
 VALUE = re.compile(r"""['"]?\s*(?:[:=]|\bis\b|->)?\s*['"]?\s*""" + TENSOR_PREFIX + "(" + NUMBER + r")(?!\w)(?!\.\d)",
@@ -33,12 +34,15 @@ QUALIFIER = re.compile(r"(?:^|[\s\[(|,;])[\[(]?([A-Za-z][A-Za-z0-9]*)[\])]?[ \t]
 NOT_QUALIFIERS = {"the", "a", "an", "is", "of", "and", "or", "with", "per", "at", "in", "on", "to", "for", "step",
                   "steps", "iter", "iteration", "it", "batch", "epoch", "s", "ms", "us"}
 LOSS_PART = re.compile(r"loss(?:es)?\d*", re.IGNORECASE)
+CAMEL_LOSS = re.compile(r"[A-Za-z0-9]*[a-z0-9A-Z](?:Loss|LOSS)(?:es)?\d*")  # CELoss, NLLLoss, TotalLoss
 NOT_A_LOSS = {"scale", "scaler", "weight", "weights", "coef", "coeff", "factor", "fn", "func"}  # loss_scale, loss_weight
 EVALUATION = {"val", "valid", "validate", "validation", "validating", "eval", "evaluate", "evaluation", "evaluating",
               "test", "testing", "dev"}
 TRAINING = {"train", "training", "trn"}
 EVALUATION_WORD = re.compile(r"\b(?:" + "|".join(sorted(EVALUATION)) + r")\b", re.IGNORECASE)
 TRAINING_WORD = re.compile(r"\b(?:" + "|".join(sorted(TRAINING)) + r")\b", re.IGNORECASE)
+# a record that summarises steps rather than being one: "[Train][Epoch 1/120][Avg]CELoss: 6.41", "epoch 3 mean ..."
+AGGREGATE = re.compile(r"(?<![A-Za-z0-9])(avg|average|mean|summary)(?![A-Za-z0-9])", re.IGNORECASE)
 MAIN_NAMES = ("loss", "total_loss", "total loss", "losses", "train_loss", "train loss", "training loss",
               "train/loss", "loss/train", "train_loss_step")
 
@@ -51,6 +55,13 @@ FAIRSEQ = re.compile(r"\bepoch\s+\d+:\s+(\d+)\s*/\s*(\d+)\b")
 EPOCH = re.compile(r"\bepoch\b['\"]?\s*[:=#]?\s*['\"]?\s*[\[(]?\s*(\d+)(?!\d|\.\d)", re.IGNORECASE)
 MMENGINE_EPOCH = re.compile(r"\bEpoch\(\w+\)\s*\[(\d+)\]")
 EPOCH_HEADER = re.compile(r"^\W*epoch\s*[:#]?\s*(\d+)(?:\s*/\s*\d+)?\W*$", re.IGNORECASE)  # Keras' "Epoch 2/5"
+# a line that opens an evaluation, whose loss lines look like training ones (Paddle's "Eval begin..."), and
+# one that closes it ("Eval samples: 64", "Validation done"); an epoch header closes it too
+EVALUATION_OPENS = re.compile(r"^\s*(?:(?:eval|evaluation|validation|test)\s+(?:begins?|start(?:s|ed|ing)?)\b|"
+                              r"(?:evaluating|validating|testing)\b[\s.:\u2026]*$|"
+                              r"(?:eval|evaluation|validation|test)\s*(?:\.\.\.|:)?\s*$)", re.IGNORECASE)
+EVALUATION_CLOSES = re.compile(r"^\s*(?:eval|evaluation|validation|test)\b.*\b(?:samples|results?|done|end|ended|"
+                               r"finished|completed?|summary)\b|^\s*(?:train|training)\b[\s.:]*$", re.IGNORECASE)
 # progress bars: Keras 2 "12/100 [==>...]", Keras 3 "12/100 ━━━━", tqdm "| 12/100 [00:01<00:09, ...]"
 KERAS_BAR = re.compile(r"^\s*(\d+)/(\d+)\s+(?:\[[=>.]*\]|\u2501+)")
 KERAS_EPOCH_LINE = re.compile(r"^\s*(\d+)/(\d+)\s+-\s")  # verbose=2: one line at the end of each epoch
@@ -100,19 +111,28 @@ class Series:
     counters: list = field(default_factory=list)  # "epoch 1 step 5", "12/100", or None
     paired: list = field(default_factory=list)  # the value stood beside an evaluation loss on its line
     bar: bool = False  # read from a progress bar
+    aggregate: bool = False  # an average over steps (`[Avg]CELoss`, `average loss`), not a step's own
     gaps: bool = False  # a progress bar whose printed batches skip some: it is redrawn on a timer
     anchors: int = 0  # values at a batch every run prints: a bar's first and last batch of an epoch
     cycle: int = 0
     last: tuple | None = None
+    target: int | None = None  # the latest counter's total (100 in "12/100")
     conflict: tuple | None = None  # (counter, value, other value): a counter printed again with another loss
 
     def add(self, key, counter, value: float, resolution, paired: bool, bar: bool, target) -> bool:
         """Add a value; False when its counter was printed just before (the same step, redrawn). The
         same counter again with another loss is not a redraw: several processes printing alike."""
         if key is None:
+            if self.last is not None:
+                return False  # among values keyed by a step counter, one without is a summary, not a step
             key = (-1, -1, len(self.values))
         else:
+            if bar and key[1] == 0:
+                return False  # a bar before its first step shows the last epoch's values
             if self.last is not None and key == self.last:
+                if bar:  # redrawn: its last drawing is the step's own (tqdm draws the count, then the postfix)
+                    self.values[-1], self.resolutions[-1] = value, resolution
+                    return False
                 earlier = self.values[-1]
                 if self.conflict is None and not (earlier == value or earlier != earlier and value != value) \
                         and abs(earlier - value) > max(resolution or 0, self.resolutions[-1] or 0):
@@ -120,7 +140,7 @@ class Series:
                 return False
             if self.last is not None and key < self.last:
                 self.cycle += 1
-            previous, self.last = self.last, key
+            previous, self.last, self.target = self.last, key, target
             if bar and previous is not None and previous[0] == key[0] and key[1] > previous[1] + 1:
                 self.gaps = True
             if bar and (key[1] <= 1 or key[1] == target):
@@ -135,8 +155,23 @@ class Series:
         return True
 
     def ready(self, steps: int) -> bool:
-        """Enough values for `steps` steps that every run prints (a timed bar: its first and last batches)."""
-        return (self.anchors if self.gaps else len(self.values)) >= steps
+        """Enough values for `steps` steps that every run prints (a timed bar: its first and last batches),
+        each final: a bar's latest value may still be redrawn until its counter moves on."""
+        if not self.bar:
+            return len(self.values) >= steps
+        counted = self.anchors if self.gaps else len(self.values)
+        return counted - (0 if self.settled() else 1) >= steps
+
+    def settled(self) -> bool:
+        """Is the latest value final? A bar's is once it shows the epoch's last batch."""
+        return not self.bar or (self.last is not None and self.last[1] == self.target)
+
+    def unsettle(self) -> None:
+        """Drop a bar's latest value if the run was stopped before it could be redrawn (it may show the
+        step before's loss)."""
+        if self.values and not self.settled():
+            for column in (self.keys, self.values, self.resolutions, self.counters, self.paired):
+                column.pop()
 
 
 @dataclass
@@ -145,6 +180,8 @@ class Found:
     value: float
     resolution: float | None
     kind: str  # "train" (named as training), "plain", "eval"
+    start: int = 0  # where its name starts on the line
+    end: int = 0  # where its value ends
 
 
 class LossReader:
@@ -159,6 +196,7 @@ class LossReader:
         self.bare_integers = 0  # bare integer lines seen: a step counter, never a loss
         self.evaluation_lines = 0
         self.context_epoch: dict = {}  # Source -> the epoch of the last "Epoch 2/5" line
+        self.evaluating: set = set()  # sources inside an evaluation ("Eval begin..." up to "Eval samples: 64")
         self.world = 0  # processes announced by the per-process channels (WORLD_SIZE)
         self.channels = False  # a rank process connected its channel: the launcher's own output is a copy
         self.ranks_seen: set = set()
@@ -174,38 +212,73 @@ class LossReader:
             self.ranks_seen.add(source.rank)
         if self.pattern is not None:
             match = self.pattern.search(text)
-            found = [Found("loss", number(match.group(1)), resolution(match.group(1)), "plain")] if match else []
-            return self._add(source, text, found, len(text))
+            found = [Found("loss", number(match.group(1)), resolution(match.group(1)), "plain", match.start(),
+                           match.end())] if match else []
+            return self._add_record(source, text[:match.start()] if match else "", found)
         monitor = LOSS_MONITOR.search(text)
         if monitor:
             self.epochs.append((int(monitor.group(1)), int(monitor.group(2))))
         found, first = named_losses(text)
         if first is None:
-            header = EPOCH_HEADER.match(text)
-            if header:
-                self.context_epoch[source] = int(header.group(1))
+            self._section(source, text)
             self._bare_loss(source, text)
             return []
+        if source in self.evaluating:
+            found = [Found(f.name, f.value, f.resolution, "eval", f.start, f.end) for f in found]
         if found and all(f.kind == "eval" for f in found):
             self.evaluation_lines += 1
-        return self._add(source, text, found, first)
+        return self._add(source, text, found)
 
-    def _add(self, source: Source, text: str, found: list, first: int) -> list:
+    def _section(self, source: Source, text: str) -> None:
+        """A line without a loss may open an epoch or an evaluation, or close one."""
+        header = EPOCH_HEADER.match(text)
+        if header:
+            self.context_epoch[source] = int(header.group(1))
+            self.evaluating.discard(source)
+        elif EVALUATION_OPENS.match(text):
+            self.evaluating.add(source)
+        elif EVALUATION_CLOSES.match(text):
+            self.evaluating.discard(source)
+
+    def _add(self, source: Source, text: str, found: list) -> list:
+        """Add a line's losses: one record, or several when a name comes back on the line (records
+        written with no line end between them), each keyed by the counters before it."""
+        added, record, start = [], [], 0
+        for f in found:
+            if any(f.name == other.name for other in record):
+                added += self._add_record(source, text[start:record[0].start], record)
+                start, record = record[-1].end, []
+            record.append(f)
+        if record:
+            added += self._add_record(source, text[start:record[0].start], record)
+        return added
+
+    def _add_record(self, source: Source, before: str, found: list) -> list:
         kept = [f for f in found if f.kind != "eval"]
         if not kept:
             return []
         paired = any(f.kind == "eval" for f in found) and any(f.kind == "train" for f in found)
-        epoch, step, target, bar, counter = counters(text[:first])
+        epoch, step, target, bar, counter = counters(before)
         if epoch is None:
             epoch = self.context_epoch.get(source)
         key = None if step is None else (-1 if epoch is None else epoch, step)
         if counter is not None and epoch is not None and "epoch" not in counter.lower():
             counter = f"epoch {epoch} {counter}"
+        aggregate = AGGREGATE.search(before)
         added = []
         for f in kept:
-            sid = SeriesId(source.rank, source.stream, f.name)
-            series = self._series.setdefault((source.channel, sid), Series())
-            if series.add(key, counter, f.value, f.resolution, paired, bar, target):
+            name, res = f.name, f.resolution
+            if bar == "tqdm" and res is not None and f.value and math.isfinite(f.value):
+                # tqdm prints a postfix number with 3 significant digits, then pads it with zeros ("2.300")
+                res = max(res, 10.0 ** (math.floor(math.log10(abs(f.value))) - 2))
+            if aggregate and not name.lower().startswith(aggregate.group(1).lower()):
+                name = f"{aggregate.group(1)} {name}"
+            sid = SeriesId(source.rank, source.stream, name)
+            series = self._series.get((source.channel, sid))
+            if series is None:
+                series = self._series[(source.channel, sid)] = Series()
+                series.aggregate = bool(AGGREGATE.match(name))
+            if series.add(key, counter, f.value, res, paired, bool(bar), target):
                 added.append((sid, f.value))
         return added
 
@@ -228,6 +301,8 @@ class LossReader:
         chosen = {sid: s for (on_channel, sid), s in self._series.items() if s.values and on_channel == channel}
         unpaired_ranks = {sid.rank for sid, s in chosen.items() if not all(s.paired)}
         chosen = {sid: s for sid, s in chosen.items() if not (all(s.paired) and sid.rank in unpaired_ranks)}
+        stepwise_ranks = {sid.rank for sid, s in chosen.items() if not s.aggregate}
+        chosen = {sid: s for sid, s in chosen.items() if not (s.aggregate and sid.rank in stepwise_ranks)}
         named = {(sid.rank, sid.stream) for sid in chosen}
         for source, values in self.bare.items():
             if source.channel != channel or (source.rank, source.stream) in named:
@@ -324,9 +399,9 @@ def named_losses(text: str) -> tuple:
             start = qualifier.start(1)
         if first is None:
             first = start
-        own = set(re.split(r"[_/ ]", name.lower())) | words(text[previous_end:start])
+        own = set(re.split(r"[_/. ]", name.lower())) | words(text[previous_end:start])
         kind = _kind(own, words(text[:first]))
-        found.append(Found(name, number(value.group(1)), resolution(value.group(1)), kind))
+        found.append(Found(name, number(value.group(1)), resolution(value.group(1)), kind, start, value.end()))
         previous_end = value.end()
     return found, first
 
@@ -345,32 +420,35 @@ def words(text: str) -> set:
 
 
 def is_loss_name(name: str) -> bool:
-    parts = [p for p in re.split(r"[_/]", name.lower()) if p]
-    return any(LOSS_PART.fullmatch(p) for p in parts) and not any(p in NOT_A_LOSS for p in parts)
+    """`loss`, `val_loss`, `Loss/train`, `decode.loss_ce`, `Loss_D`, and CamelCase ones (`CELoss`); not
+    `lossless`, `loss_scale`, `loss_weight`."""
+    parts = [p for p in re.split(r"[_/.]", name) if p]
+    return any(LOSS_PART.fullmatch(p) or CAMEL_LOSS.fullmatch(p) for p in parts) \
+        and not any(p.lower() in NOT_A_LOSS for p in parts)
 
 
 def counters(text: str) -> tuple:
-    """(epoch, step, the step's total, read from a progress bar?, the counter as printed) from the text
-    before a line's first loss."""
+    """(epoch, step, the step's total, the progress bar it was read from ("keras", "tqdm") or None, the
+    counter as printed) from the text before a line's first loss."""
     epoch = None
     match = MMENGINE_EPOCH.search(text) or EPOCH.search(text)
     if match:
         epoch = int(match.group(1))
-    for pattern, bar in ((KERAS_BAR, True), (TQDM_BAR, True), (KERAS_EPOCH_LINE, False), (FAIRSEQ, False)):
+    for pattern, bar in ((KERAS_BAR, "keras"), (TQDM_BAR, "tqdm"), (KERAS_EPOCH_LINE, None), (FAIRSEQ, None)):
         match = pattern.search(text)
         if match:
             return epoch, int(match.group(1)), int(match.group(2)), bar, f"{match.group(1)}/{match.group(2)}"
     step = STEP.search(text)
     if step:
         target = int(step.group(2)) if step.group(2) else None
-        return epoch, int(step.group(1)), target, False, " ".join(step.group(0).split())
+        return epoch, int(step.group(1)), target, None, " ".join(step.group(0).split())
     brackets = BRACKET.findall(text)
     if brackets:
         if len(brackets) > 1 and epoch is None:
             epoch = int(brackets[-2][0])
         done, total = brackets[-1]
-        return epoch, int(done), int(total), False, f"[{done}/{total}]"
-    return epoch, None, None, False, None
+        return epoch, int(done), int(total), None, f"[{done}/{total}]"
+    return epoch, None, None, None, None
 
 
 def counts_steps(values: list) -> bool:

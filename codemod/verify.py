@@ -25,6 +25,7 @@ from .channel import Server, header
 from .losses import LossReader, Source
 
 GRACE = 1.0  # seconds to read what is left once the command itself has exited
+ENDING = 0.1  # seconds a command that has printed its steps gets to end by itself (and say how it ended)
 TERMINATE = 5.0  # seconds between SIGTERM and SIGKILL
 LONGEST_LINE = 1 << 20  # a line without end longer than this is read as a line
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -313,6 +314,9 @@ class _Output:
         """The losses and the tails into the run."""
         run, reader = self.run, self.reader
         run.series, run.epochs, run.world = reader.series(), reader.epochs, reader.world
+        if run.stopped:  # a progress bar's latest drawing may be the step before's, redrawn a moment later
+            for series in run.series.values():
+                series.unsettle()
         run.bare_integers, run.evaluation_lines = reader.bare_integers, reader.evaluation_lines
         run.output_tail, run.stderr_tail = list(self.tail), list(self.stderr_tail)
 
@@ -333,8 +337,22 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
                 break
         output.read()
         if not full and reader.ready(steps) and (ready is None or ready()):
+            _let_end(output)
             run.stopped = True
             break
+
+
+def _let_end(output: _Output) -> None:
+    """The steps are in: a command that is ending anyway (its output all came at its exit, as a
+    block-buffered print does) is let end, and what it wrote last is read, so that a failure after
+    the steps compared is seen, not stopped away. A command still training is not waited for."""
+    try:
+        output.process.wait(ENDING)
+    except subprocess.TimeoutExpired:
+        return
+    limit = time.monotonic() + GRACE
+    while output.streams and time.monotonic() < limit:
+        output.read()
 
 
 def _out_of_time(run: Run, reader: LossReader, elapsed: float, timeout: float, no_loss_timeout: float | None) -> bool:

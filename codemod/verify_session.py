@@ -326,25 +326,30 @@ def _divergence(location, verdict) -> locatelib.Divergence | None:
 
 def _located_verdict(location, divergence, parted: bool) -> tuple[str, str]:
     if parted:
+        rank = f" on rank {divergence.rank}" if divergence.rank is not None else ""
         return "not reproducible", (
             locatelib.PHASE_MEANING["loss"] if divergence.phase == "loss" else
-            f"the runs first part at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
+            f"the runs first part{rank} at step {divergence.step}, {divergence.phase}, {_where(divergence)}")
     return "reproducible", (f"the losses and every traced tensor agree over {location.steps} step(s)"
                             + (" within tolerance (bitwise different)" if divergence else ", bitwise"))
 
 
 def _after_model(verdict) -> locatelib.Divergence:
     """The traces agree, the losses do not: the randomness is after the model."""
-    series = next(s for s in verdict.series if s.first_difference is not None)
+    series = next(s for s in verdict.series if s.first_difference == verdict.first_difference
+                  and (verdict.rank is None or s.rank == verdict.rank))
     step = series.steps[series.first_difference - 1]
     return locatelib.Divergence(step.number, "loss", "", "", "", step.abs_diff, False,
-                                meaning=locatelib.PHASE_MEANING["loss"])
+                                meaning=locatelib.PHASE_MEANING["loss"], rank=series.rank)
 
 
 def _where(divergence) -> str:
     """`encoder.jitter (Jitter)`, `input x of Net`, `the top-level model (Net)`."""
     if divergence.phase == "data":
-        return f"input {divergence.module} of {divergence.type}" if divergence.module else divergence.type
+        if not divergence.module:
+            return divergence.type
+        name = divergence.module if divergence.module.startswith("input ") else f"input {divergence.module}"
+        return f"{name} of {divergence.type}"
     where = divergence.module or "the top-level model"
     return f"{where} ({divergence.type})" if divergence.type else where
 
@@ -354,6 +359,8 @@ def _locate_json(location, options: Options) -> dict:
         "steps": location.steps, "events": list(location.events), "atol": options.trace_atol,
         "rtol": options.trace_rtol, "notes": location.notes,
         "first_bitwise_difference": location.first_bitwise.as_json() if location.first_bitwise else None,
+        "ranks": [{"rank": rank, "divergence": found.as_json() if found else None} for rank, found in location.ranks],
+        "desyncs": [desync.as_json() for desync in location.desyncs],
         "traces": options.keep_traces,
     }
 
@@ -366,6 +373,11 @@ def _located_text(location, divergence, options: Options) -> list:
     first = location.first_bitwise
     if in_model and first is not None and first is not divergence:
         lines.append(f"  before it, within tolerance: step {first.step}, {first.phase}, {first.module or first.type}")
+    for rank, found in location.ranks:
+        lines.append(f"  rank {rank}: " + (f"first parts at step {found.step}, {found.phase}, {_where(found)}"
+                                           if found else "no divergence"))
+    for desync in location.desyncs:
+        lines.append(f"  desync: {desync.describe()}")
     for note in location.notes:
         lines.append(f"  note: {note}")
     lines.append(f"  compared: {location.events[0]} and {location.events[1]} event(s) over {location.steps} step(s)"
@@ -377,10 +389,11 @@ def _located_line(location, divergence) -> str:
     if divergence is None:
         return (f"located: no divergence: both runs recorded the same {location.events[0]} event(s) "
                 f"(data, forward, backward, update) over {location.steps} step(s), bitwise")
+    rank = f"rank {divergence.rank}, " if divergence.rank is not None else ""
     if divergence.phase == "loss":
-        return f"located: step {divergence.step}, after the model: {divergence.meaning}"
+        return f"located: {rank}step {divergence.step}, after the model: {divergence.meaning}"
     at = f" at {divergence.source}" if divergence.source else ""
-    return f"located: step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}"
+    return f"located: {rank}step {divergence.step}, {divergence.phase}: {_where(divergence)}{at}"
 
 
 def _divergence_text(divergence, options: Options) -> list:

@@ -13,7 +13,7 @@ import pytest
 
 from codemod.losses import LossReader, parse_losses
 from codemod.judge import close
-from conftest import ROOT, run_reprofix
+from conftest import ROOT, run_reprofix, with_journal
 
 PY = sys.executable
 
@@ -356,3 +356,82 @@ def test_the_command_dies_with_reprofix_even_on_sigkill(tmp_path: Path):
             break
         time.sleep(0.1)
     assert not alive(pid)
+
+
+def test_a_run_failing_after_the_steps_compared_is_no_verdict(tmp_path: Path):
+    """Run 2 prints the steps compared and then fails (its output arrives at once, at its exit): the
+    failure is said, with the end of its stderr, and there is no verdict."""
+    train = script(tmp_path, "train.py", (
+        "n = int(open('n').read()) if os.path.exists('n') else 0\n"
+        "open('n', 'w').write(str(n + 1))\n"
+        "for step in range(1, 4):\n"
+        "    print(f'step {step} loss {2.0 / step:.6f}')\n"  # block-buffered: written out at the exit
+        "if n == 1:\n"
+        "    raise RuntimeError('CUDA error: an illegal memory access was encountered')\n"
+    ))
+    result = run_reprofix("verify", "--", PY, train, cwd=tmp_path, check_code=2)
+    assert ("could not judge: run 2 printed the 2 step(s) compared, then failed with exit status 1; a verdict "
+            "would hide that. The end of its stderr:\n") in result.stderr
+    assert "RuntimeError: CUDA error: an illegal memory access was encountered" in result.stderr
+
+
+def test_a_forward_pass_differing_in_its_last_bits_is_said(tmp_path: Path):
+    train = script(tmp_path, "train.py", (
+        "n = int(open('n').read()) if os.path.exists('n') else 0\n"
+        "open('n', 'w').write(str(n + 1))\n"
+        "print(f'loss: {2.5 + n * 1e-6:.8f}')\nprint(f'loss: {2.25 + n * 0.1:.8f}')\n"
+    ))
+    result = run_reprofix("verify", "--", PY, train, cwd=tmp_path, check_code=1)
+    assert ("verdict: not reproducible: the first step agrees only within tolerance (bitwise different, |\u0394| = "
+            "1e-06): the forward pass already differs in its last bits, and the second step differs beyond the "
+            "tolerance\n") in result.stdout
+
+
+def test_losses_below_atol_are_warned_about(tmp_path: Path):
+    train = script(tmp_path, "train.py", "print('loss: 0.00052311')\nprint('loss: 0.00041172')\n")
+    result = run_reprofix("verify", "--", PY, train, cwd=tmp_path, check_code=0)
+    assert ("warning: losses below atol (0.001) always agree with each other (|0.00052311| at step 1): the check says "
+            "little there; pass a smaller --atol (--atol 0 keeps the relative tolerance alone)\n") in result.stdout
+    assert "but the printed losses cannot show all of it (see the warnings)" in result.stdout
+
+
+def test_too_few_digits_are_warned_about(tmp_path: Path):
+    """timm's `Loss: 6.91 (6.93)` (3 significant digits) cannot show the tolerance at 6.9 (0.0079)."""
+    train = script(tmp_path, "train.py", "".join(
+        f"sys.stderr.write('Train: 0 [{50 * i:>4d}/2502 ({i:>3d}%)]  Loss: {v} ({v})  Time: 0.412s\\n')\n"
+        for i, v in enumerate(["6.91", "6.88"])))
+    result = run_reprofix("verify", "--", PY, train, cwd=tmp_path, check_code=0)
+    assert ("warning: Loss is printed with too few digits to show the tolerance: 6.88 is printed to 0.01, but the "
+            "tolerance there is 0.0079, so the runs may differ by up to 0.01 unseen; print more digits") in result.stdout
+
+
+@pytest.mark.parametrize("lines, words", [
+    (["step 1 loss 2.30", "step 1 loss 2.41", "step 2 loss 2.20", "step 2 loss 2.35"],
+     "loss at step 1 was printed twice, as 2.3 and 2.41: several processes print the same steps"),
+    (["      1/3         0G      1.234      2.345      3.456         16        640: 100%|##########| 2/2"],
+     "no loss found in 1 line(s) of output"),  # YOLO's unlabelled columns
+    (["Epoch 1/1  \u2501\u2501\u2501\u2501 4/4 0:00:00 \u2022 0:00:00 68.44it/s v_num: 0.000 train_loss: 0.689"],
+     "run 1 ended with 1 loss(es); 2 are needed"),  # Lightning's Rich bar: one drawing, at the end
+])
+def test_outputs_that_allow_no_verdict(tmp_path: Path, lines: list, words: str):
+    """Ranks printing alike with no prefix, unlabelled columns, a bar drawn only at the end: never a
+    verdict, always the reason."""
+    train = script(tmp_path, "train.py", "".join(f"print({line!r})\n" for line in lines))
+    result = run_reprofix("verify", "--", PY, train, cwd=tmp_path, check_code=2)
+    assert words in result.stderr
+
+
+def test_every_verdict_names_the_next_step(tmp_path: Path):
+    train = counter(tmp_path)
+    failed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "1", cwd=tmp_path, check_code=1)
+    assert (f"next: reprofix verify --locate -- {PY} {train} {tmp_path / 'n'} 1   (finds the step, phase and layer "
+            "where the runs first part)\n") in failed.stdout
+    assert f"next: reprofix apply {train}   (fixes the randomness reprofix knows" in failed.stdout
+    passed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "99", cwd=tmp_path, check_code=0)
+    assert "next:" not in passed.stdout
+    (tmp_path / "reprofix.patch").write_bytes(with_journal(b"", "train.py"))
+    applied = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "99", cwd=tmp_path, check_code=0)
+    assert ("next: the patch reprofix.patch is applied: keep it while you debug; `reprofix revert` takes it out again "
+            "once the bug is found (the procedure: the changes slow training)\n") in applied.stdout
+    failed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "1", cwd=tmp_path, check_code=1)
+    assert "reprofix apply" not in failed.stdout

@@ -23,8 +23,34 @@ def environment(trace_dir: Path, steps: int, base: dict | None = None) -> dict:
 
 
 def finished(trace_dir: Path) -> bool:
-    """Has some process of the run recorded all its steps?"""
+    """Has the run recorded all its steps? In a distributed launch, every rank the launch announced
+    has finished; otherwise, one process has (a data-loader worker or a helper records nothing, and
+    what else the command runs need not be waited for)."""
     try:
-        return any(name.startswith("done-") for name in os.listdir(trace_dir))
+        names = os.listdir(trace_dir)
     except OSError:
         return False
+    done = {name[len("done-"):] for name in names if name.startswith("done-")}
+    ranks, world = {}, 0
+    for name in names:
+        if name.startswith("trace-"):
+            rank, size = _rank_of(Path(trace_dir) / name)
+            if rank is not None:
+                ranks[rank] = ranks.get(rank, False) or name.split("-")[1] in done
+                world = max(world, size)
+    if ranks:
+        return len(ranks) >= world and all(ranks.values())
+    return bool(done)
+
+
+def _rank_of(trace: Path) -> tuple:
+    """(rank or None, world size) from a trace's first record."""
+    import json
+
+    try:
+        with open(trace, encoding="utf-8") as lines:
+            record = json.loads(lines.readline())
+    except (OSError, ValueError):
+        return None, 0
+    rank = record.get("rank") if isinstance(record, dict) else None
+    return (rank, record.get("world") or 0) if isinstance(rank, int) else (None, 0)

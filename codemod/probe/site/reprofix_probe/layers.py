@@ -12,6 +12,7 @@ from .recorder import caller, class_source, guarded
 
 
 FRAMEWORKS = ("torch", "mindspore", "paddle", "keras", "tensorflow", "jax")
+DATA_PARALLEL = ("DistributedDataParallel", "DataParallel")  # wrappers whose model is a replica on each rank
 
 
 class Root:
@@ -21,12 +22,15 @@ class Root:
 
     def __init__(self, layer, named_layers, named_parameters, wrappers: dict):
         prefix, inner = "", layer
+        self.data_parallel = False  # a data-parallel wrapper was stripped
         while type(inner).__name__ in wrappers and hasattr(inner, wrappers[type(inner).__name__]):
             attribute = wrappers[type(inner).__name__]
+            self.data_parallel = self.data_parallel or type(inner).__name__ in DATA_PARALLEL
             prefix += attribute + "."
             inner = getattr(inner, attribute)
         strip = (lambda name: name[len(prefix):] if name.startswith(prefix) else name) if prefix else (lambda name: name)
         self.type = type(layer)
+        self.inner = inner  # the model inside the wrappers: its forward names the inputs
         self.names: dict = {}  # id(layer) -> dotted name
         self.by_name: dict = {}
         for name, sub in named_layers(layer):
@@ -125,6 +129,10 @@ class CallProbe:
     def is_optimizer(self, layer) -> bool:
         return False
 
+    def data_parallel(self) -> bool:
+        """Is the training data-parallel by the framework's own settings (no wrapper to see)?"""
+        return False
+
     def optimizer_call(self, original, layer, args, kwargs):
         return original(layer, *args, **kwargs)
 
@@ -155,7 +163,9 @@ class CallProbe:
             root = self.roots.get(id(layer))
             if root is None:
                 root = self.roots[id(layer)] = Root(layer, self.named_layers, self.named_parameters, self.wrappers)
-            guarded(self.record_inputs, layer, root, args, kwargs, "data")
+                if root.data_parallel or self.data_parallel():
+                    self.recorder.parallel("data")
+            guarded(self.record_inputs, root.inner, root, args, kwargs, "data")
         self.stack.append((layer, root))
         try:
             output = original(layer, *args, **kwargs)

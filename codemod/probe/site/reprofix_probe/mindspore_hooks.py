@@ -72,6 +72,11 @@ class MindSporeProbe(CallProbe):
     def is_optimizer(self, cell) -> bool:
         return isinstance(cell, self.optimizer)
 
+    def data_parallel(self) -> bool:
+        from mindspore import context
+
+        return str(context.get_auto_parallel_context("parallel_mode")) == "data_parallel"
+
     def optimizer_call(self, original, optimizer, args, kwargs):
         """optimizer(gradients): the gradients are the backward pass's result; the parameters after
         the call, the update."""

@@ -24,10 +24,14 @@ class Recorder:
     no optimizer is seen, at the first top-level model call after a backward pass)."""
 
     def __init__(self, directory: str, steps: int):
+        from .ranks import own_rank
+
         self.directory = directory
         self.steps = steps
         self.step = 1
         self.pid = os.getpid()
+        self.rank, self.world = own_rank(os.environ) or (None, 0)  # a distributed launch's rank, else None
+        self.parallel_mode = None
         self.active = True
         self.backward_seen = False
         self.file = None
@@ -40,7 +44,8 @@ class Recorder:
         if self.file is None:
             name = f"trace-{self.pid}-{time.time_ns()}.jsonl"
             self.file = open(os.path.join(self.directory, name), "w", encoding="utf-8", buffering=1)
-            self._write({"kind": "process", "pid": self.pid, "argv": list(sys.argv), "start": time.time()})
+            self._write({"kind": "process", "pid": self.pid, "argv": list(sys.argv), "start": time.time(),
+                         "rank": self.rank, "world": self.world})
         self.file.write(json.dumps(record) + "\n")
 
     def event(self, phase: str, module: str, type_: str, source: str, what: str, digest: dict | None,
@@ -53,6 +58,13 @@ class Recorder:
             self.backward_seen = True
         self._write({"kind": "event", "step": self.step, "phase": phase, "module": module, "type": type_,
                      "source": source, "what": what, "tensor": tensor, **digest})
+
+    def parallel(self, mode: str) -> None:
+        """The model is trained data-parallel (a DDP wrapper, MindSpore's DATA_PARALLEL): its ranks hold
+        replicas, whose parameters must stay equal."""
+        if self.recording() and self.parallel_mode != mode:
+            self.parallel_mode = mode
+            self._write({"kind": "parallel", "mode": mode})
 
     def note(self, text: str) -> None:
         if self.recording():

@@ -73,11 +73,14 @@ class TorchProbe:
             else:
                 named = (type(module).named_modules, type(module).named_parameters)
             root = self.roots[id(module)] = Root(module, *named, WRAPPERS)
+            if root.data_parallel:
+                self.recorder.parallel("data")
         self.stack.append((module, root))
         self.hook_parameters(module, root)
         where = self.naming.where_called()
-        for what, tensor in self.naming.inputs(module, args, kwargs):
-            self.recorder.event("data", what, type(module).__name__, where, "input", self.digest(tensor), id(tensor))
+        for what, tensor in self.naming.inputs(root.inner, args, kwargs):
+            self.recorder.event("data", what, type(root.inner).__name__, where, "input", self.digest(tensor),
+                                id(tensor))
 
     def after(self, module, args, output):
         if self.stack and self.stack[-1][0] is module:
