@@ -35,6 +35,9 @@ PHASE_MEANING = {
                       "agreed: randomness in the loss function's backward, after the model"),
     "update": ("the gradients agreed and the parameters after the optimizer step differ: the optimizer ({type}) adds "
                "randomness"),
+    "update-allreduce": ("its own gradients agreed and the parameters after the optimizer step differ: a data-parallel "
+                         "update averages every rank's gradients, and rank {rank} had parted before (step {step}, "
+                         "{phase})"),
     "loss": ("the model's inputs, outputs, gradients and updates agree, but the losses differ: the randomness is "
              "after the model (the loss function or the printing)"),
     "path": ("the runs recorded different events here: the control flow depends on randomness (a random branch, "
@@ -74,11 +77,13 @@ class Divergence:
     event: str = ""  # the first differing record itself, when it is not the module's own output
     meaning: str = ""
     rank: int | None = None  # the rank whose two runs part here (None: one process)
+    via_rank: int | None = None  # data-parallel: the rank whose difference reached this one's update
 
     def as_json(self) -> dict:
         return {"step": self.step, "phase": self.phase, "module": self.module, "type": self.type,
                 "source": self.source, "max_abs_diff": self.max_abs_diff, "within_tolerance": self.within_tolerance,
-                "max_abs_diff_exact": self.exact, "event": self.event, "meaning": self.meaning, "rank": self.rank}
+                "max_abs_diff_exact": self.exact, "event": self.event, "meaning": self.meaning, "rank": self.rank,
+                "through_rank": self.via_rank}
 
     def order(self) -> tuple:
         """Which of two divergences (of two ranks) comes first: by step, then phase."""
@@ -171,6 +176,7 @@ def locate(first: Path, second: Path, *, atol: float, rtol: float) -> Location:
     divergence = min(beyond, key=Divergence.order) if beyond else None
     first_bitwise = min(bitwise, key=Divergence.order) if bitwise else None
     ranked = [(rank, d or b) for rank, d, b in found] if any(rank is not None for rank, _, _ in pairs) else []
+    _through_allreduce(ranked, divergence, {rank: one for rank, one, _ in pairs})
     desyncs = [d for number, traces in enumerate(runs, 1) for d in _desyncs(number, traces)]
     return Location(divergence or first_bitwise, first_bitwise, counted, steps, notes, ranked, desyncs)
 
@@ -187,6 +193,18 @@ def _pairs(runs: list, notes: list) -> list:
     if len(runs[0]) != len(runs[1]):
         notes.append(f"run 1 recorded {len(runs[0])} process(es) and run 2 {len(runs[1])}; compared in start order")
     return [(None, one, two) for one, two in zip(runs[0], runs[1])]
+
+
+def _through_allreduce(ranked: list, first: Divergence | None, traces: dict) -> None:
+    """In a data-parallel run, a rank whose first difference is its update, after another rank parted,
+    got that difference through the averaged gradients: say so, not that its optimizer is random."""
+    if first is None or first.rank is None:
+        return
+    for rank, found in ranked:
+        averaged = found is not None and (found.phase == "update" or found.type.endswith("GradReducer"))
+        if averaged and found is not first and traces[rank].parallel == "data" and first.order() < found.order():
+            found.meaning = PHASE_MEANING["update-allreduce"].format(rank=first.rank, step=first.step, phase=first.phase)
+            found.via_rank = first.rank
 
 
 def _desyncs(number: int, traces: list) -> list:

@@ -14,10 +14,11 @@ import os
 import socket
 import sys
 
-RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "PADDLE_TRAINER_ID", "RANK_ID",
-                  "SLURM_PROCID", "LOCAL_RANK")
-WORLD_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "PADDLE_TRAINERS_NUM", "RANK_SIZE",
-                   "MS_WORKER_NUM", "SLURM_NTASKS", "LOCAL_WORLD_SIZE")
+RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "PADDLE_GLOBAL_RANK", "PADDLE_TRAINER_ID",
+                  "RANK_ID", "SLURM_PROCID", "LOCAL_RANK")
+WORLD_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "PADDLE_GLOBAL_SIZE",
+                   "PADDLE_TRAINERS_NUM", "RANK_SIZE", "MS_WORKER_NUM", "SLURM_NTASKS", "LOCAL_WORLD_SIZE")
+NOT_WORKERS = ("MS_SCHED", "MS_PSERVER")  # msrun's scheduler has RANK_ID=0 too, but trains nothing
 CHANNEL = "REPROFIX_CHANNEL"  # verify's socket
 OUTER = "REPROFIX_OUTER_RANKS"  # rank variables verify itself had (a Slurm job's): not the command's ranks
 TEED = "REPROFIX_TEED"  # "pid:rank" of the nearest process whose output is teed already
@@ -32,7 +33,7 @@ def own_rank(environ) -> tuple | None:
     except ValueError:
         outer = {}
     rank = _first(environ, RANK_VARIABLES, outer)
-    if rank is None:
+    if rank is None or environ.get("MS_ROLE") in NOT_WORKERS:
         return None
     return rank, _first(environ, WORLD_VARIABLES, outer) or 0
 
