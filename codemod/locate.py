@@ -42,7 +42,18 @@ PHASE_MEANING = {
              "after the model (the loss function or the printing)"),
     "path": ("the runs recorded different events here: the control flow depends on randomness (a random branch, "
              "a different number of calls, a different number of steps)"),
+    "forward-hook": ("noise added by a {hook} registered on {module}, defined at {source}: the module's own {what} "
+                     "agreed, what the hook made of it differs"),
+    "update-outside": ("the parameter changed after the optimizer step and before the next forward, outside the "
+                       "optimizer{where} (weight noise, an EMA or a clamp written into the model, ...)"),
+    "gradient-outside": ("the gradient agreed when the backward pass made it and differs when the optimizer step "
+                         "used it: it was changed in between, outside the backward pass (gradient noise or clipping "
+                         "by hand)"),
+    "gradient-averaged": ("this rank's own gradient agreed and the gradient averaged over the ranks (the all-reduce "
+                          "of a data-parallel training) differs: another rank's gradient differs"),
 }
+OUTSIDE = {"outside the optimizer": "update-outside", "outside the backward pass": "gradient-outside",
+           "averaged over the ranks": "gradient-averaged"}
 
 
 PHASES = ("data", "forward", "backward", "update", "path")
@@ -213,15 +224,27 @@ def _desyncs(number: int, traces: list) -> list:
     replicas = sorted((t for t in traces if t.rank is not None and t.parallel == "data"), key=lambda t: t.rank)
     if len(replicas) < 2:
         return []
-    reference = {(e["step"], e["module"]): e for e in replicas[0].events if e["phase"] == "update"}
+    reference = _states(replicas[0])
     found = []
     for trace in replicas[1:]:
-        for event in trace.events:
-            other = reference.get((event["step"], event["module"])) if event["phase"] == "update" else None
+        for key, event in _states(trace).items():
+            other = reference.get(key)
             if other is not None and other["shape"] == event["shape"] and other["hash"] != event["hash"]:
                 found.append(Desync(number, event["step"], event["module"], (replicas[0].rank, trace.rank)))
                 break
     return found
+
+
+def _states(trace: Trace) -> dict:
+    """(step, parameter, "value" or "gradient") -> the last update-phase event saying what it was at the end
+    of that step (a value changed after the optimizer step is the one the next step starts from), in order."""
+    states: dict = {}
+    for event in trace.events:
+        if event["phase"] == "update":
+            kind = "value" if event["what"].startswith("value") else "gradient"
+            states.pop((event["step"], event["module"], kind), None)
+            states[(event["step"], event["module"], kind)] = event
+    return dict(sorted(states.items(), key=lambda item: item[0][0]))
 
 
 def _recorded(first: Path, second: Path) -> tuple[list, list]:
@@ -306,7 +329,17 @@ def explain(events: list, index: int, size: float, within: bool, exact: bool) ->
     event = events[index]
     phase, what = event["phase"], event["what"]
     blamed, meaning, detail = event, PHASE_MEANING.get(phase, ""), describe_event(event)
-    if phase == "forward" and what.startswith("input "):
+    hook = event["type"].partition(" ")[0] == "forward" and event["type"].startswith(("forward hook ",
+                                                                                     "forward pre-hook "))
+    if phase == "forward" and hook:
+        kind = event["type"].rsplit(" ", 1)[0]
+        meaning = PHASE_MEANING["forward-hook"].format(hook=kind, module=event["module"] or "the model",
+                                                       source=event["source"] or "an unknown place",
+                                                       what="input" if "pre-hook" in kind else "output")
+    elif phase == "update" and event["type"] in OUTSIDE:
+        where = f", at {event['source']}" if event["source"] else ""
+        meaning, detail = PHASE_MEANING[OUTSIDE[event["type"]]].format(where=where), ""
+    elif phase == "forward" and what.startswith("input "):
         blamed = layer_event(events, index, parent(event["module"]))
         meaning = PHASE_MEANING["forward-glue"].format(inner=label(event), module=label(blamed))
     elif phase == "forward" and what.startswith("output"):

@@ -64,7 +64,8 @@ def test_locate_names_rank_1_step_1_data(ddp: Path):
     assert divergence["source"] == f"ddp_train.py:{_line(ddp / 'ddp_train.py', 'model(features)')}"
     assert data["message"] == "the runs first part on rank 1 at step 1, data, input features of Net"
     rank0 = next(r["divergence"] for r in data["locate"]["ranks"] if r["rank"] == 0)
-    assert (rank0["step"], rank0["phase"], rank0["through_rank"]) == (1, "update", 1)
+    assert (rank0["step"], rank0["phase"], rank0["type"], rank0["through_rank"]) == \
+        (1, "update", "averaged over the ranks", 1)
     assert data["locate"]["desyncs"] == []
 
 
@@ -89,8 +90,8 @@ def test_a_desync_between_ranks_is_reported_as_such(ddp: Path):
                             "            with torch.no_grad():\n                model.module.head.bias.add_(0.5)\n")
     (ddp / "ddp_train.py").write_text(script)
     data = verify(ddp, "--locate", "--", *TORCHRUN, "ddp_train.py", code=0)
-    assert data["locate"]["desyncs"] == [{"run": 1, "step": 2, "parameter": "head.bias", "ranks": [0, 1]},
-                                         {"run": 2, "step": 2, "parameter": "head.bias", "ranks": [0, 1]}]
+    assert data["locate"]["desyncs"] == [{"run": 1, "step": 1, "parameter": "head.bias", "ranks": [0, 1]},
+                                         {"run": 2, "step": 1, "parameter": "head.bias", "ranks": [0, 1]}]
 
 
 def _line(path: Path, text: str) -> int:

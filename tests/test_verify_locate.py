@@ -63,6 +63,49 @@ def test_locate_names_step_phase_and_module(tmp_path: Path, sample, framework, p
         assert data["locate"]["notes"] == ["GRAPH_MODE was asked for: it runs in PyNative mode under --locate"]
 
 
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+@pytest.mark.framework
+def test_a_forward_hook_is_named(tmp_path: Path):
+    """Noise added by a forward hook registered on backbone.proj: the hook is named, with its place,
+    not the parent's code that passes the output on."""
+    require_framework("torch")
+    data = locate(tmp_path, "locate_torch_hook.py", code=1)
+    divergence = data["divergence"]
+    where = f"locate_torch_hook.py:{line_of(tmp_path / 'locate_torch_hook.py', 'def add_noise')}"
+    assert (divergence["step"], divergence["phase"], divergence["module"], divergence["type"], divergence["source"]) \
+        == (1, "forward", "backbone.proj", "forward hook add_noise", where)
+    assert divergence["meaning"] == (f"noise added by a forward hook registered on backbone.proj, defined at {where}: "
+                                     "the module's own output agreed, what the hook made of it differs")
+
+
+@pytest.mark.framework
+@pytest.mark.parametrize("args, module, type_, what, written", [
+    ((), "0.weight", "outside the optimizer", "value before the next forward (changed after the optimizer step)",
+     "parameter.add_("),
+    (("--gradients",), "2.bias", "outside the backward pass",  # the first gradient the backward pass makes
+     "gradient of bias before the optimizer step (changed after the backward pass)", None),
+])
+def test_changes_outside_the_optimizer_are_an_update_at_their_step(tmp_path: Path, args, module, type_, what, written):
+    """Weights changed after the step (or gradients before it): the update of step 1, outside the optimizer
+    (with the line that wrote the weights), not randomness inside a layer at step 2."""
+    require_framework("torch")
+    copy_sample(tmp_path, "locate_torch_outside.py")
+    result = run_reprofix("verify", "--locate", "--json", "--keep-traces", "traces", "--", PY,
+                          "locate_torch_outside.py", *args, cwd=tmp_path, check_code=1)
+    divergence = json.loads(result.stdout)["divergence"]
+    source = f"locate_torch_outside.py:{line_of(tmp_path / 'locate_torch_outside.py', written)}" if written else ""
+    assert (divergence["step"], divergence["phase"], divergence["module"], divergence["type"], divergence["source"]) \
+        == (1, "update", module, type_, source)
+    events = [json.loads(line) for path in (tmp_path / "traces" / "run-1").glob("trace-*")
+              for line in path.read_text().splitlines()]
+    # gradients are checked at both steps' optimizer steps; values at the forward after step 1 (step 2 is the last)
+    assert [e["what"] for e in events if e.get("type") == type_ and e["module"] == module] == \
+        ([what, what] if args else [what])
+
+
 @pytest.mark.framework
 def test_locate_backward_in_text(tmp_path: Path):
     """A custom autograd function adding noise on the way back: the module holding it, not the layer
