@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/fastpath.py $(wildcard ../shared/corpora/model-zoo-sample.tar.gz)
 	$(BIN)/python bench/bound.py
+	$(BIN)/python bench/locate_overhead.py
 
 corpus: $(STAMP)
 	$(BIN)/python bench/corpus.py

@@ -1,9 +1,10 @@
 """What `reprofix verify --locate` costs a training step (not a timed test: run it, read the figure).
 
-    python bench/locate_overhead.py [--blocks N] [--steps K] [--batch B] [--size S] [--threads T]
+    python bench/locate_overhead.py [--blocks N] [--steps K] [--batch B] [--threads T] [--config STEM:SIZE ...]
 
 Trains torchvision's ResNet-18 (68 modules: convolutions, batch norms, ReLUs, residual blocks) on
-random images, in one process, in turns: K steps plain, then K steps with reprofix's probe installed
+random images, with the CIFAR stem at 32x32 and the ImageNet stem at 64x64 and 32x32, in one process
+each, in turns: K steps plain, then K steps with reprofix's probe installed
 and recording (as `verify --locate` does: every module's inputs and outputs, every gradient, every
 update, digested and written to a trace), the probe then taking its hooks out again as it does after
 its steps; N times. Turns in one process, not one process each: on a shared machine a step's time
@@ -30,7 +31,11 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=6, help="turns of plain and traced steps")
     parser.add_argument("--steps", type=int, default=3, help="steps in each turn")
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--size", type=int, nargs="+", default=[32, 64], help="image heights (and widths)")
+    parser.add_argument("--config", nargs="+", default=["cifar:32", "imagenet:64", "imagenet:32"],
+                        help="stem:size, each measured in turn: `cifar` is ResNet-18 as CIFAR trainings use it (a 3x3 "
+                        "stem, stride 1, no max pooling: kuangliu/pytorch-cifar and most others), `imagenet` "
+                        "torchvision's (a 7x7 stem, stride 2, max pooling: 32x32 images leave 8x8 feature maps, the "
+                        "worst case, where the parameters outweigh the computation)")
     parser.add_argument("--threads", type=int, default=1)
     options = parser.parse_args()
 
@@ -40,13 +45,17 @@ def main() -> None:
     from reprofix_probe.recorder import Recorder
 
     torch.set_num_threads(options.threads)
-    for size in options.size:
-        measure(torch, torchvision, torch_hooks, Recorder, options, size)
+    for config in options.config:
+        stem, _, size = config.partition(":")
+        measure(torch, torchvision, torch_hooks, Recorder, options, stem, int(size))
 
 
-def measure(torch, torchvision, torch_hooks, Recorder, options, size: int) -> None:
+def measure(torch, torchvision, torch_hooks, Recorder, options, stem: str, size: int) -> None:
     torch.manual_seed(1)
     model = torchvision.models.resnet18(num_classes=10)
+    if stem == "cifar":
+        model.conv1 = torch.nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
+        model.maxpool = torch.nn.Identity()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     images = torch.randn(options.batch, 3, size, size)
     labels = torch.randint(0, 10, (options.batch,))
@@ -73,7 +82,7 @@ def measure(torch, torchvision, torch_hooks, Recorder, options, size: int) -> No
             trace_bytes = sum(p.stat().st_size for p in directory.iterdir())
     untraced_step, traced_step = statistics.median(plain), statistics.median(traced)
     modules = len(list(model.modules()))
-    print(f"ResNet-18 ({modules} modules), batch {options.batch} x 3 x {size} x {size}, "
+    print(f"ResNet-18, {stem} stem ({modules} modules), batch {options.batch} x 3 x {size} x {size}, "
           f"{options.threads} thread(s); {options.blocks} turns of {options.steps} plain and {options.steps} "
           f"traced steps; traces {trace_bytes / 1024:.0f} KiB for {options.steps} steps")
     print(f"  plain step:  {untraced_step * 1000:7.1f} ms CPU (median)")

@@ -329,17 +329,17 @@ class LossReader:
         return any(s.values for s in self._series.values()) or any(self.bare.values())
 
     def ready(self, steps: int) -> bool:
-        """Has every rank printed `steps` steps of its main series, and of its other series (or two
-        steps more of its main one, for series printed rarely: an epoch summary)? With several ranks
-        announced, ranks that print nothing are waited for as long."""
+        """Has every rank that prints printed `steps` steps of its main series, and of its other series
+        (or two steps more of its main one, for series printed rarely: an epoch summary)? Ranks known
+        from line prefixes only: how many there are is not known, so others get two steps more to show
+        up. (Ranks a launcher announced that print nothing yet: `silent`, waited for by the caller.)"""
         chosen = self.series()
         if not chosen:
             return False
         ranks: dict = {}
         for sid, series in chosen.items():
             ranks.setdefault(sid.rank, []).append((sid, series))
-        # ranks known from line prefixes only: how many there are is not known, so others get two steps more
-        missing = self.world > len(ranks) or (not self.world and any(rank is not None for rank in ranks))
+        missing = not self.world and any(rank is not None for rank in ranks)
         for group in ranks.values():
             main = next((s for sid, s in group if is_main(sid, chosen)), group[0][1])
             if not main.ready(steps):
@@ -348,6 +348,12 @@ class LossReader:
             if not beyond and (missing or any(not s.ready(steps) for _, s in group)):
                 return False
         return True
+
+
+    def silent(self) -> int:
+        """Ranks the launcher announced (its world size) that have printed no loss yet."""
+        printing = {sid.rank for sid in self.series()}
+        return max(0, self.world - len(printing)) if self.channels else 0
 
 
 def _rank_key(sid: SeriesId) -> int:
@@ -441,7 +447,8 @@ def counters(text: str) -> tuple:
     step = STEP.search(text)
     if step:
         target = int(step.group(2)) if step.group(2) else None
-        return epoch, int(step.group(1)), target, None, " ".join(step.group(0).split())
+        word = re.match(r"[A-Za-z_ ]*[A-Za-z_]", step.group(0)).group(0)
+        return epoch, int(step.group(1)), target, None, f"{word} {step.group(1)}" + (f"/{target}" if target else "")
     brackets = BRACKET.findall(text)
     if brackets:
         if len(brackets) > 1 and epoch is None:

@@ -26,6 +26,7 @@ from .losses import LossReader, Source
 
 GRACE = 1.0  # seconds to read what is left once the command itself has exited
 ENDING = 0.1  # seconds a command that has printed its steps gets to end by itself (and say how it ended)
+SILENT_RANKS = 3.0  # seconds the ranks that print get to wait for those that print nothing yet
 TERMINATE = 5.0  # seconds between SIGTERM and SIGKILL
 LONGEST_LINE = 1 << 20  # a line without end longer than this is read as a line
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -326,7 +327,7 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
     """Read the output until the run is over: out of time, no loss in time, the command gone (with
     what is left of its output), or `steps` losses in (and `ready()` says so) unless `full`."""
     run, reader = output.run, output.reader
-    exited_at = None
+    exited_at = ready_at = None
     while output.streams:
         now = time.monotonic()
         if _out_of_time(run, reader, now - start, timeout, no_loss_timeout):
@@ -337,6 +338,9 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
                 break
         output.read()
         if not full and reader.ready(steps) and (ready is None or ready()):
+            ready_at = ready_at or now
+            if reader.silent() and now - ready_at < SILENT_RANKS:
+                continue  # a rank the launcher announced that prints nothing yet (or only on rank 0)
             _let_end(output)
             run.stopped = True
             break

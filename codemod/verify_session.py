@@ -374,10 +374,13 @@ def _located_text(location, divergence, options: Options) -> list:
     if in_model and first is not None and first is not divergence:
         lines.append(f"  before it, within tolerance: step {first.step}, {first.phase}, {first.module or first.type}")
     for rank, found in location.ranks:
-        via = f" (through the averaged gradients: rank {found.via_rank} parted first)" if found and \
-            found.via_rank is not None else ""
-        lines.append(f"  rank {rank}: " + (f"first parts at step {found.step}, {found.phase}, {_where(found)}{via}"
-                                           if found else "no divergence"))
+        if found is None:
+            lines.append(f"  rank {rank}: no divergence")
+        elif found.via_rank is not None:
+            lines.append(f"  rank {rank}: first parts at step {found.step}, {found.phase}, {found.module}: through the "
+                         f"gradients averaged over the ranks (rank {found.via_rank} parted first)")
+        else:
+            lines.append(f"  rank {rank}: first parts at step {found.step}, {found.phase}, {_where(found)}")
     for desync in location.desyncs:
         lines.append(f"  desync: {desync.describe()}")
     for note in location.notes:

