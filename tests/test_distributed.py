@@ -259,3 +259,33 @@ def test_mpirun_tag_output_without_the_channel(tmp_path: Path, mpirun: list):
                                    cwd=tmp_path, check_code=1).stdout)
     assert (data["first_difference"], data["rank"]) == (1, 1)
     assert [(r["rank"], r["first_difference"]) for r in data["ranks"]] == [(0, None), (1, 1)]
+
+
+PADDLE_WORKER = """import numpy as np
+import paddle
+import paddle.distributed as dist
+paddle.set_device("cpu")
+dist.init_parallel_env()
+rank = dist.get_rank()
+paddle.seed(0)
+model = paddle.DataParallel(paddle.nn.Sequential(paddle.nn.Linear(8, 16), paddle.nn.ReLU(), paddle.nn.Linear(16, 1)))
+optimizer = paddle.optimizer.SGD(learning_rate=0.05, parameters=model.parameters())
+rows = np.random.default_rng(100 + rank).normal(size=(40, 8)).astype("float32")
+for i in range(5):
+    x = paddle.to_tensor(rows[i * 8:(i + 1) * 8])
+    loss = paddle.nn.functional.mse_loss(model(x), x.sum(axis=1, keepdim=True))
+    loss.backward()
+    optimizer.step()
+    optimizer.clear_grad()
+    print(f"step {i} loss {float(loss):.6f}", flush=True)
+"""
+
+
+@pytest.mark.framework
+def test_paddle_launch_ranks(tmp_path: Path):
+    """python -m paddle.distributed.launch (CPU, gloo): its workers' rank is PADDLE_TRAINER_ID; the
+    launcher echoes worker 0's log only."""
+    require_framework("paddle")
+    (tmp_path / "train.py").write_text(PADDLE_WORKER)
+    data = verify(tmp_path, "--", PY, "-m", "paddle.distributed.launch", "--nproc_per_node", "2", "train.py", code=0)
+    assert [(s["rank"], s["steps"][0]["counter"]) for s in data["series"]] == [(0, "step 0"), (1, "step 0")]
