@@ -49,7 +49,7 @@ class Server:
     def accept(self) -> socket.socket | None:
         try:
             link, _ = self.socket.accept()
-        except (BlockingIOError, InterruptedError):
+        except OSError:  # none waiting, or no descriptor left (a process holding thousands): it tees nothing
             return None
         link.setblocking(False)
         return link
