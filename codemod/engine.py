@@ -335,6 +335,7 @@ class Runner:
             text = learned.next() if learned else _learn((task.path, self.request.max_file_size))
             self.learn(task, text, graph)
             graph.edges[task.rel] = []
+            graph.module_edges[task.rel] = [t.rel for t in self.imported(task, text.module_imports, result)]
             for imported in self.imported(task, text.imports, result):
                 graph.edges[task.rel].append(imported.rel)
                 if imported.rel not in queued:
@@ -361,6 +362,7 @@ class Runner:
         """From one file's text: the frameworks it imports, the classes it exports, whether it is run
         as a script (a `__main__` guard, or a notebook: run as it stands)."""
         graph.frameworks[task.rel] = text.frameworks
+        graph.module_frameworks[task.rel] = text.module_frameworks
         module = _module_name(task.rel)
         for name, base in text.exported.items():
             self.exported[f"{module}.{name}" if module else name] = base
@@ -515,6 +517,9 @@ class _Graph:
     queue: list[Task]  # every file reached, those only imported (--no-follow) included
     edges: dict[str, list[str]] = field(default_factory=dict)  # the project files each one imports
     frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the frameworks each one imports
+    # what runs when a file is imported (not what its functions import): the seed block's frameworks
+    module_edges: dict[str, list[str]] = field(default_factory=dict)
+    module_frameworks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     guarded: set[str] = field(default_factory=set)  # run as scripts: a `__main__` guard, or a notebook
 
     def roles(self) -> list[Task]:
@@ -526,7 +531,7 @@ class _Graph:
         final = []
         for rel, task in sorted(self.listed.items()):
             entry = task.entry == "yes" or (task.entry == "auto" and rel in roots)
-            through = _through(rel, self.edges, self.frameworks, shown) if entry else ()
+            through = _through(rel, self.module_edges, self.module_frameworks, shown) if entry else ()
             final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
         return final
 
@@ -563,13 +568,16 @@ class _Text:
     exported: dict[str, str]  # its classes other files may call (see transforms.exported_classes)
     guarded: bool  # run as a script: a `__main__` guard, or a notebook
     imports: list[tuple[str, tuple[str, ...]]]  # (module, names) of each of its imports
+    module_frameworks: tuple[str, ...] = ()  # the frameworks imported when it is imported (not in a def)
+    module_imports: list = field(default_factory=list)  # its imports run when it is imported
 
 
 def _learn(item: tuple[str, int]) -> _Text:
     """The text pre-pass on one file (path, size limit); never raises. Runs in worker processes."""
     source, is_notebook = _code(*item)
     return _Text(transforms.imported_frameworks(source), transforms.exported_classes(source),
-                 is_notebook or discover.has_main_guard(source), discover.imports(source))
+                 is_notebook or discover.has_main_guard(source), discover.imports(source),
+                 transforms.imported_frameworks(source, module_level=True), discover.imports(source, module_level=True))
 
 
 def _learn_in_worker(item: tuple[str, int]) -> _Text:
@@ -623,8 +631,9 @@ def _package(rel: str) -> str:
 
 def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tuple[str, ...]],
              shown: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """The frameworks the modules an entry script imports use (transitively), each with the first
-    module found importing it, that the script does not import itself."""
+    """The frameworks the modules an entry script imports at module level import at module level
+    (transitively), each with the first module found importing it, that the script does not import
+    itself."""
     own = set(frameworks.get(entry, ()))
     found: dict[str, str] = {}
     seen, queue = {entry}, list(edges.get(entry, ()))

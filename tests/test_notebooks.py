@@ -45,9 +45,11 @@ def sources(path: Path) -> list[str]:
     return [cell.source for cell in nbformat.reads(path.read_text(), as_version=nbformat.NO_CONVERT).cells]
 
 
-def seeded(imports: str) -> str:
-    """What reprofix makes of a script holding just these imports: the seed block after them."""
-    return transforms.rewrite(imports.encode(), script=True).code.decode().rstrip("\n")
+def seeded(imports: str, later: str = "") -> str:
+    """What reprofix makes of a script holding just these imports (and `later`, code after them that
+    the rewrite leaves alone): the seed block after them."""
+    code = transforms.rewrite((imports + "\n" + later).encode(), script=True).code.decode()
+    return code[:len(code) - len(later) - 1].rstrip("\n") if later else code.rstrip("\n")
 
 
 def without_sources(path: Path) -> dict:
@@ -109,7 +111,8 @@ def test_seed_block_goes_to_the_first_cell_that_imports(tmp_path: Path):
     notebook(tmp_path / "later.ipynb", ["!pip install torch", "x = 1", "import torch", "import numpy"])
     notebook(tmp_path / "code_first.ipynb", ["def helper():\n    return 1", "import torch"])
     run_reprofix("apply", "later.ipynb", "code_first.ipynb", cwd=tmp_path, check_code=0)
-    assert sources(tmp_path / "later.ipynb") == ["!pip install torch", "x = 1", seeded("import torch"), "import numpy"]
+    assert sources(tmp_path / "later.ipynb") == ["!pip install torch", "x = 1", seeded("import torch", "def f():\n    pass\nimport numpy\n"),
+                                                "import numpy"]  # (numpy imported for sure: the block needs no try)
     block = seeded("import torch").removeprefix("import torch\n\n")
     assert sources(tmp_path / "code_first.ipynb") == [block + "\ndef helper():\n    return 1", "import torch"]
 

@@ -63,6 +63,8 @@ class SeedBlock(Fact):
 
     imports: tuple[str, ...]
     lines: tuple[str, ...]
+    roots: tuple[str, ...] = ()  # the framework's own modules: where the file imports one for sure, so is
+    brings: tuple[str, ...] = ()  # ... each of these (the framework depends on them: numpy)
 
 
 # ---- data pipeline -------------------------------------------------------------------------------

@@ -61,6 +61,9 @@ class FileIndex:
     bindings: dict[tuple[cst.CSTNode, str], list[cst.CSTNode]] = field(default_factory=dict)
     loads: dict[str, list[cst.Name]] = field(default_factory=dict)
     import_roots: set[str] = field(default_factory=set)
+    module_import_roots: set[str] = field(default_factory=set)  # imported at module level (a try or if included)
+    required_roots: set[str] = field(default_factory=set)  # imported at module level outside any try or if
+    inner_imports: dict[str, cst.CSTNode] = field(default_factory=dict)  # root -> its first import inside a def/class
     calls: list[cst.Call] = field(default_factory=list)
     lists: list[cst.List] = field(default_factory=list)
     assigns: list[cst.Assign] = field(default_factory=list)
@@ -238,7 +241,7 @@ def _record_import(index: FileIndex, node: cst.CSTNode, scope: cst.CSTNode) -> N
     if node.relative:
         module = "." * len(node.relative) + (module or "")
     elif module:
-        index.import_roots.add(module.split(".")[0])
+        _add_root(index, module.split(".")[0], node, scope)
     if isinstance(node.names, cst.ImportStar):
         return
     for alias in node.names:
@@ -248,10 +251,28 @@ def _record_import(index: FileIndex, node: cst.CSTNode, scope: cst.CSTNode) -> N
         index.bindings.setdefault((scope, local), []).append(node)
 
 
+_CONDITIONAL = (cst.Try, cst.If, cst.For, cst.While, cst.Match) if hasattr(cst, "Match") else (cst.Try, cst.If, cst.For,
+                                                                                              cst.While)
+
+
+def _add_root(index: FileIndex, root: str, node: cst.CSTNode, scope: cst.CSTNode) -> None:
+    index.import_roots.add(root)
+    if scope is not index.module:
+        index.inner_imports.setdefault(root, node)
+        return
+    index.module_import_roots.add(root)
+    parent = index.parents.get(node)
+    while parent is not None and parent is not index.module:
+        if isinstance(parent, _CONDITIONAL):
+            return  # an optional import (`try: import x except ImportError: ...`): x may be missing
+        parent = index.parents.get(parent)
+    index.required_roots.add(root)
+
+
 def _record_plain_import(index: FileIndex, node: cst.Import, scope: cst.CSTNode) -> None:
     for alias in node.names:
         name = full_name(alias.name)
-        index.import_roots.add(name.split(".")[0])
+        _add_root(index, name.split(".")[0], node, scope)
         if alias.asname is not None:
             local = alias.asname.name.value
             index.aliases[local] = name

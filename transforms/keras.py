@@ -55,20 +55,31 @@ SEED_FUNCTIONS = frozenset({"keras.utils.set_random_seed", "tensorflow.keras.uti
                             "tensorflow.random.set_seed"})
 
 SEED_BLOCK = SeedBlock(
-    imports=("random", "numpy"),
+    roots=("keras", "tensorflow"),
+    brings=("numpy",),  # a dependency of the framework
+    imports=("os", "random", "numpy"),
     lines=(
         "{mod:random}.seed({seed})",
         "{mod:numpy}.random.seed({seed})",
         "try:  # Keras 3, or the Keras inside TensorFlow\n"
         "    import keras as _reprofix_keras\n"
         "except ImportError:\n"
-        "    from tensorflow import keras as _reprofix_keras",
-        "_reprofix_keras.utils.set_random_seed({seed})",
-        "try:  # TensorFlow's own switch, where TensorFlow is installed\n"
+        "    try:\n"
+        "        from tensorflow import keras as _reprofix_keras\n"
+        "    except ImportError:  # neither is installed\n"
+        "        _reprofix_keras = None",
+        'if hasattr(getattr(_reprofix_keras, "utils", None), "set_random_seed"):  # Keras 2.7 and later\n'
+        "    _reprofix_keras.utils.set_random_seed({seed})",
+        "try:  # TensorFlow's own switches, where TensorFlow is installed\n"
         "    import tensorflow as _reprofix_tf\n"
-        "    _reprofix_tf.config.experimental.enable_op_determinism()\n"
         "except ImportError:\n"
-        "    pass",
+        "    _reprofix_tf = None",
+        "if _reprofix_tf is not None:\n"
+        "    try:  # TensorFlow 2.8 and later; before it, the environment's switch (2.1 to 2.7)\n"
+        "        _reprofix_tf.random.set_seed({seed})\n"
+        "        _reprofix_tf.config.experimental.enable_op_determinism()\n"
+        "    except AttributeError:\n"
+        '        {mod:os}.environ["TF_DETERMINISTIC_OPS"] = "1"',
     ),
 )
 
@@ -77,7 +88,9 @@ RULES = (
         "KR001", "seed-block", FRAMEWORK, REWRITE,
         "Inserts a seed block after the leading imports of a Keras / TensorFlow entry script.",
         "`keras.utils.set_random_seed` (Python, NumPy and the backend) and, where TensorFlow is "
-        "installed, `tf.config.experimental.enable_op_determinism()`.",
+        "installed, `tf.config.experimental.enable_op_determinism()` (before TensorFlow 2.8, "
+        "`TF_DETERMINISTIC_OPS=1`). Every call is guarded: an older Keras or TensorFlow, or none at "
+        "all, never stops the script.",
         facts=(SEED_BLOCK,),
         invalid=(
             Invalid(
@@ -90,6 +103,7 @@ RULES = (
                 import keras
 
                 # >>> reprofix: reproducibility block, remove with `reprofix revert` >>>
+                import os
                 import random
                 import numpy
                 random.seed(1)
@@ -97,13 +111,22 @@ RULES = (
                 try:  # Keras 3, or the Keras inside TensorFlow
                     import keras as _reprofix_keras
                 except ImportError:
-                    from tensorflow import keras as _reprofix_keras
-                _reprofix_keras.utils.set_random_seed(1)
-                try:  # TensorFlow's own switch, where TensorFlow is installed
+                    try:
+                        from tensorflow import keras as _reprofix_keras
+                    except ImportError:  # neither is installed
+                        _reprofix_keras = None
+                if hasattr(getattr(_reprofix_keras, "utils", None), "set_random_seed"):  # Keras 2.7 and later
+                    _reprofix_keras.utils.set_random_seed(1)
+                try:  # TensorFlow's own switches, where TensorFlow is installed
                     import tensorflow as _reprofix_tf
-                    _reprofix_tf.config.experimental.enable_op_determinism()
                 except ImportError:
-                    pass
+                    _reprofix_tf = None
+                if _reprofix_tf is not None:
+                    try:  # TensorFlow 2.8 and later; before it, the environment's switch (2.1 to 2.7)
+                        _reprofix_tf.random.set_seed(1)
+                        _reprofix_tf.config.experimental.enable_op_determinism()
+                    except AttributeError:
+                        os.environ["TF_DETERMINISTIC_OPS"] = "1"
                 # <<< reprofix <<<
 
                 model = keras.Sequential()

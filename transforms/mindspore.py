@@ -194,6 +194,8 @@ CHECKPOINT_LOADERS = frozenset(
 )
 
 SEED_BLOCK = SeedBlock(
+    roots=("mindspore",),
+    brings=("numpy",),  # a dependency of the framework
     imports=("random", "numpy", "mindspore", "mindspore.dataset"),
     lines=(
         "{mod:random}.seed({seed})",

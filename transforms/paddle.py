@@ -52,6 +52,8 @@ SAMPLERS = {
 }
 
 SEED_BLOCK = SeedBlock(
+    roots=("paddle",),
+    brings=("numpy",),  # a dependency of the framework
     imports=("os", "random", "numpy", "paddle"),
     lines=(
         '{mod:os}.environ.setdefault("FLAGS_cudnn_deterministic", "1")  # for processes started from here',

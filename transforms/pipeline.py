@@ -21,7 +21,7 @@ from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
 from .options import Options
 from .plan import Applier
-from .rule import REWRITE, Finding, SourceError
+from .rule import REPORT, REWRITE, Finding, SourceError
 from .textcheck import TRIGGER_NAMES, frameworks_named, relevance
 
 
@@ -176,22 +176,44 @@ def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
     through = through or {}
     file_index = index.build(module)
     tables, seeded = _frameworks(file_index, through)
-    if not seeded:
+    if not tables and not seeded:
         return Rewritten(source, (), ())
     ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
     fixers.run(ctx, tables)
+    if script:
+        _unseeded(ctx, tables, seeded, options)
     findings = _positioned(ctx, skeleton)
     blocks = _seed_blocks(seeded, source, options) if script else []
     if blocks:
         findings.insert(0, _block_finding(blocks, module, through, tables, skeleton))
     code = _render(module, ctx, [block for block, _ in blocks], skeleton)
-    return Rewritten(source if code is None else code, tuple(findings), tuple(t.name for t in seeded))
+    used = tuple(t.name for t in FRAMEWORKS if t in tables or t in seeded)
+    return Rewritten(source if code is None else code, tuple(findings), used)
+
+
+def _unseeded(ctx: Context, tables, seeded, options: Options) -> None:
+    """A framework an entry script imports only inside a function is not seeded (it may not even be
+    installed): said where it is imported."""
+    for table in tables:
+        if table in seeded or table.seed_block is None or table.seed_block[1].id in options.disabled:
+            continue
+        root = next(root for root in table.import_roots if root in ctx.index.inner_imports)
+        node = ctx.index.inner_imports[root]
+        function = ctx.enclosing_function(node)
+        where = f"inside {function.name.value}()" if function is not None else "inside a class"
+        ctx.finding(table.seed_block[1], node, f"{root} is imported only {where}, so the seed block does not "
+                    f"import it (it may not be installed): if it trains, seed it there", REPORT)
 
 
 def _frameworks(file_index: index.FileIndex, through: dict[str, str]):
-    """(the tables of the frameworks the file imports, and of those its seed block seeds)."""
+    """(the tables of the frameworks the file imports, and of those its seed block seeds: the ones it
+    imports at module level, itself or through the project modules it imports there; a framework
+    imported only inside a function may not even be installed, and importing it in the seed block
+    would stop the script)."""
     tables = [t for t in FRAMEWORKS if file_index.import_roots & set(t.import_roots)]
-    return tables, [t for t in FRAMEWORKS if t in tables or t.name in through]
+    seeded = [t for t in FRAMEWORKS
+              if file_index.module_import_roots & set(t.import_roots) or t.name in through]
+    return tables, seeded
 
 
 def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables,

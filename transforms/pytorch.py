@@ -94,13 +94,15 @@ RANDOM_VALUE_FUNCTIONS = common.PYTHON_RANDOM_VALUES | {f"torch.{n}" for n in ("
 SEED_FUNCTIONS = frozenset({"torch.manual_seed", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all"})
 
 SEED_BLOCK = SeedBlock(
+    roots=("torch",),
     imports=("os", "random", "numpy", "torch"),
     lines=(
         '{mod:os}.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before CUDA starts',
         "{mod:random}.seed({seed})",
         "{mod:numpy}.random.seed({seed})",
         "{mod:torch}.manual_seed({seed})",
-        "{mod:torch}.use_deterministic_algorithms(True)",
+        'if hasattr({mod:torch}, "use_deterministic_algorithms"):  # PyTorch 1.8 and later\n'
+        "    {mod:torch}.use_deterministic_algorithms(True)",
         "{mod:torch}.backends.cudnn.deterministic = True",
         "{mod:torch}.backends.cudnn.benchmark = False",
     ),
@@ -128,13 +130,18 @@ RULES = (
                 # >>> reprofix: reproducibility block, remove with `reprofix revert` >>>
                 import os
                 import random
-                import numpy
+                try:
+                    import numpy as _reprofix_numpy
+                except ImportError:  # not installed: nothing of it to seed
+                    _reprofix_numpy = None
                 import torch
                 os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before CUDA starts
                 random.seed(1)
-                numpy.random.seed(1)
+                if _reprofix_numpy is not None:
+                    _reprofix_numpy.random.seed(1)
                 torch.manual_seed(1)
-                torch.use_deterministic_algorithms(True)
+                if hasattr(torch, "use_deterministic_algorithms"):  # PyTorch 1.8 and later
+                    torch.use_deterministic_algorithms(True)
                 torch.backends.cudnn.deterministic = True
                 torch.backends.cudnn.benchmark = False
                 # <<< reprofix <<<

@@ -15,28 +15,65 @@ from .index import FileIndex
 from .markers import SEED_BLOCK_END, SEED_BLOCK_START
 
 
+STANDARD = frozenset({"os", "random"})  # modules of Python's own, always there
+
+
 def code(blocks: list[SeedBlock], file_index: FileIndex, seed: int) -> str:
     """The block's statements, fully qualified; a module whose name the file binds to something else
-    is imported under a private alias."""
+    is imported under a private alias. A module the file does not import itself, unconditionally, at
+    module level (one it imports in a `try`, reaches through a project module, or numpy where only the
+    framework is imported) may be missing: it is imported in a `try`, and what uses it runs only where
+    it was found, so the block never stops a script that would run without it."""
     imports: list[str] = []
     lines: list[str] = []
     for block in blocks:
         imports += [m for m in block.imports if m not in imports]
         lines += [line for line in block.lines if line not in lines]
-    names = {}
+    names: dict[str, str] = {}
+    optional: dict[str, str] = {}  # module -> the name that is None where it is missing
+    required = set(file_index.required_roots)
+    for block in blocks:
+        if required.intersection(block.roots):
+            required.update(block.brings)
     import_lines = []
     for module in imports:
-        if name_is_free(module.split(".")[0], file_index):
+        root = module.split(".")[0]
+        if root not in STANDARD and root not in required:
+            alias = optional[module] = names[module] = "_reprofix_" + module.replace(".", "_")
+            import_lines.append(f"try:\n    import {module} as {alias}\nexcept ImportError:  # not installed: nothing "
+                                f"of it to seed\n    {alias} = None")
+        elif name_is_free(root, file_index):
             names[module] = module
             import_lines.append(f"import {module}")
         else:
             alias = "_reprofix_" + module.replace(".", "_")
             names[module] = alias
             import_lines.append(f"import {module} as {alias}")
-    body = "\n".join(lines).replace("{seed}", str(seed))
+    body = "\n".join(_guarded(lines, optional)).replace("{seed}", str(seed))
     for module in sorted(names, key=len, reverse=True):
         body = body.replace("{mod:" + module + "}", names[module])
     return "\n".join(import_lines) + "\n" + body + "\n"
+
+
+def _guarded(lines: list[str], optional: dict[str, str]) -> list[str]:
+    """Each line that uses a module that may be missing, under an `if` that it was found (lines
+    needing the same modules share one)."""
+    out: list[str] = []
+    current: tuple[str, ...] = ()
+    for line in lines:
+        needs = tuple(alias for module, alias in optional.items() if "{mod:" + module + "}" in line)
+        if needs and needs == current:
+            out[-1] += "\n" + _indented(line)
+        elif needs:
+            out.append(f"if {' and '.join(f'{alias} is not None' for alias in needs)}:\n" + _indented(line))
+        else:
+            out.append(line)
+        current = needs
+    return out
+
+
+def _indented(line: str) -> str:
+    return "\n".join("    " + part if part else part for part in line.split("\n"))
 
 
 @functools.lru_cache(maxsize=16)

@@ -38,9 +38,11 @@ _DEFINED = re.compile(rb"(?:def|class)[ \t]+\Z")  # a definition's own name is n
 _SPACE = re.compile(rb"[\s\\]+")
 
 
-def imported_frameworks(source: bytes) -> tuple[str, ...]:
-    """The frameworks a file's import statements import (a text scan, no parse)."""
-    roots = {module.split(".")[0] for module, _ in textscan.imports(source) if not module.startswith(".")}
+def imported_frameworks(source: bytes, module_level: bool = False) -> tuple[str, ...]:
+    """The frameworks a file's import statements import (a text scan, no parse); with `module_level`,
+    only by imports that run when the module is imported (not inside a function)."""
+    roots = {module.split(".")[0] for module, _ in textscan.imports(source, module_level)
+             if not module.startswith(".")}
     return tuple(t.name for t in FRAMEWORKS if roots.intersection(t.import_roots))
 
 

@@ -47,7 +47,12 @@ def _joined(source: bytes) -> bytes:
 def _import_statements(source: bytes) -> tuple[tuple[str | None, tuple[tuple[str, str], ...]], ...]:
     """(module, ((name, local), ...)) per import statement: module None for `import a.b as c`
     (name 'a.b', local 'c', or '' without `as`), else the from-import's module ('.a' relative)."""
-    text = _joined(source)
+    return tuple(statement for _, statement in _import_statements_at(_joined(source)))
+
+
+def _import_statements_at(text: bytes) -> list:
+    """(the offset of its line's start, the statement as `_import_statements` gives it), in `text`
+    (continuations joined)."""
     found = []
     done = -1  # the last line looked at
     for word in re.finditer(b"import", text):
@@ -67,15 +72,57 @@ def _import_statements(source: bytes) -> tuple[tuple[str | None, tuple[tuple[str
             for part in re.split(r"\s*,\s*", listed.strip("() \t\r\n")):
                 name, local = (_AS.split(part.strip(), 1) + [""])[:2]
                 pairs.append((name.strip(), local.strip()))
-            found.append((module.decode("latin-1") if module is not None else None, tuple(pairs)))
+            found.append((line, (module.decode("latin-1") if module is not None else None, tuple(pairs))))
+    return found
+
+
+_BLOCK_HEADER = re.compile(rb"[ \t]*(async[ \t]+def|def|class)\b")
+
+
+def _inside_definitions(code: bytes) -> set[int]:
+    """The offsets of the line starts of `code` (strings and comments removed) that lie inside a
+    `def` or `class` body, by indentation: a line belongs to the nearest header above it that is
+    indented less. Lines inside brackets continue their statement and are not headers."""
+    inside: set[int] = set()
+    stack: list[tuple[int, bool]] = []  # (indent, a def or class) of the open blocks
+    depth = 0
+    start = 0
+    for line in code.split(b"\n"):
+        stripped = line.strip()
+        if stripped and depth == 0:
+            indent = len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            if any(definition for _, definition in stack) or _BLOCK_HEADER.match(line) and b":" in stripped \
+                    and not stripped.endswith(b":"):
+                inside.add(start)  # (a one-line `def f(): import x` holds its import)
+            if stripped.endswith(b":"):
+                stack.append((indent, bool(_BLOCK_HEADER.match(line))))
+        depth = max(0, depth + line.count(b"(") + line.count(b"[") + line.count(b"{")
+                    - line.count(b")") - line.count(b"]") - line.count(b"}"))
+        start += len(line) + 1
+    return inside
+
+
+@functools.lru_cache(maxsize=4)
+def module_level_imports(source: bytes) -> tuple[tuple[str | None, tuple[tuple[str, str], ...]], ...]:
+    """The import statements of `_import_statements` that run when the module is imported: at module
+    level (in a top-level `try` or `if` too), not inside a `def` or `class`."""
+    code = _joined(code_only(source))
+    inside = _inside_definitions(code)
+    found = []
+    for line_start, statement in _import_statements_at(code):
+        if line_start not in inside:
+            found.append(statement)
     return tuple(found)
 
 
-def imports(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
+def imports(source: bytes, module_level: bool = False) -> list[tuple[str, tuple[str, ...]]]:
     """(module, names) for each import statement: `from .a import b, c` gives ('.a', ('b', 'c')),
-    `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names."""
+    `import a.b as x, c` gives ('a.b', ()) and ('c', ()); a star import gives no names. With
+    `module_level`, only those at module level (see `module_level_imports`)."""
     found = []
-    for module, pairs in _import_statements(source):
+    for module, pairs in (module_level_imports(source) if module_level else _import_statements(source)):
         if module is not None:
             found.append((module, tuple(name for name, _ in pairs if name.isidentifier())))
         else:
