@@ -888,6 +888,21 @@ RULES = (
                 findings=("2:36 MS208",),
             ),
         ),
+        valid=(
+            Valid(  # mindocr: validators named like the rates they check, in a decorator's call
+                """
+                import mindspore
+                from mindspore import nn
+                from mindspore._checkparam import Validator
+                class MultiHeadAttention(nn.Cell):
+                    @_args_type_validator_check(hidden_size=Validator.check_positive_int,
+                                                attention_dropout_rate=Validator.check_non_negative_float,
+                                                hidden_dropout_rate=Validator.check_non_negative_float)
+                    def __init__(self, hidden_size, attention_dropout_rate=0.1, hidden_dropout_rate=0.1):
+                        super().__init__()
+                """
+            ),
+        ),
     ),
     common.random_hyperparameters(
         "MS301", FRAMEWORK,

@@ -566,8 +566,64 @@ RULES = (
                 """,
                 findings=("3:51 PT204", "3:66 PT204", "4:7 PT203", "5:1 PT204"),
             ),
+            Invalid(  # Swin and HRFormer: per-block rates, a list consumed by iteration
+                """
+                import torch
+                dpr = [x.item() for x in torch.linspace(0, drop_path_rate, sum(depths))]
+                for i in range(len(depths)):
+                    layer = BasicLayer(dim, depths[i], drop_path=dpr[sum(depths[:i]):sum(depths[:i + 1])])
+                stage = Stage(dim, drop_path=dpr, attn_drop_rate=(0.1, 0.2))
+                """,
+                """
+                import torch
+                dpr = [x.item() for x in torch.linspace(0, drop_path_rate, sum(depths))]
+                for i in range(len(depths)):
+                    layer = BasicLayer(dim, depths[i], drop_path=[0.0] * len(dpr[sum(depths[:i]):sum(depths[:i + 1])]))
+                stage = Stage(dim, drop_path=[0.0] * len(dpr), attn_drop_rate=(0.0, 0.0))
+                """,
+                findings=("4:40 PT204", "5:20 PT204", "5:35 PT204"),
+            ),
+            Invalid(  # a project class taking its keep probability by position (DropBlock)
+                """
+                import torch
+                from torch import nn
+                class DropBlock(nn.Module):
+                    def __init__(self, block_size, keep_prob=0.9):
+                        super().__init__()
+                        self.block_size, self.keep_prob = block_size, keep_prob
+                block = DropBlock(7, 0.9)
+                """,
+                """
+                import torch
+                from torch import nn
+                class DropBlock(nn.Module):
+                    def __init__(self, block_size, keep_prob=0.9):
+                        super().__init__()
+                        self.block_size, self.keep_prob = block_size, keep_prob
+                block = DropBlock(7, 1.0)
+                """,
+                findings=("7:22 PT204",),
+            ),
         ),
         valid=(
+            Valid(  # the Annotated Transformer: a dropout layer handed to a function that calls it
+                """
+                import torch
+                from torch import nn
+                def attention(query, key, value, mask=None, dropout=None):
+                    p_attn = query.softmax(dim=-1)
+                    if dropout is not None:
+                        p_attn = dropout(p_attn)
+                    return torch.matmul(p_attn, value), p_attn
+                class MultiHeadedAttention(nn.Module):
+                    def __init__(self, h, d_model, dropout=0.1):
+                        super().__init__()
+                        self.dropout = Noise(dropout)
+                    def forward(self, query, key, value, mask=None):
+                        x, self.attn = attention(query, key, value, mask=mask, dropout=self.dropout)
+                        return self_attention(query, key, value, dropout=self.dropout)
+                """
+            ),
             Valid(
                 """
                 import torch

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Callable
 
-from . import aliases, textscan
+from . import aliases, common, textscan
 from .facts import Fact
 from .frameworks import FRAMEWORKS
 
@@ -51,10 +51,54 @@ def frameworks_named(source: bytes) -> tuple[str, ...]:
     return tuple(name for name, roots in _ROOTS if any(root in source for root in roots))
 
 
+_DEF = re.compile(rb"^([ \t]*)def[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_CLASS = re.compile(rb"^([ \t]*)class[ \t]+(\w+)", re.MULTILINE)
+
+
+def rate_takers(source: bytes) -> tuple[str, ...]:
+    """The file's own classes (by their `__init__`) and functions with a parameter named like a dropout
+    rate or keep probability (`DropBlock(block_size, keep_prob)`): a call to one may pass the rate by
+    position, so it matters wherever the name is called."""
+    if b"drop" not in source and b"keep" not in source:
+        return ()
+    code = textscan.code_only(source)
+    rate = re.compile(f"{common.RATE_KEYWORD}|{common.KEEP_KEYWORD}")
+    found = set()
+    for match in _DEF.finditer(code):
+        params = [re.split(rb"[:=]", p.strip())[0].strip().lstrip(b"*") for p in match.group(3).split(b",")]
+        if not any(rate.fullmatch(p.decode("latin-1")) for p in params if p):
+            continue
+        if match.group(2) != b"__init__":
+            found.add(match.group(2).decode("latin-1"))
+            continue
+        indent = len(match.group(1))
+        owner = [m for m in _CLASS.finditer(code, 0, match.start()) if len(m.group(1)) < indent]
+        if owner:
+            found.add(owner[-1].group(2).decode("latin-1"))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=1)
+def _rate_passed_a_name() -> re.Pattern:
+    word = f"(?:{common.RATE_KEYWORD}|{common.KEEP_KEYWORD})".replace(r"\w", r"[\w\x80-\xff]")
+    return re.compile(rf"[(,][\s\\]*(?<![\w.]){word}[\s\\]*=(?!=)[\s\\]*(?:self[\s\\]*\.[\s\\]*)?[A-Za-z_]\w*"
+                      rf"[\s\\]*[,)\[]".encode())
+
+
+def rates_need_the_whole_file(source: bytes) -> bool:
+    """Does a rate keyword get a bare name, a field (`self.dropout`) or a subscript (`dpr[0:d]`), or a
+    class of the file take a rate by position? What such a value is (a rate, a list of rates, a layer)
+    is known only from what binds it elsewhere in the file: it is parsed whole, not in pieces."""
+    if b"drop" not in source and b"keep" not in source:
+        return False
+    return bool(_rate_passed_a_name().search(textscan.code_only(source))) or bool(rate_takers(source))
+
+
 def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str, ...]) -> Callable[[bytes], bool]:
     """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
-    `extra_names`: the project's own classes named in the configuration."""
-    generic = _generic_trigger(frameworks, extra_names, source)
+    `extra_names`: the project's own classes named in the configuration (and the file's own classes
+    and functions taking a dropout rate, which a call may pass by position)."""
+    generic = _generic_trigger(frameworks, tuple(sorted(set(extra_names) | set(rate_takers(source)))), source)
     idle = _idle_names(source)
     aliases = textscan.words_pattern(_trigger_aliases(source, idle))
     targets = textscan.import_bindings(source)  # relative targets (".x") match no table name

@@ -88,9 +88,13 @@ class PassThroughCalls(Fixer):
 
 class ZeroRateKeywords(Fixer):
     """A keyword named like a dropout rate, passed to any call (a model factory, a config class, a
-    layer reprofix has no table entry for), is set to 0.0; a bool, string or None passed under such a
-    name is not a rate and is left alone. Where the rate is set on an object or given as a class field
-    with a number, it is reported: reprofix does not follow objects."""
+    layer reprofix has no table entry for), is set to 0.0 (a keep probability to 1.0) when its value can
+    be a rate: a number, or a name or expression that flows from numbers or configuration. Never a
+    callable, a layer or another object (`dropout=self.dropout`, a validator in a decorator's call),
+    which would break the model: those are left alone. A list of per-block rates (`drop_path=dpr[0:d]`)
+    becomes a list of zeros as long. Where the rate is set on an object or given as a class field with
+    a number, it is reported: reprofix does not follow objects. A class or function of the file that
+    takes the rate by position gets it at that position."""
 
     fact = RateKeywords
 
@@ -106,14 +110,21 @@ class ZeroRateKeywords(Fixer):
 
     @staticmethod
     def passed(ctx: Context, rule: Rule, wanted) -> None:
-        """A rate passed by keyword to a call: set."""
+        """A rate passed to a call, by keyword or to a rate-named parameter of the file's own class or
+        function by position: set, when its value is a rate (a list of rates: zeros as many)."""
         for call in ctx.index.calls:
-            if ctx.taken(call):
-                continue
-            for arg in call.args:
-                value = wanted(arg.keyword.value) if arg.keyword is not None else None
-                if value is not None and _a_rate(arg.value) and ctx.edit_arg(call, Param(arg.keyword.value, None), value):
-                    ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {arg.keyword.value}={value})")
+            if ctx.taken(call) or isinstance(ctx.parent(call), cst.Decorator):
+                continue  # a decorator's arguments describe the function (validators), they are no rates
+            for arg, param in _rate_arguments(ctx, call, wanted):
+                value = wanted(param.name)
+                kind = value_kind(ctx, arg.value)
+                if kind == LIST:
+                    zeros = _zeros(ctx, arg.value, value)
+                    if not _all(arg.value, value) and ctx.edit_arg(call, param, zeros):
+                        ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}=<{value} for each block>)")
+                elif kind == RATE and not _callee_calls(ctx, call, param.name) \
+                        and ctx.edit_arg(call, param, value):
+                    ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}={value})")
 
     @staticmethod
     def set_on_objects(ctx: Context, rule: Rule, wanted) -> None:
@@ -129,21 +140,202 @@ class ZeroRateKeywords(Fixer):
                                         f"its layer: set it to {value} while debugging", REPORT)
 
 
-def _a_rate(value: cst.BaseExpression) -> bool:
-    """An expression that can be a number: a number, a name or attribute (not True, False, None),
-    arithmetic of those, `a if c else b` of those, `float(...)`, `min(...)`, `max(...)`. A layer
-    passed under a rate's name (`drop_path=DropPath(p) if p else None`), a string or a bool is not."""
-    if isinstance(value, (cst.Integer, cst.Float, cst.Attribute, cst.Subscript)):
-        return True
+RATE, LIST, OTHER = "rate", "list", "other"
+_RATE_CALLS = frozenset({"float", "min", "max", "round", "abs", "item", "get", "getattr", "pop", "getfloat"})
+_LIST_CALLS = frozenset({"linspace", "arange", "tolist", "list", "tuple", "logspace", "repeat"})
+
+
+def _rate_arguments(ctx: Context, call: cst.Call, wanted):
+    """(argument, Param) for each argument binding a rate-named parameter: by keyword, or by position
+    when the callee is the file's own class or function."""
+    found = []
+    for arg in call.args:
+        if arg.keyword is not None and arg.star == "" and wanted(arg.keyword.value) is not None:
+            found.append((arg, Param(arg.keyword.value, None)))
+    names = _parameters(ctx, call.func)
+    if names:
+        positional = [a for a in call.args if a.keyword is None]
+        if not any(a.star for a in positional):
+            for position, (arg, name) in enumerate(zip(positional, names)):
+                if wanted(name) is not None and not any(p.name == name for _, p in found):
+                    found.append((arg, Param(name, position)))
+    return found
+
+
+def _parameters(ctx: Context, func: cst.BaseExpression) -> list[str]:
+    """The positional parameters of the file's own class (its `__init__`, `self` aside) or function."""
+    definition = _local_definition(ctx, func)
+    if isinstance(definition, cst.ClassDef):
+        init = next((s for s in definition.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+                    None)
+        return [p.name.value for p in (*init.params.posonly_params, *init.params.params)][1:] if init else []
+    if isinstance(definition, cst.FunctionDef):
+        names = [p.name.value for p in (*definition.params.posonly_params, *definition.params.params)]
+        return names[1:] if names[:1] in (["self"], ["cls"]) and isinstance(func, cst.Attribute) else names
+    return []
+
+
+def _local_definition(ctx: Context, func: cst.BaseExpression):
+    """The ClassDef or FunctionDef the callee names in this file: a name, or `self.method`."""
+    if isinstance(func, cst.Name):
+        return next((b for b in ctx.index.binding_statements(func) if isinstance(b, (cst.ClassDef, cst.FunctionDef))),
+                    None)
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+        cls = _enclosing(ctx, func, cst.ClassDef)
+        if cls is not None:
+            return next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value),
+                        None)
+    return None
+
+
+def _callee_calls(ctx: Context, call: cst.Call, param: str) -> bool:
+    """Does the file's own callee call its parameter `param` (`def attention(q, k, v, dropout=None):
+    ... dropout(p_attn)`)? Then what is passed is a layer, not a rate."""
+    definition = _local_definition(ctx, call.func)
+    if isinstance(definition, cst.ClassDef):
+        definition = next((s for s in definition.body.body if isinstance(s, cst.FunctionDef)
+                           and s.name.value == "__init__"), None)
+    if not isinstance(definition, cst.FunctionDef):
+        return False
+    return any(isinstance(c.func, cst.Name) and c.func.value == param and ctx.inside(c, definition)
+               for c in ctx.index.calls)
+
+
+def value_kind(ctx: Context, value: cst.BaseExpression, depth: int = 0) -> str:
+    """What an expression passed as a rate is: RATE (a number, or flows from numbers or configuration),
+    LIST (of rates: a list, a slice, linspace), or OTHER (a callable, a layer, a module, a bool, a
+    string, None: never to be replaced by a number)."""
+    if depth > 6:
+        return OTHER
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return RATE
     if isinstance(value, cst.Name):
-        return value.value not in ("True", "False", "None")
+        return _name_kind(ctx, value, depth)
+    if isinstance(value, cst.Attribute):
+        return _attribute_kind(ctx, value, depth)
+    if isinstance(value, cst.Subscript):
+        return LIST if any(isinstance(e.slice, cst.Slice) for e in value.slice) else RATE
+    if isinstance(value, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp, cst.Set)):
+        return LIST
     if isinstance(value, cst.UnaryOperation):
-        return _a_rate(value.expression)
+        return value_kind(ctx, value.expression, depth + 1)
     if isinstance(value, cst.BinaryOperation):
-        return _a_rate(value.left) and _a_rate(value.right)
+        kinds = {value_kind(ctx, value.left, depth + 1), value_kind(ctx, value.right, depth + 1)}
+        return RATE if kinds == {RATE} else (LIST if LIST in kinds and OTHER not in kinds else OTHER)
     if isinstance(value, cst.IfExp):
-        return _a_rate(value.body) and _a_rate(value.orelse)
-    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("float", "min", "max")
+        kinds = {value_kind(ctx, value.body, depth + 1), value_kind(ctx, value.orelse, depth + 1)}
+        return kinds.pop() if len(kinds) == 1 else OTHER
+    if isinstance(value, cst.Call):
+        name = value.func.attr.value if isinstance(value.func, cst.Attribute) else getattr(value.func, "value", "")
+        if name in _RATE_CALLS:
+            return RATE
+        if name in _LIST_CALLS:
+            return LIST
+    return OTHER
+
+
+def _name_kind(ctx: Context, name: cst.Name, depth: int) -> str:
+    """A name, by what binds it where it is used: an import, a def or class is OTHER; an assignment is
+    what it assigns; a parameter is a rate unless it defaults to something else or its function calls
+    it; a loop variable is a rate (one of the rates)."""
+    if name.value in ("True", "False", "None"):
+        return OTHER
+    kinds = set()
+    for binding in ctx.index.binding_statements(name):
+        if isinstance(binding, cst.AssignTarget):
+            binding = ctx.parent(binding)
+        if isinstance(binding, (cst.Import, cst.ImportFrom, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            kinds.add(OTHER)
+        elif isinstance(binding, cst.Assign) and isinstance(binding.targets[0].target, cst.Name):
+            kinds.add(value_kind(ctx, binding.value, depth + 1))
+        elif isinstance(binding, cst.AnnAssign) and binding.value is not None:
+            kinds.add(value_kind(ctx, binding.value, depth + 1))
+        elif isinstance(binding, cst.Param):
+            kinds.add(_parameter_kind(ctx, binding, depth))
+        else:
+            kinds.add(RATE)  # a loop over rates, a tuple unpacked, ...
+    if not kinds:
+        return RATE  # a global of another module, a name from configuration
+    return kinds.pop() if len(kinds) == 1 else (OTHER if OTHER in kinds else LIST)
+
+
+def _parameter_kind(ctx: Context, param: cst.Param, depth: int) -> str:
+    function = _enclosing(ctx, param, cst.FunctionDef)
+    if function is not None and any(isinstance(c.func, cst.Name) and c.func.value == param.name.value
+                                    and ctx.inside(c, function) for c in ctx.index.calls):
+        return OTHER  # the function calls it: a layer or a function
+    if param.default is None or (isinstance(param.default, cst.Name) and param.default.value == "None"):
+        return RATE
+    return value_kind(ctx, param.default, depth + 1)
+
+
+def _attribute_kind(ctx: Context, value: cst.Attribute, depth: int) -> str:
+    """`self.x`: what the class assigns to it; `module.member` (a name bound by an import) and
+    `Class.member` (a class of the file): OTHER; `args.drop`, `cfg.model.drop`: configuration, a rate."""
+    root = value
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name):
+        return RATE
+    if root.value == "self" and isinstance(value.value, cst.Name):
+        return _field_kind(ctx, value, depth)
+    bound = ctx.index.binding_statements(root)
+    if any(isinstance(b, (cst.Import, cst.ImportFrom, cst.ClassDef)) for b in bound):
+        return OTHER
+    return RATE
+
+
+def _field_kind(ctx: Context, value: cst.Attribute, depth: int) -> str:
+    """`self.x` by the class's assignments to it (a layer: `self.dropout = nn.Dropout(p)`)."""
+    cls = _enclosing(ctx, value, cst.ClassDef)
+    if cls is None:
+        return RATE
+    kinds = set()
+    for assign in ctx.index.assigns:
+        for target in assign.targets:
+            t = target.target
+            if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self" \
+                    and t.attr.value == value.attr.value and ctx.inside(assign, cls):
+                kinds.add(OTHER if _constructs(assign.value) else value_kind(ctx, assign.value, depth + 1))
+    if not kinds:
+        return RATE
+    return kinds.pop() if len(kinds) == 1 else (OTHER if OTHER in kinds else RATE)
+
+
+def _constructs(value: cst.BaseExpression) -> bool:
+    """A call that builds an object: its callee's last name starts with a capital (`nn.Dropout(p)`)."""
+    if isinstance(value, cst.IfExp):
+        return _constructs(value.body) or _constructs(value.orelse)
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    return name[:1].isupper()
+
+
+def _enclosing(ctx: Context, node: cst.CSTNode, kind):
+    current = ctx.parent(node)
+    while current is not None and not isinstance(current, kind):
+        current = ctx.parent(current)
+    return current
+
+
+def _zeros(ctx: Context, value: cst.BaseExpression, rate: str) -> str:
+    """As many of `rate` as `value` holds: written out for a literal list or tuple, else by its length."""
+    if isinstance(value, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in value.elements):
+        items = ", ".join(rate for _ in value.elements)
+        if isinstance(value, cst.Tuple):
+            return f"({items}{',' if len(value.elements) == 1 else ''})"
+        return f"[{items}]"
+    return f"[{rate}] * len({ctx.code(value)})"
+
+
+def _all(value: cst.BaseExpression, rate: str) -> bool:
+    """Is `value` a list of `rate` only already (written out, or `[rate] * n`)?"""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Multiply):
+        value = value.left
+    return isinstance(value, (cst.List, cst.Tuple)) and bool(value.elements) and all(
+        isinstance(e, cst.Element) and _number(e.value) == float(rate) for e in value.elements)
 
 
 def _number(value: cst.BaseExpression | None) -> float | None:
