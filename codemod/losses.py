@@ -351,9 +351,12 @@ class LossReader:
 
 
     def silent(self) -> int:
-        """Ranks the launcher announced (its world size) that have printed no loss yet."""
+        """Ranks the launcher announced (its world size) that have printed no loss yet; with ranks
+        known from line prefixes only, how many there are is not known: 1 (others may still show up)."""
         printing = {sid.rank for sid in self.series()}
-        return max(0, self.world - len(printing)) if self.channels else 0
+        if self.channels:
+            return max(0, self.world - len(printing))
+        return 1 if any(rank is not None for rank in printing) else 0
 
 
 def _rank_key(sid: SeriesId) -> int:

@@ -340,7 +340,7 @@ def _watch(output: _Output, start: float, *, steps: int, full: bool, timeout: fl
         if not full and reader.ready(steps) and (ready is None or ready()):
             ready_at = ready_at or now
             if reader.silent() and now - ready_at < SILENT_RANKS:
-                continue  # a rank the launcher announced that prints nothing yet (or only on rank 0)
+                continue  # a rank that prints nothing yet (or only rank 0 prints): wait a little for it
             _let_end(output)
             run.stopped = True
             break

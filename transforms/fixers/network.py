@@ -270,8 +270,9 @@ def _parameter_kind(ctx: Context, param: cst.Param, depth: int) -> str:
 
 
 def _attribute_kind(ctx: Context, value: cst.Attribute, depth: int) -> str:
-    """`self.x`: what the class assigns to it; `module.member` (a name bound by an import) and
-    `Class.member` (a class of the file): OTHER; `args.drop`, `cfg.model.drop`: configuration, a rate."""
+    """`self.x`: what the class assigns to it; a member of a class (`Validator.check_float`, the file's
+    own class or an imported one) or a class (`nn.Dropout`): OTHER; `args.drop`, `cfg.model.drop`,
+    `config.drop_rate` (an imported configuration object), `cfg.MODEL.DROPOUT`: configuration, a rate."""
     root = value
     while isinstance(root, cst.Attribute):
         root = root.value
@@ -279,9 +280,15 @@ def _attribute_kind(ctx: Context, value: cst.Attribute, depth: int) -> str:
         return RATE
     if root.value == "self" and isinstance(value.value, cst.Name):
         return _field_kind(ctx, value, depth)
+    last = value.attr.value
+    if last[:1].isupper() and not last.isupper():
+        return OTHER  # a class
     bound = ctx.index.binding_statements(root)
-    if any(isinstance(b, (cst.Import, cst.ImportFrom, cst.ClassDef)) for b in bound):
+    if any(isinstance(b, cst.ClassDef) for b in bound):
         return OTHER
+    if any(isinstance(b, (cst.Import, cst.ImportFrom)) for b in bound) and root.value[:1].isupper() \
+            and not root.value.isupper():
+        return OTHER  # a member of an imported class
     return RATE
 
 
