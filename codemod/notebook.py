@@ -14,10 +14,13 @@ import is a compound statement, which ends the leading imports there. So the blo
 first code cell that imports something, after its imports, or at the top of the first code cell when
 code comes before any import.
 
-The file is read and written with nbformat, and only a file that is exactly what nbformat (Jupyter)
-writes is taken: `nbformat.writes(nb) + "\\n"`, LF or CRLF line endings. So the notebook's new bytes
-differ from the old ones only in the lines of the changed cells, and the patch is a plain diff of
-them. A file in another layout is refused rather than reformatted.
+Any valid nbformat-4 notebook is taken, whatever wrote it (Jupyter, JupyterLab, VS Code, Colab,
+Kaggle, nbconvert, papermill: indented by one or two spaces or not at all, keys in any order, a
+source as a list of lines or one string, CRLF or LF, a final newline or none). The file is never
+written anew: each changed cell's `source` value is replaced where it stands in the original text,
+written as that value was (a list of lines laid out as its neighbours, or one string; non-ASCII
+escaped as the file escapes it), so the new bytes differ from the old ones only in the changed cells'
+sources, and the patch is a plain diff of them.
 """
 
 from __future__ import annotations
@@ -119,35 +122,31 @@ class Notebook:
                 raise NotebookError(f"not a notebook: {_first_line(error)}") from None
             except Exception as error:  # nbformat's own complaints about the content
                 raise NotebookError(f"not a notebook nbformat can read: {_first_line(error)}") from None
-            if self.nb.get("nbformat") != 4:
-                raise NotebookError(f"notebook format {self.nb.get('nbformat')}, and reprofix reads version 4 only; "
-                                    "open and save it in Jupyter to convert it")
+            if not isinstance(self.nb, dict) or self.nb.get("nbformat") != 4:
+                found = self.nb.get("nbformat") if isinstance(self.nb, dict) else None
+                raise NotebookError(
+                    f"notebook format {found}, and reprofix reads version 4 only; open and save it in Jupyter to "
+                    "convert it" if found is not None else
+                    "not a notebook: its JSON has no nbformat version (a notebook's top level holds `nbformat`: 4 "
+                    "and its `cells`)")
             try:
                 nbformat.validate(self.nb)
             except nbformat.ValidationError as error:
                 raise NotebookError(f"not a valid notebook: {_first_line(error)}") from None
-            if self.render_json() != text:
-                raise NotebookError(
-                    "not laid out as Jupyter writes it (nbformat would change more than the code); reprofix "
-                    "does not reformat a notebook: open and save it in Jupyter (or `jupyter nbconvert --to "
-                    "notebook --inplace`), then run reprofix again"
-                )
+        self.text = text
+        self.spans = _source_spans(text)
+        if len(self.spans) != len(self.nb.cells):
+            raise NotebookError("internal error: the cells' sources were not all found in the file")
         language = self.nb.metadata.get("kernelspec", {}).get("language") or \
             self.nb.metadata.get("language_info", {}).get("name") or "python"
         self.language = str(language)
         self.cells = self._cells()
         self.separators, program = self._program()
         self.program = program.encode("utf-8")
-        self._source_lines = _source_lines(text)
 
     @property
     def python(self) -> bool:
         return self.language.lower() == "python"
-
-    def render_json(self) -> str:
-        import nbformat
-
-        return (nbformat.writes(self.nb) + "\n").replace("\n", self.newline)
 
     # -- the program ------------------------------------------------------------------------------
 
@@ -228,32 +227,53 @@ class Notebook:
         return tuple(out)
 
     def _file_position(self, cell: int, line: int, col: int) -> tuple[int, int]:
-        """Where line `line`, column `col` of cell `cell` stands in the JSON file: each line of a cell's
-        source is one string of its `source` list, one per line of the file."""
+        """Where line `line`, column `col` of cell `cell` stands in the JSON file: in the string of its
+        `source` list that holds that line, or in its one `source` string."""
         if not cell:
             return 0, 0
+        span = self.spans[cell - 1]
         source = self.nb.cells[cell - 1].source.splitlines(True)
-        first = self._source_lines[cell - 1]
         if not source:
-            return first, 1
+            return self._line_col(span.start)
         line = min(line, len(source))
         prefix = source[line - 1][: max(col - 1, 0)]
-        return first + line, 6 + len(json.dumps(prefix, ensure_ascii=False)) - 2
+        if span.items is not None and len(span.items) >= line:
+            offset = span.items[line - 1] + len(json.dumps(prefix, ensure_ascii=span.ascii)) - 1
+        else:  # one string: the lines before, then the prefix, as the string writes them
+            before = "".join(source[: line - 1]) + prefix
+            offset = span.start + len(json.dumps(before, ensure_ascii=span.ascii)) - 1
+        return self._line_col(offset)
+
+    def list_layout(self, at: int) -> tuple[str, str, str]:
+        """(opening, between, closing) of a list written at `at` with nothing in it before: one string
+        a line, one indent step below the line it starts on (none in a file on one line)."""
+        if "\n" not in self.text:
+            return "", ",", ""
+        line_start = self.text.rfind("\n", 0, at) + 1
+        indent = re.match(r"[ \t]*", self.text[line_start:]).group()
+        step = re.search(r"\n([ \t]+)\S", self.text)
+        inner = indent + (step.group(1) if step else " ")
+        return self.newline + inner, "," + self.newline + inner, self.newline + indent
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, offset) + 1
+        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
 
     # -- back into the notebook ---------------------------------------------------------------------
 
     def render(self, program: bytes) -> bytes:
-        """The notebook with the rewritten program put back into its cells, as Jupyter writes it."""
-        import nbformat
-
+        """The notebook with the rewritten program put back into its cells: each changed cell's
+        `source` value replaced in the original text, written as the file writes it."""
+        replaced = []
         for cell, body in zip(self.cells, self._bodies(program.decode("utf-8"))):
             source = cell.source(body)
             if source != self.nb.cells[cell.index].source:
-                self.nb.cells[cell.index].source = source
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nbformat.validate(self.nb)
-            return self.render_json().encode("utf-8")
+                span = self.spans[cell.index]
+                replaced.append((span, span.write(source, self)))
+        text = self.text
+        for span, value in sorted(replaced, key=lambda pair: pair[0].start, reverse=True):
+            text = text[:span.start] + value + text[span.end:]
+        return text.encode("utf-8")
 
     def _bodies(self, text: str) -> list[str]:
         """The rewritten program cut back into the cells' bodies at the separators."""
@@ -314,7 +334,114 @@ def _escaped(line: str, at: int) -> bool:
     return backslashes % 2 == 1
 
 
-def _source_lines(text: str) -> list[int]:
-    """The line of the file (1-based) where each cell's `source` starts, in cell order: nbformat
-    writes a cell's keys at an indent of three spaces, and `source` is the only such key of that name."""
-    return [number for number, line in enumerate(text.splitlines(), 1) if line.startswith('   "source": ')]
+@dataclass
+class _Span:
+    """Where a cell's `source` value stands in the notebook's text, and how it is written."""
+    start: int  # the value's first character (`[` or `"`)
+    end: int  # after its last
+    items: list | None  # a list's strings' starts; None for one string
+    ascii: bool  # the file escapes non-ASCII characters (`\u00e9`)
+    opening: str = ""  # a list's text between `[` and its first string
+    between: str = ","  # between two strings
+    closing: str = ""  # between the last string and `]`
+
+    def write(self, source: str, book: "Notebook") -> str:
+        """`source` written as this value was: a list of its lines laid out as the old list was, or one
+        string."""
+        if self.items is None:
+            return json.dumps(source, ensure_ascii=self.ascii)
+        lines = source.splitlines(True)
+        if not lines:
+            return "[]"
+        opening, between, closing = self.opening, self.between, self.closing
+        if not self.items:  # `[]` before: laid out as the file lays out lists, below this key's indent
+            opening, between, closing = book.list_layout(self.start)
+        return "[" + opening + between.join(json.dumps(line, ensure_ascii=self.ascii) for line in lines) + closing + "]"
+
+
+class _Reader:
+    """Just enough of a JSON reader to find where each cell's `source` is in a notebook's text (Python's
+    json module gives values, not places); the text is known to be valid JSON."""
+
+    _SPACE = re.compile(r"[ \t\r\n]*")
+    _SCALAR = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ascii = bool(re.search(r"\\u00[89a-fA-F][0-9a-fA-F]|\\u0[1-9a-fA-F][0-9a-fA-F]{2}|\\u[1-9a-fA-F][0-9a-fA-F]{3}",
+                                    text)) and not any(ord(c) > 127 for c in text)
+
+    def space(self, at: int) -> int:
+        return self._SPACE.match(self.text, at).end()
+
+    def value(self, at: int) -> int:
+        """The end of the value starting at `at`."""
+        char = self.text[at]
+        if char == "{":
+            return self.members(at, lambda key, start, end: None)
+        if char == "[":
+            return self.elements(at)[0]
+        if char == '"':
+            return json.decoder.scanstring(self.text, at + 1)[1]
+        return self._SCALAR.match(self.text, at).end()
+
+    def members(self, at: int, found) -> int:
+        """Walk an object from its `{`, calling found(key, start, end) for each member; its end."""
+        at = self.space(at + 1)
+        if self.text[at] == "}":
+            return at + 1
+        while True:
+            key, at = json.decoder.scanstring(self.text, at + 1)
+            at = self.space(self.space(at) + 1)  # past the colon
+            end = self.value(at)
+            found(key, at, end)
+            at = self.space(end)
+            if self.text[at] == "}":
+                return at + 1
+            at = self.space(at + 1)
+
+    def elements(self, at: int) -> tuple[int, list]:
+        """(the end, each element's (start, end)) of an array from its `[`."""
+        items = []
+        at = self.space(at + 1)
+        if self.text[at] == "]":
+            return at + 1, items
+        while True:
+            end = self.value(at)
+            items.append((at, end))
+            at = self.space(end)
+            if self.text[at] == "]":
+                return at + 1, items
+            at = self.space(at + 1)
+
+
+def _source_spans(text: str) -> list[_Span]:
+    """Each cell's `source` value, in cell order."""
+    reader = _Reader(text)
+    cells: list = []
+
+    def top(key: str, start: int, end: int) -> None:
+        if key == "cells":
+            cells.extend(reader.elements(start)[1])
+
+    reader.members(reader.space(0), top)
+    spans = []
+    for start, _ in cells:
+        found: list = []
+        reader.members(start, lambda key, s, e: found.append((s, e)) if key == "source" else None)
+        if found:
+            spans.append(_span(reader, *found[0]))
+    return spans
+
+
+def _span(reader: _Reader, start: int, end: int) -> _Span:
+    text = reader.text
+    if text[start] == '"':
+        return _Span(start, end, None, reader.ascii)
+    items = reader.elements(start)[1]
+    span = _Span(start, end, [s for s, _ in items], reader.ascii)
+    if items:
+        span.opening = text[start + 1:items[0][0]]
+        span.closing = text[items[-1][1]:end - 1]
+        span.between = text[items[0][1]:items[1][0]] if len(items) > 1 else "," + span.opening
+    return span

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import transforms
@@ -133,17 +134,65 @@ def test_leftovers_status_and_json_positions(tmp_path: Path):
         "reprofix scan: reprofix.patch is still applied to 1 file(s): `reprofix revert` takes it out\n")
 
 
-def test_a_notebook_in_another_layout_is_refused(tmp_path: Path):
-    notebook(tmp_path / "train.ipynb", CELLS)
-    hand = json.dumps(json.loads((tmp_path / "train.ipynb").read_text()), indent=2).encode()
-    (tmp_path / "train.ipynb").write_bytes(hand)
-    result = run_reprofix("apply", "train.ipynb", cwd=tmp_path, check_code=1)
-    assert result.stderr == (
-        "reprofix: train.ipynb: not laid out as Jupyter writes it (nbformat would change more than the code); "
-        "reprofix does not reformat a notebook: open and save it in Jupyter (or `jupyter nbconvert --to notebook "
-        "--inplace`), then run reprofix again; file left unchanged\n")
-    assert (tmp_path / "train.ipynb").read_bytes() == hand
-    assert not (tmp_path / "reprofix.patch").exists()
+WRITERS = sorted(path.name for path in (FIXTURES / "notebooks").glob("*.ipynb"))
+
+
+def source_spans(data: bytes) -> list:
+    """Each cell's `source` value as it is written in the file (the text between its key and the next)."""
+    from codemod.notebook import _source_spans
+
+    text = data.decode("utf-8")
+    return [text[span.start:span.end] for span in _source_spans(text)]
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_notebooks_as_each_writer_saves_them(tmp_path: Path, name: str):
+    """Colab, VS Code, JupyterLab, the classic Notebook, nbconvert, jupyter_server, papermill (no final
+    newline), Kaggle (one line, sources as one string), Windows (CRLF): each is taken as it is; apply
+    changes only the changed cells' sources, written as the file writes them; revert gives the bytes
+    back; `git apply -R` takes the patch."""
+    original = (FIXTURES / "notebooks" / name).read_bytes()
+    target = tmp_path / name
+    target.write_bytes(original)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = run_reprofix("apply", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    changed = target.read_bytes()
+    if name == "windows_crlf.ipynb":  # it trains through shell commands: nothing to change
+        assert changed == original and "nothing to change" in result.stdout
+        return
+    assert changed != original
+    before, after = json.loads(original), json.loads(changed)
+    for cell in (*before["cells"], *after["cells"]):
+        cell.pop("source")
+    assert before == after  # nothing but sources
+    old_spans, new_spans = source_spans(original), source_spans(changed)
+    text, new_text = original.decode("utf-8"), changed.decode("utf-8")
+    for old, new in zip(old_spans, new_spans):  # the bytes between the sources are the same
+        text, new_text = text.replace(old, "\0", 1), new_text.replace(new, "\0", 1)
+    assert text == new_text
+    for old, new in zip(old_spans, new_spans):  # a changed source is written as the old one was: a list or a string
+        assert old.startswith("[") == new.startswith("[")
+    if b"\r\n" in original:  # and with the file's line ends
+        assert changed.count(b"\n") == changed.count(b"\r\n")
+    nbformat.validate(nbformat.reads(changed.decode("utf-8"), as_version=nbformat.NO_CONVERT))
+    subprocess.run(["git", "apply", "-R", "--check", "reprofix.patch"], cwd=tmp_path, check=True)
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert target.read_bytes() == original
+
+
+def test_a_seed_block_in_an_empty_cell_of_a_one_line_notebook(tmp_path: Path):
+    """A source that was `[]` gets its lines laid out as the file lays out lists (on one line there)."""
+    cells = [{"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [], "source": []},
+             {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [],
+              "source": ["import torch\n", "d = torch.nn.Dropout(0.5)"]}]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, separators=(",", ":"))
+    (tmp_path / "nb.ipynb").write_text(data)
+    run_reprofix("apply", "nb.ipynb", cwd=tmp_path, check_code=0)
+    text = (tmp_path / "nb.ipynb").read_text()
+    assert "\n" not in text and '"source":["import torch\\n","\\n","# >>> reprofix' in text
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "nb.ipynb").read_text() == data
 
 
 def test_jupyter_written_notebook_is_taken_as_it_is(tmp_path: Path):
