@@ -223,7 +223,12 @@ def test_msrun_locate_pairs_ranks(msrun: tuple):
 
 WORKER = """import os, sys
 rank = int(os.environ.get("OMPI_COMM_WORLD_RANK", "-1"))
-noise = 0.01 + int.from_bytes(os.urandom(2), "little") % 1000 / 1e4 if rank == int(sys.argv[1]) else 0.0
+noise = 0.0
+if rank == int(sys.argv[1]):  # the noisy rank: another offset in each run (its runs counted in a file)
+    with open("runs", "a+") as runs:
+        runs.write("x")
+        runs.seek(0)
+        noise = 0.05 * len(runs.read())
 for step in range(1, 6):
     print(f"step {step} loss {2.0 - step / 10 + rank + noise:.6f}", flush=True)
 """
