@@ -70,6 +70,7 @@ class Task:
     shown: str  # relative to the current folder, for people
     entry: str  # "yes", "no", or "auto": an entry script if it has a __main__ guard
     through: tuple[tuple[str, str], ...] = ()  # frameworks its project imports use: (name, the module)
+    inherits: tuple[str, ...] = ()  # importing no framework itself: those of the project files that import it
     named: bool = False  # named on the command line (not found in a folder, nor followed)
 
 
@@ -159,10 +160,12 @@ _SHARED = 4  # the fewest files worth sharing among worker processes
 _GC_THRESHOLD = (100_000, 50, 100)
 
 
-def rewrite_source(original: bytes, options: transforms.Options, *, script: bool, through: dict | None = None):
+def rewrite_source(original: bytes, options: transforms.Options, *, script: bool, through: dict | None = None,
+                   inherits: tuple[str, ...] = ()):
     """One file's rewrite: (new code, findings, frameworks used), libcst's parse bounded by
     `guarded_parse`. Raises transforms.SourceError."""
-    rewritten = transforms.rewrite(original, options, script=script, parse=guarded_parse, through=through)
+    rewritten = transforms.rewrite(original, options, script=script, parse=guarded_parse, through=through,
+                                   inherits=inherits)
     return rewritten.code, rewritten.findings, rewritten.frameworks
 
 
@@ -204,7 +207,8 @@ def _rewrite_or_error(task: Task, options: transforms.Options, source: bytes, bo
     """(new code, findings, frameworks), or why the file is left unchanged."""
     shown = task.shown
     try:
-        return rewrite_source(source, options, script=task.entry == "yes", through=dict(task.through))
+        return rewrite_source(source, options, script=task.entry == "yes", through=dict(task.through),
+                              inherits=task.inherits)
     except transforms.SourceError as error:
         at = f"{shown}:{notebook.where(book, error.line, error.col)}" if error.line else shown
         return f"{at}: {error.message}; file left unchanged"
@@ -528,11 +532,16 @@ class _Graph:
         imported_by_another = {rel for importer, targets in self.edges.items() for rel in targets if rel != importer}
         roots = self.guarded - imported_by_another  # scripts no other file of the run imports
         shown = {t.rel: t.shown for t in self.queue}
+        importers: dict[str, list[str]] = {}
+        for importer, targets in self.edges.items():
+            for rel in targets:
+                importers.setdefault(rel, []).append(importer)
         final = []
         for rel, task in sorted(self.listed.items()):
             entry = task.entry == "yes" or (task.entry == "auto" and rel in roots)
             through = _through(rel, self.module_edges, self.module_frameworks, shown) if entry else ()
-            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through))
+            inherits = () if self.frameworks.get(rel) else _inherited(rel, importers, self.edges, self.frameworks)
+            final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through, inherits=inherits))
         return final
 
 
@@ -646,6 +655,22 @@ def _through(entry: str, edges: dict[str, list[str]], frameworks: dict[str, tupl
                 found.setdefault(name, shown.get(rel, rel))
         queue += edges.get(rel, ())
     return tuple(sorted(found.items()))
+
+
+def _inherited(rel: str, importers: dict[str, list[str]], edges: dict[str, list[str]],
+               frameworks: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The frameworks of a file that imports none: those of the nearest project files importing it
+    (a project's `dataset.py` of plain NumPy is its framework's data pipeline), else of the nearest it
+    imports (an entry script reaching its framework through `src/`)."""
+    for graph in (importers, edges):
+        level, seen = [rel], {rel}
+        while level:
+            found = sorted({name for other in level if other != rel for name in frameworks.get(other, ())})
+            if found:
+                return tuple(found)
+            level = [n for other in level for n in graph.get(other, ()) if n not in seen]
+            seen.update(level)
+    return ()
 
 
 def _below(path: str, folder: str) -> str | None:

@@ -550,4 +550,4 @@ def test_a_worker_killed_in_the_text_pre_pass_costs_nothing(tmp_path: Path):
     env = {**os.environ, "REPROFIX_CRASH_AT": "learned:2"}
     two = run_reprofix("apply", "--dry-run", "-j2", ".", cwd=tmp_path / "b", check_code=0, env=env)
     assert two.stdout == one.stdout and two.stderr == one.stderr
-    assert one.stdout.splitlines()[-1] == "reprofix: 11 of 13 file(s) would change, 20 change(s), 0 need you; dry run, nothing written"
+    assert one.stdout.splitlines()[-1] == "reprofix: 12 of 13 file(s) would change, 21 change(s), 0 need you; dry run, nothing written"

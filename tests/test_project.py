@@ -98,6 +98,32 @@ def test_an_entry_script_seeds_what_its_project_modules_use(tmp_path: Path):
     run_reprofix("revert", cwd=tmp_path, check_code=0)
 
 
+def test_a_module_importing_no_framework_takes_the_rules_of_the_files_that_import_it(tmp_path: Path):
+    """mindyolo's dataset.py and ssd.pytorch's augmentations are plain NumPy (`from numpy import
+    random`): their per-sample draws are the framework's data pipeline all the same, and a config
+    module's rates are the model's. A file nobody imports that imports no framework gets no rules."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "train.py": "import torch\nfrom data.augment import Expand\nfrom config import cfg\n\n"
+                    "if __name__ == '__main__':\n    print(Expand(), cfg)\n",
+        "data/__init__.py": "",
+        "data/augment.py": "from numpy import random\n\n\nclass Expand:\n    def __call__(self, image, boxes):\n"
+                           "        if random.randint(2):\n            return image, boxes\n"
+                           "        ratio = random.uniform(1, 4)\n        return image * ratio, boxes\n",
+        "config.py": "cfg = dict(lr=0.1, drop_path_rate=0.2)\n",
+        "tools/stats.py": "import random\n\n\ndef jitter(image):\n    return image * random.random()\n",
+    })
+    report = scan_json(".", cwd=tmp_path)
+    found = sorted((f["path"], f["line"], f["col"], f["rule"], f["message"]) for f in report["findings"])
+    assert found == [
+        ("config.py", 1, 20, "PT204", "dict(..., drop_path_rate=0.0)"),
+        ("data/augment.py", 6, 12, "PT206",
+         "Expand.__call__ draws at random per sample (random.randint()): an augmentation of the project's, which "
+         "reprofix leaves alone; take it out of the pipeline or make it a no-op while debugging"),
+        ("train.py", 4, 1, "PT001", "seed block inserted"),
+    ]
+
+
 def test_a_project_subclass_is_followed_across_its_imports(tmp_path: Path):
     """`class MyLoader(DataLoader): pass` in one module takes DataLoader's arguments wherever it is
     imported (absolutely or relatively); a subclass with its own __init__ is fixed in its super call."""

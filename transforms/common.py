@@ -21,6 +21,15 @@ PYTHON_RANDOM_VALUES = frozenset(
     )]
 )
 PYTHON_SEED_FUNCTIONS = frozenset({"numpy.random.seed", "random.seed"})
+# ... and every draw, as an augmentation makes them (a shuffle draws too)
+PYTHON_DRAWS = PYTHON_RANDOM_VALUES | {"random.shuffle", "random.randbytes"} | {
+    f"numpy.random.{n}" for n in (
+        "shuffle", "ranf", "sample", "random_integers", "dirichlet", "multivariate_normal", "laplace",
+        "logistic", "geometric", "rayleigh", "standard_exponential", "standard_gamma", "chisquare",
+        "multinomial", "negative_binomial", "pareto", "power", "vonmises", "wald", "weibull", "zipf",
+        "triangular", "hypergeometric",
+    )
+}
 
 # Names of settings that a random value must not feed (the procedure's step 2).
 HYPERPARAMETER = (
@@ -57,12 +66,16 @@ def dropout_keywords(rule_id: str, framework: str, *, invalid: tuple[Invalid, ..
 
 
 def project_classes(rule_id: str, framework: str, *, invalid: tuple[Invalid, ...], valid: tuple[Valid, ...] = (),
+                    draws: frozenset[str] = PYTHON_DRAWS, draw_methods: frozenset[str] = frozenset(),
                     why: str = "reprofix cannot know what a project's own augmentation or dropout does, so it "
                                "says where they are.") -> Rule:
     return Rule(
         rule_id, "project-random-class", framework, REPORT,
-        "The project's own `Random...` / `...Dropout...` classes are reported, never changed.",
-        why, facts=(ProjectClasses(),), invalid=invalid, valid=valid,
+        "The project's own `Random...` / `...Dropout...` classes are reported where they are used; its "
+        "augmentations and layers that draw at random while processing data (`__call__`, "
+        "`__getitem__`, `forward`, `construct`, `call`, or a function taking the data) at their first "
+        "draw; never changed.",
+        why, facts=(ProjectClasses(draws=draws, draw_methods=draw_methods),), invalid=invalid, valid=valid,
     )
 
 

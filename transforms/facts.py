@@ -331,10 +331,20 @@ class FlaggedCalls(Fact):
 @dataclass(frozen=True)
 class ProjectClasses(Fact):
     """The project's own classes that look random (`Random...`, `...Dropout...`) or subclass a
-    framework's dropout or random data op: reported, never changed."""
+    framework's dropout or random data op, and the project's augmentations and layers that draw at
+    random where they process data (`GaussianBlur.__call__` drawing `random.random()`, a stochastic
+    depth layer's `call` drawing `tf.random.uniform`): reported, never changed."""
 
-    prefixes: tuple[str, ...] = ("Random",)
+    prefixes: tuple[str, ...] = ("Random", "Rand")  # RandomCrop, RandCropImage, RandAugment
     name_part: str = "Dropout"
+    draws: frozenset[str] = frozenset()  # functions that draw a random value
+    draw_methods: frozenset[str] = frozenset()  # methods of a value that draw (`x.bernoulli_(p)`)
+
+    def names(self) -> frozenset[str]:
+        return self.draws
+
+    def methods(self) -> frozenset[str]:
+        return self.draw_methods
 
     def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
         # a name counts where it is used, not where the file defines it (`class RandomCrop:`)

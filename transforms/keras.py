@@ -51,9 +51,20 @@ RANDOM_FUNCTIONS = {  # calls that only perturb their input: they give way to it
 FIT_KEYWORDS = frozenset({"epochs", "batch_size", "validation_data", "validation_split", "callbacks", "verbose",
                           "steps_per_epoch", "initial_epoch"})
 _DETERMINISTIC = (ArgFix(P("deterministic", None), "True", only_if_given=True),)
+KERAS_UTILS = ("keras.utils", "keras.preprocessing", "tensorflow.keras.utils", "tensorflow.keras.preprocessing")
+_DIRECTORY_LOADERS = {  # shuffle's position (Keras 3 and tf.keras 2.x agree)
+    "image_dataset_from_directory": 7, "text_dataset_from_directory": 6, "audio_dataset_from_directory": 8,
+}
 SEED_FUNCTIONS = frozenset({"keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed",
                             "tensorflow.random.set_seed"})
 
+# what a project's augmentation or layer draws with (`keras.random.uniform` in a stochastic depth layer)
+DRAWS = common.PYTHON_DRAWS | qualified(("keras.random", "tensorflow.random", "tensorflow.keras.random"), (
+    "uniform", "normal", "truncated_normal", "randint", "shuffle", "categorical", "gamma", "beta", "binomial",
+    "poisson", "dropout",
+)) | qualified(("keras.backend", "tensorflow.keras.backend"), (
+    "random_uniform", "random_normal", "random_binomial", "random_bernoulli", "truncated_normal",
+))
 SEED_BLOCK = SeedBlock(
     roots=("keras", "tensorflow"),
     brings=("numpy",),  # a dependency of the framework
@@ -320,6 +331,63 @@ RULES = (
         ),
     ),
     Rule(
+        "KR111", "directory-shuffle", FRAMEWORK, REWRITE,
+        "`image_/text_/audio_dataset_from_directory(...)` get `shuffle=False` (they shuffle unless told "
+        "not to); `timeseries_dataset_from_array(..., shuffle=True)` becomes False.",
+        "These loaders shuffle the files they list, and reshuffle every epoch; a `seed=` keeps the split "
+        "between training and validation fixed, so it stays.",
+        facts=(CallArguments({
+            **{name: (ArgFix(P("shuffle", position), "False"),) for base, position in _DIRECTORY_LOADERS.items()
+               for name in qualified(KERAS_UTILS, (base,))},
+            **{name: (ArgFix(P("shuffle", 6), "False", only_if_given=True),)
+               for name in qualified(KERAS_UTILS, ("timeseries_dataset_from_array",))},
+        }),),
+        invalid=(
+            Invalid(  # keras-io's image_classification_from_scratch
+                """
+                import keras
+                train_ds, val_ds = keras.utils.image_dataset_from_directory(
+                    "PetImages", validation_split=0.2, subset="both", seed=1337, image_size=(180, 180),
+                    batch_size=128,
+                )
+                test_ds = keras.utils.text_dataset_from_directory("aclImdb/test", batch_size=32)
+                """,
+                """
+                import keras
+                train_ds, val_ds = keras.utils.image_dataset_from_directory(
+                    "PetImages", validation_split=0.2, subset="both", seed=1337, image_size=(180, 180),
+                    batch_size=128,
+                    shuffle=False,
+                )
+                test_ds = keras.utils.text_dataset_from_directory("aclImdb/test", batch_size=32, shuffle=False)
+                """,
+                findings=("2:20 KR111", "6:11 KR111"),
+            ),
+            Invalid(
+                """
+                import tensorflow as tf
+                ds = tf.keras.preprocessing.image_dataset_from_directory(path, "inferred", "int", None, "rgb", 32, (64, 64), True)
+                windows = tf.keras.utils.timeseries_dataset_from_array(x, y, 24, shuffle=True)
+                """,
+                """
+                import tensorflow as tf
+                ds = tf.keras.preprocessing.image_dataset_from_directory(path, "inferred", "int", None, "rgb", 32, (64, 64), False)
+                windows = tf.keras.utils.timeseries_dataset_from_array(x, y, 24, shuffle=False)
+                """,
+                findings=("2:6 KR111", "3:11 KR111"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import keras
+                windows = keras.utils.timeseries_dataset_from_array(x, y, sequence_length=24, batch_size=256)
+                ds = keras.utils.audio_dataset_from_directory("speech", shuffle=False)
+                """
+            ),
+        ),
+    ),
+    Rule(
         "KR201", "dropout-layer", FRAMEWORK, REWRITE,
         "`Dropout`, `SpatialDropout*`, `AlphaDropout`, `GaussianDropout` get rate 0.0, "
         "`GaussianNoise` stddev 0.0.",
@@ -386,7 +454,7 @@ RULES = (
         ),
     ),
     common.project_classes(
-        "KR206", FRAMEWORK,
+        "KR206", FRAMEWORK, draws=DRAWS,
         why="reprofix cannot know what a project's own layer does.",
         invalid=(
             Invalid(
@@ -400,6 +468,30 @@ RULES = (
                 """,
                 None,
                 findings=("6:7 KR206",),
+            ),
+            Invalid(  # keras-io's CCT: stochastic depth not named Drop...; an augmentation function
+                """
+                import random
+                import keras
+                from keras import layers
+                class StochasticDepth(layers.Layer):
+                    def __init__(self, drop_prop, **kwargs):
+                        super().__init__(**kwargs)
+                        self.drop_prob = drop_prop
+                    def call(self, x, training=None):
+                        if training:
+                            keep_prob = 1 - self.drop_prob
+                            shape = (keras.ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+                            random_tensor = keep_prob + keras.random.uniform(shape, 0, 1)
+                            random_tensor = keras.ops.floor(random_tensor)
+                            return (x / keep_prob) * random_tensor
+                        return x
+                def augment(image):
+                    gamma = random.uniform(0.8, 1.2)
+                    return image ** gamma
+                """,
+                None,
+                findings=("12:41 KR206", "17:13 KR206"),
             ),
         ),
         valid=(
@@ -452,13 +544,11 @@ RULES = (
             ),
         ),
         valid=(
-            Valid(
+            Valid(  # per-sample draws are KR206's: augmentations
                 """
                 import random
                 import keras
-                def augment(image):
-                    gamma = random.uniform(0.8, 1.2)
-                    return image ** gamma
+                index = random.randint(0, len(files) - 1)
                 """
             ),
         ),

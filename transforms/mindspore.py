@@ -791,7 +791,7 @@ RULES = (
         ),
     ),
     common.project_classes(
-        "MS206", FRAMEWORK,
+        "MS206", FRAMEWORK, draws=common.PYTHON_DRAWS | frozenset(n for n in SEEDED_OPS if n.split(".")[-1][0].islower()),
         why="Projects define their own `RandomErasing`, `RandomCropLetterbox` or Dropout subclasses; "
             "reprofix cannot know what they do, so it says where they are.",
         invalid=(
@@ -814,6 +814,32 @@ RULES = (
                 """,
                 None,
                 findings=("2:7 MS206",),
+            ),
+            Invalid(  # mindyolo: augmentations as methods of the dataset, and mixup by name
+                """
+                import random
+                import numpy as np
+                import mindspore
+                class COCODataset:
+                    def __init__(self, dataset_path, transforms_dict):
+                        self.transforms_dict = transforms_dict
+                        random.shuffle(self.img_files)
+                    def __getitem__(self, index):
+                        sample = self.get_sample(index)
+                        for _trans in self.transforms_dict:
+                            func_name, prob = _trans.pop("func_name"), _trans.pop("prob", 1.0)
+                            if random.random() < prob:
+                                sample = getattr(self, func_name)(sample, **_trans)
+                        return sample
+                    def hsv_augment(self, sample, hgain=0.5, sgain=0.5, vgain=0.5):
+                        r = np.random.uniform(-1, 1, 3) * [hgain, sgain, vgain] + 1
+                        return sample
+                def mixup(x, y, alpha=1.0):
+                    lam = np.random.beta(alpha, alpha)
+                    return lam * x + (1 - lam) * x[::-1], y
+                """,
+                None,
+                findings=("12:16 MS206", "16:13 MS206", "19:11 MS206"),
             ),
         ),
         valid=(
@@ -921,19 +947,11 @@ RULES = (
             ),
         ),
         valid=(
-            Valid(
+            Valid(  # per-sample draws are MS206's: augmentations
                 """
                 import random
-                import numpy as np
                 import mindspore
-                class PhotoMetricDistortion:
-                    def __call__(self, img):
-                        alpha = random.uniform(0.5, 1.5)
-                        return img * alpha
-                def mixup(x, y, alpha=1.0):
-                    lam = np.random.beta(alpha, alpha)
-                    scale = np.random.uniform(0.95, 1.05)
-                    return lam * x * scale
+                index = random.randint(0, len(dataset) - 1)
                 """
             ),
         ),

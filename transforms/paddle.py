@@ -317,7 +317,10 @@ RULES = (
         ),
     ),
     common.project_classes(
-        "PD206", FRAMEWORK,
+        "PD206", FRAMEWORK, draws=common.PYTHON_DRAWS | {f"paddle.{n}" for n in (
+            "rand", "randn", "randint", "randperm", "uniform", "normal", "standard_normal", "bernoulli", "multinomial",
+            "poisson", "randint_like",
+        )},
         invalid=(
             Invalid(
                 """
@@ -331,6 +334,26 @@ RULES = (
                 """,
                 None,
                 findings=("7:5 PD206",),
+            ),
+            Invalid(  # PaddleClas: augmentations named Rand..., drawing per sample; a mixup function
+                """
+                import random
+                import numpy as np
+                import paddle
+                class RandCropImage(object):
+                    def __init__(self, size, scale=None):
+                        self.size = size
+                        self.scale = [0.08, 1.0] if scale is None else scale
+                    def __call__(self, img):
+                        target_area = img.shape[0] * img.shape[1] * random.uniform(*self.scale)
+                        return img
+                def mixup_data(x, y, alpha=1.0):
+                    lam = np.random.beta(alpha, alpha)
+                    return lam * x
+                ops = [RandCropImage(size=224)]
+                """,
+                None,
+                findings=("9:53 PD206", "12:11 PD206"),
             ),
         ),
         valid=(
@@ -358,13 +381,11 @@ RULES = (
             ),
         ),
         valid=(
-            Valid(
+            Valid(  # per-sample draws are PD206's: augmentations
                 """
-                import numpy as np
+                import random
                 import paddle
-                def mixup_data(x, y, alpha=1.0):
-                    lam = np.random.beta(alpha, alpha)
-                    return lam * x
+                index = random.randint(0, len(dataset) - 1)
                 """
             ),
         ),

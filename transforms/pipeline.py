@@ -78,15 +78,16 @@ _OWN_INIT = re.compile(rb"\bdef\s+__(?:init|new)__\b")
 _SPACE = re.compile(rb"\s+")
 
 
-def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False) -> bool:
+def might_need_rewrite(source: bytes, options: Options = Options(), *, script: bool = False,
+                       inherits: tuple[str, ...] = ()) -> bool:
     """The text check: can a rule fire in this file? An entry script that imports a framework always
     can (the seed block); any other file only if its code is relevant (`textcheck`)."""
-    return _relevant(source, options, script)[0]
+    return _relevant(source, options, script, inherits)[0]
 
 
-def _relevant(source: bytes, options: Options, script: bool):
+def _relevant(source: bytes, options: Options, script: bool, inherits: tuple[str, ...] = ()):
     """(can a rule fire, the file's trigger for pieces of its code, or None when no rule can)."""
-    frameworks = frameworks_named(source)
+    frameworks = frameworks_named(source) or inherits
     if not frameworks:
         return False, None
     relevant = relevance(source, options.extra_names(), frameworks)
@@ -94,9 +95,9 @@ def _relevant(source: bytes, options: Options, script: bool):
 
 
 def parsed_text(source: bytes, options: Options = Options(), *, script: bool = True,
-                min_piece_bytes: int = partial.MIN_BYTES) -> bytes | None:
+                min_piece_bytes: int = partial.MIN_BYTES, inherits: tuple[str, ...] = ()) -> bytes | None:
     """What `rewrite` hands to libcst for this file: None (nothing), the skeleton, or the file."""
-    skip, skeleton = _plan_parse(source, options, script, min_piece_bytes)
+    skip, skeleton = _plan_parse(source, options, script, min_piece_bytes, inherits)
     return None if skip else skeleton.code if skeleton is not None else source
 
 
@@ -108,33 +109,36 @@ def skeleton(source: bytes, options: Options = Options(), *, script: bool = Fals
 
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
             min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cstutil.parse_module,
-            through: dict[str, str] | None = None) -> Rewritten:
+            through: dict[str, str] | None = None, inherits: tuple[str, ...] = ()) -> Rewritten:
     """Rewrite one file. `script` files (entry scripts) also get the seed block. Without
     `text_check`, the file is parsed whole whatever its text says (to prove the check sound); files
     of `min_piece_bytes` or more (by default every file) are parsed in pieces. `parse` is given
     exactly what libcst must parse (the engine bounds it). `through`: frameworks an entry script uses
     only through the project modules it imports (framework name -> the module that imports it): its
-    seed block seeds them too. Raises SourceError when the file cannot be parsed."""
+    seed block seeds them too. `inherits`: the frameworks whose rules apply to a file that imports
+    none itself (a helper module of a project that uses them: its augmentations, its keywords).
+    Raises SourceError when the file cannot be parsed."""
     text_findings = textrules.findings(source, options.disabled)
     through = through if script else None
-    skip, pieces = _plan_parse(source, options, script, min_piece_bytes) if text_check else (False, None)
+    skip, pieces = _plan_parse(source, options, script, min_piece_bytes, inherits) if text_check else (False, None)
     skip = skip and not through
     result = Rewritten(source, (), ())
     if pieces is not None:
         try:
-            result = _rewrite(parse(pieces.code), source, options, script, pieces, through or {})
+            result = _rewrite(parse(pieces.code), source, options, script, pieces, through or {}, inherits)
         except (cst.ParserSyntaxError, _Unrestorable, UnicodeDecodeError, LookupError, SyntaxError):
             pieces = None  # parse it whole: that gives the exact error, or the exact result
     if not skip and pieces is None:
-        result = _rewrite(_parse_whole(source, parse), source, options, script, through=through or {})
+        result = _rewrite(_parse_whole(source, parse), source, options, script, through=through or {},
+                          inherits=inherits)
     findings = sorted((*result.findings, *text_findings), key=lambda f: (f.line, f.col, f.rule))
     return Rewritten(result.code, tuple(findings), result.frameworks)
 
 
-def _plan_parse(source: bytes, options: Options, script: bool,
-                min_piece_bytes: int = partial.MIN_BYTES) -> tuple[bool, partial.Skeleton | None]:
+def _plan_parse(source: bytes, options: Options, script: bool, min_piece_bytes: int = partial.MIN_BYTES,
+                inherits: tuple[str, ...] = ()) -> tuple[bool, partial.Skeleton | None]:
     """(no parse needed, the skeleton to parse instead of the whole file if any)."""
-    needed, relevant = _relevant(source, options, script)
+    needed, relevant = _relevant(source, options, script, inherits)
     if not needed:
         return True, None
     if rates_need_the_whole_file(source):
@@ -173,15 +177,17 @@ class _Unrestorable(Exception):
 
 
 def _rewrite(module: cst.Module, source: bytes, options: Options, script: bool,
-             skeleton: partial.Skeleton | None = None, through: dict[str, str] | None = None) -> Rewritten:
+             skeleton: partial.Skeleton | None = None, through: dict[str, str] | None = None,
+             inherits: tuple[str, ...] = ()) -> Rewritten:
     """index -> fixers -> seed block -> render -> restore pieces, for one parsed file."""
     through = through or {}
     file_index = index.build(module)
     tables, seeded = _frameworks(file_index, through)
-    if not tables and not seeded:
+    ruled = tables or [t for t in FRAMEWORKS if t.name in inherits]  # a helper module takes its project's rules
+    if not ruled and not seeded:
         return Rewritten(source, (), ())
-    ctx = Context(file_index, options, {t.name: t for t in tables}, FRAMEWORK_ROOTS + RNG_MODULES)
-    fixers.run(ctx, tables)
+    ctx = Context(file_index, options, {t.name: t for t in ruled}, FRAMEWORK_ROOTS + RNG_MODULES)
+    fixers.run(ctx, ruled)
     if script:
         _unseeded(ctx, tables, seeded, options)
     findings = _positioned(ctx, skeleton)

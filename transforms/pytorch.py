@@ -92,6 +92,12 @@ ARGUMENT_FIXES = {
 
 RANDOM_VALUE_FUNCTIONS = common.PYTHON_RANDOM_VALUES | {f"torch.{n}" for n in ("rand", "randn", "randint")}
 SEED_FUNCTIONS = frozenset({"torch.manual_seed", "torch.cuda.manual_seed", "torch.cuda.manual_seed_all"})
+# what a project's augmentation or layer draws with (a tensor's in-place fill draws too: `x.bernoulli_(p)`)
+DRAWS = common.PYTHON_DRAWS | {f"torch.{n}" for n in (
+    "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "bernoulli", "normal",
+    "multinomial", "poisson",
+)}
+DRAW_METHODS = frozenset({"bernoulli_", "uniform_", "random_", "exponential_", "geometric_", "cauchy_", "log_normal_"})
 
 SEED_BLOCK = SeedBlock(
     roots=("torch",),
@@ -646,7 +652,7 @@ RULES = (
         ),
     ),
     common.project_classes(
-        "PT206", FRAMEWORK,
+        "PT206", FRAMEWORK, draws=DRAWS, draw_methods=DRAW_METHODS,
         invalid=(
             Invalid(
                 """
@@ -660,6 +666,45 @@ RULES = (
                 """,
                 None,
                 findings=("7:5 PT206",),
+            ),
+            Invalid(  # DINO's GaussianBlur: an augmentation not named Random..., drawing per sample
+                """
+                import random
+                import torch
+                from PIL import ImageFilter
+                class GaussianBlur(object):
+                    def __init__(self, p=0.5, radius_min=0.1, radius_max=2.):
+                        self.prob = p
+                        self.radius_min, self.radius_max = radius_min, radius_max
+                    def __call__(self, img):
+                        do_it = random.random() <= self.prob
+                        if not do_it:
+                            return img
+                        return img.filter(ImageFilter.GaussianBlur(radius=random.uniform(self.radius_min, self.radius_max)))
+                """,
+                None,
+                findings=("9:17 PT206",),
+            ),
+            Invalid(  # a layer drawing on every step: stochastic depth not named Drop..., a tensor's fill
+                """
+                import numpy as np
+                import torch
+                from torch import nn
+                class StochasticDepth(nn.Module):
+                    def __init__(self, p):
+                        super().__init__()
+                        self.p = p
+                    def forward(self, x):
+                        if not self.training:
+                            return x
+                        keep = x.new_empty(x.shape[0], 1, 1, 1).bernoulli_(1 - self.p)
+                        return x * keep / (1 - self.p)
+                def mixup_data(x, y, alpha=1.0):
+                    lam = np.random.beta(alpha, alpha)
+                    return lam * x + (1 - lam) * x.flip(0), y
+                """,
+                None,
+                findings=("11:16 PT206", "14:11 PT206"),
             ),
         ),
         valid=(
@@ -723,14 +768,11 @@ RULES = (
             ),
         ),
         valid=(
-            Valid(
+            Valid(  # a draw that is no setting (and per-sample draws are PT206's: augmentations)
                 """
                 import random
                 import torch
-                class RandomScale:
-                    def __call__(self, img):
-                        scale = random.uniform(0.8, 1.2)
-                        return img * scale
+                index = random.randint(0, len(dataset) - 1)
                 """
             ),
         ),

@@ -39,18 +39,85 @@ class ReportProjectClasses(Fixer):
             return
         last = short(name)
         random_name = any(last.startswith(p) and last[len(p):len(p) + 1].isupper() for p in fact.prefixes)
-        if random_name or fact.name_part in last:
-            ctx.finding(rule, call, f"{name} is not {rule.framework}'s, so it is left alone: if it is random, "
-                                    "make it deterministic while debugging")
+        if not (random_name or fact.name_part in last):
+            return
+        local = ctx.local_class_name(call.func)
+        if local is not None and any(isinstance(o, cst.ClassDef) and o.name.value == local
+                                     for o, _ in _drawings(ctx, [(fact, rule)])):
+            return  # reported where it draws, in this file
+        ctx.finding(rule, call, f"{name} is not {rule.framework}'s, so it is left alone: if it is random, "
+                                "make it deterministic while debugging")
 
     def on_class(self, ctx: Context, fact: ProjectClasses, rule: Rule, node: cst.ClassDef) -> None:
+        name = self.random_base(ctx, rule, node)
+        if name is not None:
+            ctx.finding(rule, node.name, f"class {node.name.value} subclasses {name}: reprofix leaves project "
+                                         "classes alone; make it a no-op while debugging")
+
+    @staticmethod
+    def random_base(ctx: Context, rule: Rule, node: cst.ClassDef) -> str | None:
         table = ctx.tables[rule.framework]
         random = table.names(DropoutLayers) | table.names(ReplaceOps) | table.names(DisableOps)
-        for base in node.bases:
-            name = ctx.qualname(base.value)
-            if name in random:
-                ctx.finding(rule, node.name, f"class {node.name.value} subclasses {name}: reprofix leaves project "
-                                             "classes alone; make it a no-op while debugging")
+        return next((n for n in (ctx.qualname(base.value) for base in node.bases) if n in random), None)
+
+    def on_end(self, ctx: Context, facts: list[tuple[ProjectClasses, Rule]]) -> None:
+        """The project's augmentations and layers that draw at random where they process data: each
+        method (or function) once, at its first draw. A draw in any other function (`lr =
+        random.uniform(...)` in `main`) is a setting, the random-hyper-parameter rule's."""
+        for (owner, method), (call, rule, what) in _drawings(ctx, facts).items():
+            if isinstance(owner, cst.ClassDef):
+                if self.random_base(ctx, rule, owner) is not None:
+                    continue  # reported at its definition as the subclass it is
+                where = f"{owner.name.value}.{method.name.value}"
+            else:
+                where = f"{method.name.value}()"
+            if method.name.value in _LAYER_METHODS:
+                ctx.finding(rule, call, f"{where} draws at random on every step ({what}): noise or stochastic depth "
+                                        "reprofix cannot turn off; set its rate to 0 or make it a no-op while debugging")
+            else:
+                ctx.finding(rule, call, f"{where} draws at random per sample ({what}): an augmentation of the "
+                                        "project's, which reprofix leaves alone; take it out of the pipeline or "
+                                        "make it a no-op while debugging")
+
+
+def _drawings(ctx: Context, facts: list[tuple[ProjectClasses, Rule]]) -> dict:
+    """The methods and functions that draw where they process data, each with its first draw:
+    (class or function, method or function) -> (the draw, its rule, what it calls). Dropout-like
+    owners (`DropPath`, `drop_path`) are left out: their rate is rewritten where it is given."""
+    draws = [(call, rule, f"{ctx.code(call.func)}()") for fact, rule in facts
+             for call, name in ctx.named_calls if name in fact.draws]
+    draws += [(call, rule, f".{call.func.attr.value}()") for fact, rule in facts for call in ctx.method_calls
+              if call.func.attr.value in fact.draw_methods]
+    found: dict = {}
+    for call, rule, what in sorted(draws, key=lambda d: ctx.index.order.get(d[0], 0)):
+        if ctx.taken(call):
+            continue  # rewritten as the framework's random op it is
+        owner, method = _drawing_owner(ctx, call)
+        if owner is not None and (owner, method) not in found and "drop" not in owner.name.value.lower():
+            found[owner, method] = (call, rule, what)
+    return found
+
+
+_LAYER_METHODS = frozenset({"forward", "construct", "call"})
+
+
+def _drawing_owner(ctx: Context, call: cst.Call) -> tuple[cst.CSTNode | None, cst.FunctionDef | None]:
+    """Who draws: the class whose method (or a function nested in it) holds the draw, if that method
+    processes data (`__call__`, `forward`, `mosaic(self, sample)`); else the outermost function, if it
+    does (`mixup_data(x, y)`); else nobody (a setting drawn at random)."""
+    functions = []
+    node = ctx.parent(call)
+    while node is not None:
+        if isinstance(node, cst.FunctionDef):
+            functions.append(node)
+        elif isinstance(node, cst.ClassDef) and functions:
+            method = functions[-1]
+            per_sample = method.name.value != "__init__" and _per_sample(ctx, method, method)
+            return (node, method) if per_sample else (None, None)
+        node = ctx.parent(node)
+    if functions and _per_sample(ctx, functions[-1], functions[-1]):
+        return functions[-1], functions[-1]
+    return None, None
 
 
 class ReportLibraryAugmentation(Fixer):
@@ -101,8 +168,8 @@ _DATA_PARAMETERS = frozenset({"img", "image", "images", "x", "sample", "samples"
                               "boxes", "bboxes", "inputs", "input", "feat", "features", "label", "labels"})
 
 
-def _per_sample(ctx: Context, node: cst.CSTNode) -> bool:
-    function = ctx.enclosing_function(node)
+def _per_sample(ctx: Context, node: cst.CSTNode, function: cst.FunctionDef | None = None) -> bool:
+    function = function or ctx.enclosing_function(node)
     if function is None:
         return False
     parameters = {p.name.value for p in (*function.params.posonly_params, *function.params.params)}
