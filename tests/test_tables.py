@@ -61,3 +61,41 @@ def test_one_seed_block_and_settings_that_fit_their_sources(table):
         for fix in fact.fixes.values():
             assert fix.action in ("rename", "no_shuffle", "ok"), rule.id
             assert (fix.action == "rename") == bool(fix.rename_to) and (fix.action == "no_shuffle") == bool(fix.shuffle)
+
+
+@pytest.mark.framework
+def test_the_torchvision_models_that_keep_randomness_are_exactly_those_listed_and_their_keywords_end_it():
+    """Every classification model torchvision lists is built (on the meta device: no memory): those
+    with a dropout or stochastic depth above 0 are exactly PT208's builders, and built with the
+    keywords PT208 names (or, where it names none, with `.p = 0.0` set as it says), none is left. RegNet cannot be built on the meta device (its init copies
+    data); its smallest is built for real to show the family has none."""
+    from conftest import require_framework
+    require_framework("torchvision")
+    import torch
+    from torchvision import models
+    from torchvision.ops import StochasticDepth
+
+    from transforms.pytorch import LIBRARY_MODELS
+
+    def random_layers(model) -> int:
+        return sum(1 for m in model.modules()
+                   if isinstance(m, (torch.nn.modules.dropout._DropoutNd, StochasticDepth)) and m.p > 0)
+
+    def build(name: str, **keywords):
+        if name.startswith("regnet"):
+            return models.get_model("regnet_x_400mf", weights=None, **keywords)
+        with torch.device("meta"):
+            return models.get_model(name, weights=None, **keywords)
+
+    listed = {name.rsplit(".", 1)[1]: keywords for name, keywords in LIBRARY_MODELS.items()}
+    names = models.list_models(module=models)
+    assert set(listed) <= set(names)
+    random = {name for name in names if random_layers(build(name))}
+    assert random == set(listed)
+    for name, keywords in listed.items():
+        model = build(name, **{k: 0.0 for k in keywords})
+        if not keywords:  # what PT208 says to do instead
+            for module in model.modules():
+                if isinstance(module, StochasticDepth):
+                    module.p = 0.0
+        assert random_layers(model) == 0, name

@@ -370,6 +370,29 @@ class LibraryAugmentation(Fact):
 
 
 @dataclass(frozen=True)
+class LibraryModels(Fact):
+    """A library's models that keep dropout or stochastic depth unless told not to: a builder called
+    without the keywords that turn them off (`torchvision.models.vgg16()`: `dropout=0.0`), a model
+    chosen by name from the library (`models.__dict__[arch]`, `get_model(name)`), one loaded from a
+    checkpoint whose configuration sets its rates (`AutoModel.from_pretrained(...)`). Reported with
+    the keywords to pass; a keyword the call passes is a rate keyword's to rewrite."""
+
+    builders: Mapping[str, tuple[str, ...]]  # builder -> the keywords that turn its randomness off (to 0.0);
+    # none: it fixes its stochastic depth itself, to be set to 0 on the built model
+    lookups: Mapping[str, str] = field(default_factory=dict)  # get_model(name, **kwargs) -> the builders' module
+    pretrained: tuple[str, ...] = ()  # library roots whose `Model.from_pretrained(...)` is reported
+    pretrained_keywords: tuple[str, ...] = ("hidden_dropout_prob", "attention_probs_dropout_prob")
+    pretrained_hint: str = "BERT's names; GPT-2's are resid_pdrop, embd_pdrop, attn_pdrop"
+    loaders: tuple[str, ...] = ("from_pretrained", "from_config")
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.builders) | frozenset(self.lookups)
+
+    def patterns(self) -> tuple[tuple[bytes, bytes], ...]:
+        return tuple((m.encode(), rb"\.\s*" + m.encode() + rb"\s*\(") for m in self.loaders) if self.pretrained else ()
+
+
+@dataclass(frozen=True)
 class RandomValues(Fact):
     """Functions that draw a random value; drawn into a setting named like a hyper-parameter, they
     are reported."""

@@ -7,7 +7,8 @@ A called expression stands for a class or function through:
   counting (`if x: cls = A` / `else: cls = B` stands for A or B);
 - `a if c else b`, and a subscript of a dict or list literal of such values (`{"cifar": ds.Cifar10Dataset,
   "mnist": ds.MnistDataset}[name]`, also through a name bound to the literal);
-- `getattr(module, name)` of an imported module: any name that module has (`getattr(nn, rnn_type)`).
+- `getattr(module, name)` or `module.__dict__[name]` of an imported module: any name that module has
+  (`getattr(nn, rnn_type)`, `models.__dict__[args.arch]`).
 A `**kwargs` argument is a dict literal bound once in its scope when its only other uses are `**` in
 calls. Anything else (parameters, attributes of objects, calls) is not followed: rules then leave the
 call alone or report it.
@@ -59,12 +60,17 @@ def _value_names(ctx, node: cst.BaseExpression, depth: int) -> set[str] | None:
         return _union(ctx, [b for b in (node.body, node.orelse) if not cstutil.is_literal(b, "None")], depth)
     if isinstance(node, cst.Subscript):
         values = _displayed_values(literal(ctx, node.value))
-        return None if values is None else _union(ctx, values, depth)
+        if values is not None:
+            return _union(ctx, values, depth)
     return _getattr_of_module(ctx, node)
 
 
 def _getattr_of_module(ctx, node: cst.BaseExpression) -> set[str] | None:
-    """`getattr(nn, name)`: any name of an imported module."""
+    """`getattr(nn, name)`, `models.__dict__[name]`: any name of an imported module."""
+    if (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute)
+            and node.value.attr.value == "__dict__" and ctx.is_module(node.value.value)):
+        module = ctx.qualname(node.value.value)
+        return {f"{module}.{ANY}"} if module is not None else None
     if not (isinstance(node, cst.Call) and _is_builtin(ctx, node.func, "getattr") and len(node.args) >= 2):
         return None
     module = ctx.qualname(node.args[0].value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import aliases, common
 from .common import qualified
 from .facts import (
-    ArgFix, Chance, Range, DisableOps, DropoutLayers, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
+    ArgFix, Chance, Range, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
     Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -313,6 +313,36 @@ RULES = (
                 model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.0)
                 """,
                 findings=("3:56 PD203",),
+            ),
+        ),
+    ),
+    Rule(
+        "PD207", "library-model", FRAMEWORK, REPORT,
+        "A PaddleNLP `...Model...from_pretrained(...)` that passes no dropout rate is reported with the "
+        "keywords that turn its dropout off.",
+        "The checkpoint's configuration sets the rates inside a library reprofix does not edit; a rate "
+        "the call passes is rewritten (PD203).",
+        facts=(LibraryModels({}, pretrained=("paddlenlp",), pretrained_hint="BERT's and ERNIE's names"),),
+        invalid=(
+            Invalid(
+                """
+                import paddle
+                from paddlenlp.transformers import AutoModelForSequenceClassification, AutoTokenizer
+                model = AutoModelForSequenceClassification.from_pretrained("ernie-3.0-medium-zh", num_classes=2)
+                tokenizer = AutoTokenizer.from_pretrained("ernie-3.0-medium-zh")
+                """,
+                None,
+                findings=("3:9 PD207",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import paddle
+                from paddlenlp.transformers import AutoTokenizer, BertModel
+                model = BertModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+                tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+                """
             ),
         ),
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import aliases, common
 from .common import qualified
 from .facts import (
-    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, Param as P, PassThrough, Replacement,
+    ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Replacement,
     Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
@@ -61,6 +61,26 @@ LIBRARY_AUGMENTATIONS = {
        for n in ("rand_augment_transform", "auto_augment_transform", "augment_and_mix_transform", "RandAugment",
                  "AutoAugment", "AugMixAugment")},
     **{f"timm.data.{m}RandomErasing": "pass probability=0.0 (or do not apply it)" for m in ("", "random_erasing.")},
+}
+
+# torchvision's classification models that keep dropout or stochastic depth unless told not to, with
+# the keywords that turn it off; none for those whose builder fixes its stochastic depth itself (Swin,
+# MaxViT: passing it is a TypeError). tests/test_tables.py builds every model torchvision lists to check.
+_TV = "torchvision.models"
+LIBRARY_MODELS = {
+    **{f"{_TV}.{n}": ("dropout",) for n in (
+        "alexnet", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn",
+        "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "inception_v3", "squeezenet1_0",
+        "squeezenet1_1", "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
+    )},
+    f"{_TV}.googlenet": ("dropout", "dropout_aux"),
+    **{f"{_TV}.efficientnet_{n}": ("dropout", "stochastic_depth_prob") for n in (
+        "b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "v2_s", "v2_m", "v2_l",
+    )},
+    **{f"{_TV}.{n}": ("stochastic_depth_prob",) for n in (
+        "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
+    )},
+    **{f"{_TV}.{n}": () for n in ("swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t")},
 }
 
 SAMPLERS = {
@@ -749,6 +769,57 @@ RULES = (
                 import torch
                 from timm.data import create_transform
                 t = create_transform(224, is_training=False)
+                """
+            ),
+        ),
+    ),
+    Rule(
+        "PT208", "library-model", FRAMEWORK, REPORT,
+        "A library model that keeps dropout or stochastic depth by default is reported with the keywords "
+        "that turn it off: a torchvision builder called without them, a model chosen by name "
+        "(`models.__dict__[arch]`, `get_model(name)`), a Hugging Face `...Model...from_pretrained(...)`.",
+        "The randomness is inside a library reprofix does not edit, and only the call can turn it off "
+        "(`vgg16(dropout=0.0)`, `convnext_tiny(stochastic_depth_prob=0.0)`, `from_pretrained(name, "
+        "hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)`); a keyword the call already passes "
+        "is rewritten as a rate (PT204).",
+        facts=(LibraryModels(LIBRARY_MODELS, {f"{_TV}.get_model": _TV, **{
+            "lightning.pytorch.utilities.model_helpers.get_torchvision_model": _TV,
+            "pytorch_lightning.utilities.model_helpers.get_torchvision_model": _TV,
+        }}, pretrained=("transformers",)),),
+        invalid=(
+            Invalid(  # pytorch/examples imagenet; Lightning's imagenet example; a builder by its name
+                """
+                import torchvision.models as models
+                from lightning.pytorch.utilities.model_helpers import get_torchvision_model
+                model = models.__dict__[args.arch]()
+                net = get_torchvision_model(self.arch, weights=self.weights)
+                small = models.get_model("convnext_tiny", weights=None)
+                """,
+                None,
+                findings=("3:9 PT208", "4:7 PT208", "5:9 PT208"),
+            ),
+            Invalid(  # Hugging Face run_clm
+                """
+                import torch
+                from transformers import AutoConfig, AutoModelForCausalLM
+                config = AutoConfig.from_pretrained(model_args.model_name_or_path)
+                model = AutoModelForCausalLM.from_pretrained(model_args.model_name_or_path, config=config)
+                """,
+                None,
+                findings=("4:9 PT208",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from torchvision import models
+                from transformers import AutoModel, AutoTokenizer
+                net = models.resnet50(weights=None)
+                vgg = models.get_model("vgg11", weights=None, dropout=0.0)
+                convnext = models.convnext_tiny(stochastic_depth_prob=0.0)
+                bert = AutoModel.from_pretrained("bert-base-uncased", hidden_dropout_prob=0.0)
+                tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
                 """
             ),
         ),

@@ -30,7 +30,7 @@ _NEEDS = {name: fact.needs() for t in FRAMEWORKS for fact, _ in t.facts(Fact) if
           for name in fact.names() - _ALWAYS}
 _NEED_PATTERNS = {needs: tuple((literal, re.compile(pattern)) for literal, pattern in needs)
                   for needs in set(_NEEDS.values())}
-_GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,")
+_GETATTR = re.compile(rb"\bgetattr\s*\(\s*([A-Za-z_][\w.]*)\s*,|(?<![\w.])([A-Za-z_][\w.]*?)\s*\.\s*__dict__\s*\[")
 _SEPARATOR = rb"[\s\\]*"  # what may stand around the dots of a dotted name (in brackets: newlines)
 # the dotted name ending where a trigger word ends (`ds.vision.RandomCrop`, `nn .Dropout`)
 _CHAIN_ENDING = re.compile(rb"(?<![\w.])[A-Za-z_]\w*(?:" + _SEPARATOR + rb"\." + _SEPARATOR + rb"[A-Za-z_]\w*)*\Z")
@@ -120,9 +120,10 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
         return False
 
     def gets_from_a_module(code: bytes) -> bool:
-        """`getattr(nn, rnn_type)`: any name of a module some fact names a class of."""
-        for chain in _GETATTR.findall(code) if b"getattr" in code else ():
-            head, _, rest = chain.partition(b".")
+        """`getattr(nn, rnn_type)`, `models.__dict__[arch]`: any name of a module some fact names a
+        class of."""
+        for pair in _GETATTR.findall(code) if b"getattr" in code or b"__dict__" in code else ():
+            head, _, rest = (pair[0] or pair[1]).partition(b".")
             suffix = "." + rest.decode() if rest else ""
             if any(target + suffix in _TRIGGER_MODULES for target in targets.get(head, ())):
                 return True

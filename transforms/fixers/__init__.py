@@ -154,7 +154,7 @@ from .arguments import FixAttributes, FixCallArguments, FixMethodArguments, Seed
 from .data_ops import DisableRandomOps, ReplaceRandomOps  # noqa: E402
 from .network import NeutraliseDropout, PassThroughCalls, ZeroRateKeywords  # noqa: E402
 from .reports import (  # noqa: E402
-    FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportProjectClasses,
+    FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportLibraryModels, ReportProjectClasses,
     ReportRandomHyperparameters, ReportUnfixedSeeds,
 )
 from .sources import DisableShuffleCalls, FixSamplers, ResumeNote, SourceSettings  # noqa: E402
@@ -165,7 +165,7 @@ FIXERS: dict[type[Fact], Fixer] = {
         ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), FixSamplers(), ResumeNote(),
         DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
         NeutraliseDropout(), PassThroughCalls(), ZeroRateKeywords(), FlagCalls(), ReportProjectClasses(),
-        ReportLibraryAugmentation(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
+        ReportLibraryAugmentation(), ReportLibraryModels(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
         ReportCheckpointPops(),
     )
 }

@@ -8,10 +8,10 @@ import re
 
 import libcst as cst
 
-from .. import cstutil
+from .. import common, cstutil
 from ..context import Context, short
 from ..facts import (
-    CheckpointLoaders, DisableOps, DropoutLayers, FlaggedCalls, LibraryAugmentation, ProjectClasses,
+    CheckpointLoaders, DisableOps, DropoutLayers, FlaggedCalls, LibraryAugmentation, LibraryModels, ProjectClasses,
     RandomValues, ReplaceOps, UnfixedSeeds,
 )
 from ..rule import Rule
@@ -142,6 +142,77 @@ class ReportLibraryAugmentation(Fixer):
                 ctx.finding(rule, arg, f"{name}(..., {arg.keyword.value}={ctx.code(arg.value)}) builds randomness "
                                        f"inside a library reprofix does not edit: pass {arg.keyword.value}={wanted} "
                                        "while debugging")
+
+
+class ReportLibraryModels(Fixer):
+    """A library's models that keep dropout or stochastic depth by default, reported with the
+    keywords that turn it off: where a builder is called without them, where a model is chosen by
+    name (every family that needs them named), where one is loaded with its checkpoint's rates."""
+
+    fact = LibraryModels
+    takes_any_of_module = True
+
+    def on_call(self, ctx: Context, fact: LibraryModels, rule: Rule, call: cst.Call, name: str) -> None:
+        if name.endswith(".*"):
+            if any(builder.startswith(name[:-1]) for builder in fact.builders):
+                self.by_name(ctx, fact, rule, call, f"{ctx.code(call.func)}(...)")
+        elif name in fact.lookups:
+            chosen = _string(call.args[0].value) if call.args and call.args[0].keyword is None else None
+            if chosen is None:
+                self.by_name(ctx, fact, rule, call, f"{short(name)}({ctx.code(call.args[0].value) if call.args else ''})")
+            elif f"{fact.lookups[name]}.{chosen}" in fact.builders:
+                self.builder(ctx, rule, call, chosen, fact.builders[f"{fact.lookups[name]}.{chosen}"])
+        else:
+            self.builder(ctx, rule, call, short(name), fact.builders[name])
+
+    @staticmethod
+    def builder(ctx: Context, rule: Rule, call: cst.Call, name: str, keywords: tuple[str, ...]) -> None:
+        if cstutil.has_star_args(call):
+            return  # `**kwargs` may pass them
+        passed = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        missing = [k for k in keywords if k not in passed]
+        if missing:
+            ctx.finding(rule, call, f"{name} keeps its dropout or stochastic depth by default: pass "
+                                    f"{', '.join(f'{k}=0.0' for k in missing)} while debugging")
+        elif not keywords:
+            ctx.finding(rule, call, f"{name} sets its stochastic depth itself, and no keyword turns it off: "
+                                    f"{_SET_P} while debugging")
+
+    @staticmethod
+    def by_name(ctx: Context, fact: LibraryModels, rule: Rule, call: cst.Call, code: str) -> None:
+        families: dict[tuple[str, ...], list[str]] = {}
+        for builder, keywords in sorted(fact.builders.items()):
+            family = re.match(r"[a-z]+", short(builder)).group()
+            if family not in families.setdefault(keywords, []):
+                families[keywords].append(family)
+        needs = "; ".join(f"pass {', '.join(f'{k}=0.0' for k in keywords)} for {', '.join(names)}" if keywords
+                          else f"for {', '.join(names)}, {_SET_P}"
+                          for keywords, names in sorted(families.items(), key=lambda item: -len(item[1])))
+        ctx.finding(rule, call, f"{code} builds a model chosen by name, which may keep dropout or stochastic "
+                                f"depth by default: {needs}; while debugging")
+
+    def on_other_call(self, ctx: Context, fact: LibraryModels, rule: Rule, call: cst.Call, name: str) -> None:
+        parts = name.split(".")
+        if (len(parts) < 3 or parts[-1] not in fact.loaders or not any(name.startswith(f"{p}.") for p in fact.pretrained)
+                or not re.search(r"Model|For[A-Z]", parts[-2]) or cstutil.has_star_args(call)):
+            return
+        rate = re.compile(f"{common.RATE_KEYWORD}|{common.KEEP_KEYWORD}")
+        if any(arg.keyword is not None and rate.fullmatch(arg.keyword.value) for arg in call.args):
+            return  # the rates it passes are rewritten
+        rates = ", ".join(f"{k}=0.0" for k in fact.pretrained_keywords)
+        if parts[-1] == "from_pretrained":
+            how = f"pass {rates} ({fact.pretrained_hint})"
+        else:  # from_config(config): its keywords are not the configuration's
+            how = f"set {rates} on the configuration first ({fact.pretrained_hint})"
+        ctx.finding(rule, call, f"{parts[-2]}.{parts[-1]} keeps the dropout its configuration sets: {how} "
+                                "while debugging")
+
+
+_SET_P = "set `.p = 0.0` on the built model's torchvision.ops.StochasticDepth modules"
+
+
+def _string(node: cst.BaseExpression) -> str | None:
+    return node.evaluated_value if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str) else None
 
 
 class ReportRandomHyperparameters(Fixer):
