@@ -77,6 +77,8 @@ class Replacement:
     parts: tuple[str, ...]
     compose: str
     keep_arguments: bool = False  # the parts take the op's own arguments (all but `seed`)
+    carry: tuple[Param, ...] = ()  # the op's arguments that are not random, passed on by keyword ...
+    carry_into: int = 0  # ... to this part (`interpolation=` to the Resize)
 
 
 @dataclass(frozen=True)

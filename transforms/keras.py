@@ -179,7 +179,8 @@ RULES = (
         "`x`) becomes `x`. "
         "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
         "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
-        "where an argument that decides it is not a literal, the op is reported instead.",
+        "where an argument that decides it cannot be evaluated (a name, `*args`), the op is removed all the "
+        "same, as the procedure says, and the finding names that argument.",
         facts=(DisableOps(qualified(LAYERS, RANDOM_LAYERS), composers=qualified(MODELS, ("Sequential",)), chances=CHANCES),),
         invalid=(
             Invalid(

@@ -315,14 +315,16 @@ RULES = (
     ),
     Rule(
         "MS102", "random-resized-crop", FRAMEWORK, REWRITE,
-        "`RandomResizedCrop(size, ...)` becomes a resize then a centre crop to `size`.",
+        "`RandomResizedCrop(size, ...)` becomes a resize then a centre crop to `size`; its `interpolation` "
+        "goes to the resize.",
         "Step 4: the random area and aspect ratio change every epoch. `Resize(size)` then "
         "`CenterCrop(size)` keeps the size x size output a plain `Resize(int)` would not give for "
         "non-square images. Inside a list the two ops are spliced in; elsewhere they are wrapped in "
         "`Compose`.",
         facts=(
             ReplaceOps({
-            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{c}.Compose")
+            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{c}.Compose",
+                                                  carry=(P("interpolation", 3),))
             for m, c in VISION.items()
         }),
         ),
@@ -360,12 +362,13 @@ RULES = (
     Rule(
         "MS103", "random-crop-decode-resize", FRAMEWORK, REWRITE,
         "`RandomCropDecodeResize(size, ...)` becomes `Decode()`, `Resize(size)`, "
-        "`CenterCrop(size)`.",
+        "`CenterCrop(size)`; its `interpolation` goes to the resize.",
         "Step 4: the op also decodes, so deleting it would break the pipeline; it is replaced by "
         "the deterministic ops that do the same work.",
         facts=(
             ReplaceOps({
-            f"{m}.RandomCropDecodeResize": Replacement(("Decode()", "Resize({size})", "CenterCrop({size})"), f"{c}.Compose")
+            f"{m}.RandomCropDecodeResize": Replacement(("Decode()", "Resize({size})", "CenterCrop({size})"), f"{c}.Compose",
+                                                       carry=(P("interpolation", 3),), carry_into=1)
             for m, c in VISION.items() if m != PIL_VISION
         }),
         ),
@@ -382,6 +385,18 @@ RULES = (
                 """,
                 findings=("2:10 MS103",),
             ),
+            Invalid(  # mindcv: the interpolation is not random, and stays
+                """
+                from mindspore.dataset import vision
+                primary_tfl = [vision.RandomCropDecodeResize(size=image_resize, scale=scale, ratio=ratio, interpolation=interpolation)]
+                """,
+                """
+                from mindspore.dataset import vision
+                # [reprofix MS103] was: vision.RandomCropDecodeResize(size=image_resize, scale=scale, ratio=ratio, interpolation=interpolation)
+                primary_tfl = [vision.Decode(), vision.Resize(image_resize, interpolation=interpolation), vision.CenterCrop(image_resize)]
+                """,
+                findings=("2:16 MS103",),
+            ),
         ),
     ),
     Rule(
@@ -396,7 +411,8 @@ RULES = (
         "and the op is reported. Project classes named `Random...` are never touched (see MS206). "
         "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
         "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
-        "where an argument that decides it is not a literal, the op is reported instead.",
+        "where an argument that decides it cannot be evaluated (a name, `*args`), the op is removed all the "
+        "same, as the procedure says, and the finding names that argument.",
         facts=(DisableOps(RANDOM_DATA_OPS, composers=COMPOSERS, map_methods=frozenset({"map"}), chances=CHANCES),),
         invalid=(
             Invalid(
@@ -434,6 +450,34 @@ RULES = (
                 """,
                 None,
                 findings=("6:13 MS104",),
+            ),
+            Invalid(  # mindcv's transforms_imagenet_train: arguments reprofix cannot evaluate
+                """
+                import mindspore.dataset.vision as vision
+                def transforms_imagenet_train(hflip=0.5, color_jitter=0.4):
+                    primary_tfl = [vision.Decode()]
+                    if hflip > 0.0:
+                        primary_tfl += [vision.RandomHorizontalFlip(prob=hflip)]
+                    secondary_tfl = []
+                    if color_jitter is not None:
+                        color_jitter = (float(color_jitter),) * 3
+                        secondary_tfl += [vision.RandomColorAdjust(*color_jitter)]
+                    return primary_tfl + secondary_tfl
+                """,
+                """
+                import mindspore.dataset.vision as vision
+                def transforms_imagenet_train(hflip=0.5, color_jitter=0.4):
+                    primary_tfl = [vision.Decode()]
+                    if hflip > 0.0:
+                        # [reprofix MS104] primary_tfl += [vision.RandomHorizontalFlip(prob=hflip)]
+                        pass
+                    secondary_tfl = []
+                    if color_jitter is not None:
+                        color_jitter = (float(color_jitter),) * 3
+                        # [reprofix MS104] secondary_tfl += [vision.RandomColorAdjust(*color_jitter)]
+                    return primary_tfl + secondary_tfl
+                """,
+                findings=("5:25 MS104", "9:27 MS104"),
             ),
         ),
         valid=(

@@ -129,11 +129,13 @@ RULES = (
     ),
     Rule(
         "PD102", "random-resized-crop", FRAMEWORK, REWRITE,
-        "`RandomResizedCrop(size)` becomes `Resize(size)` then `CenterCrop(size)`.",
+        "`RandomResizedCrop(size)` becomes `Resize(size)` then `CenterCrop(size)`; its `interpolation` goes "
+        "to the resize.",
         "Keeps the size x size output without the random area and ratio.",
         facts=(
             ReplaceOps({
-            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{m}.Compose")
+            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{m}.Compose",
+                                                  carry=(P("interpolation", 3),))
             for m in TRANSFORMS
         }),
         ),
@@ -159,7 +161,8 @@ RULES = (
         "epoch. "
         "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
         "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
-        "where an argument that decides it is not a literal, the op is reported instead.",
+        "where an argument that decides it cannot be evaluated (a name, `*args`), the op is removed all the "
+        "same, as the procedure says, and the finding names that argument.",
         facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(

@@ -201,12 +201,14 @@ RULES = (
     ),
     Rule(
         "PT102", "random-resized-crop", FRAMEWORK, REWRITE,
-        "torchvision `RandomResizedCrop(size, ...)` becomes `Resize(size)` then `CenterCrop(size)`.",
+        "torchvision `RandomResizedCrop(size, ...)` becomes `Resize(size)` then `CenterCrop(size)`; its "
+        "`interpolation` and `antialias` go to the resize.",
         "The random area and aspect ratio change every epoch; resize then centre crop keeps the "
         "output size x size.",
         facts=(
             ReplaceOps({
-            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{m}.Compose")
+            f"{m}.RandomResizedCrop": Replacement(("Resize({size})", "CenterCrop({size})"), f"{m}.Compose",
+                                                  carry=(P("interpolation", 3), P("antialias", 4)))
             for m in TRANSFORMS
         }),
         ),
@@ -223,6 +225,20 @@ RULES = (
                 """,
                 findings=("2:19 PT102",),
             ),
+            Invalid(  # DINO: the interpolation is not random, and stays
+                """
+                from PIL import Image
+                from torchvision import transforms
+                local_transfo = transforms.RandomResizedCrop(96, scale=local_crops_scale, interpolation=Image.BICUBIC)
+                """,
+                """
+                from PIL import Image
+                from torchvision import transforms
+                # [reprofix PT102] was: transforms.RandomResizedCrop(96, scale=local_crops_scale, interpolation=Image.BICUBIC)
+                local_transfo = transforms.Compose([transforms.Resize(96, interpolation=Image.BICUBIC), transforms.CenterCrop(96)])
+                """,
+                findings=("3:17 PT102",),
+            ),
         ),
     ),
     Rule(
@@ -234,7 +250,8 @@ RULES = (
         "visibly, as for MS104. "
         "An op whose arguments make it deterministic (probability 0 or 1 with every range a single "
         "value: `RandomHorizontalFlip(1)`, `RandomAffine(degrees=0, shear=(-s, -s))`) is left alone; "
-        "where an argument that decides it is not a literal, the op is reported instead.",
+        "where an argument that decides it cannot be evaluated (a name, `*args`), the op is removed all the "
+        "same, as the procedure says, and the finding names that argument.",
         facts=(DisableOps(qualified(TRANSFORMS, RANDOM_TRANSFORMS), composers=qualified(TRANSFORMS, ("Compose",)), chances=CHANCES),),
         invalid=(
             Invalid(
@@ -257,7 +274,10 @@ RULES = (
                 import torchvision.transforms as T
                 flip = T.RandomHorizontalFlip(p=args.flip_prob)
                 """,
-                None,
+                """
+                import torchvision.transforms as T
+                # [reprofix PT104] flip = T.RandomHorizontalFlip(p=args.flip_prob)
+                """,
                 findings=("2:8 PT104",),
             ),
         ),

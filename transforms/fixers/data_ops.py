@@ -58,7 +58,15 @@ class ReplaceRandomOps(Fixer):
             .visit(_Substitute({"__module__": ref, "__size__": size.value}))
             for template in spec.parts
         ]
-        return [p.with_changes(args=_without_seed(call.args)) for p in parts] if spec.keep_arguments else parts
+        if spec.keep_arguments:
+            return [p.with_changes(args=_without_seed(call.args)) for p in parts]
+        tight = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+        carried = [cst.Arg(arg.value, keyword=cst.Name(param.name), equal=tight)
+                   for param in spec.carry for arg in [cstutil.find_arg(call, param)] if arg is not None]
+        if carried:
+            into = parts[spec.carry_into]
+            parts[spec.carry_into] = into.with_changes(args=[*into.args, *carried])
+        return parts
 
     def composable(self, ctx: Context, call: cst.Call, spec: Replacement) -> bool:
         """Several parts outside a list need the family's Compose: an import of it, or a free name."""
@@ -99,19 +107,19 @@ class DisableRandomOps(Fixer):
 
     def on_file(self, ctx: Context, facts: list[tuple[DisableOps, Rule]]) -> None:
         for fact, rule in facts:
-            roots = {}
+            roots, undecided = {}, {}
             for call, name in ctx.named_calls:
                 if ctx.configured(name, ctx.options.random_data_ops):
                     roots[call] = name
                 elif name in fact.ops:
-                    verdict = chance_of(ctx, call, fact.chances.get(short(name)))
-                    if verdict == RANDOM:
+                    chance = fact.chances.get(short(name))
+                    verdict = chance_of(ctx, call, chance)
+                    if verdict in (RANDOM, UNKNOWN):
                         roots[call] = name
-                    elif verdict == UNKNOWN:
-                        ctx.finding(rule, call, f"{short(name)} may be random: whether it is depends on arguments "
-                                                "reprofix cannot evaluate; make it deterministic by hand", REPORT)
+                    if verdict == UNKNOWN:  # removed as the procedure says, saying what might have kept it
+                        undecided[call] = _undecided(ctx, call, chance)
             if roots:
-                _Disabling(ctx, fact, rule, roots).plan()
+                _Disabling(ctx, fact, rule, roots, undecided).plan()
 
 
 RANDOM, FIXED, UNKNOWN = "random", "fixed", "unknown"
@@ -120,9 +128,11 @@ RANDOM, FIXED, UNKNOWN = "random", "fixed", "unknown"
 def chance_of(ctx: Context, call: cst.Call, chance: Chance | None) -> str:
     """Is this use of a random op random? FIXED when its arguments make it deterministic
     (probability 0, or probability 1 with every range a single value), UNKNOWN when an argument that
-    decides it is not a literal."""
+    decides it is not a literal, or may be among `*args`/`**kwargs`."""
     if chance is None:
         return RANDOM
+    if cstutil.has_star_args(call) and _probability_state(ctx, call, chance) != FIXED:
+        return UNKNOWN  # `RandomColorAdjust(*color_jitter)`: its ranges are in there
     applied = _probability_state(ctx, call, chance)
     if applied != "always":
         return applied
@@ -130,6 +140,20 @@ def chance_of(ctx: Context, call: cst.Call, chance: Chance | None) -> str:
         return RANDOM
     states = {_range_state(ctx, cstutil.find_arg(call, r.param), r) for r in chance.ranges}
     return RANDOM if RANDOM in states else UNKNOWN if UNKNOWN in states else FIXED
+
+
+def _undecided(ctx: Context, call: cst.Call, chance: Chance) -> str:
+    """The arguments that could have made an op deterministic, as written (`prob=hflip`, `*jitter`)."""
+    stars = [arg for arg in call.args if arg.star]
+    if stars:
+        return ", ".join(ctx.code(arg).rstrip(", ") for arg in stars)
+    deciding = {p.name for p in (chance.probability, *(r.param for r in chance.ranges)) if p is not None}
+    found = [arg for arg in call.args if arg.star or (arg.keyword is not None and arg.keyword.value in deciding)]
+    found += [arg for arg in call.args if arg.keyword is None and not arg.star and arg not in found
+              and any(cstutil.find_arg(call, p) is arg for p in (chance.probability, *(r.param for r in chance.ranges))
+                      if p is not None)]
+    undecided = [arg for arg in found if arg.star or _literal(ctx, arg.value) is None]
+    return ", ".join(ctx.code(arg).rstrip(", ") for arg in undecided or found)
 
 
 def _probability_state(ctx: Context, call: cst.Call, chance: Chance) -> str:
@@ -206,8 +230,9 @@ def _number(ctx: Context, node: cst.BaseExpression) -> float | None:
 class _Disabling:
     """One table's random ops in one file: what is dead, and how each dead expression goes."""
 
-    def __init__(self, ctx: Context, fact: DisableOps, rule: Rule, roots: dict[cst.Call, str]):
-        self.ctx, self.fact, self.rule, self.roots = ctx, fact, rule, roots
+    def __init__(self, ctx: Context, fact: DisableOps, rule: Rule, roots: dict[cst.Call, str],
+                 undecided: dict[cst.Call, str]):
+        self.ctx, self.fact, self.rule, self.roots, self.undecided = ctx, fact, rule, roots, undecided
 
     def plan(self) -> None:
         ctx, rule, roots = self.ctx, self.rule, self.roots
@@ -221,7 +246,13 @@ class _Disabling:
                 self.report_stuck(node, dead[node] - excluded)
                 excluded |= dead[node]
         for root, name in roots.items():
-            if root not in excluded:
+            if root in excluded:
+                continue
+            if root in self.undecided:
+                ctx.finding(rule, root, f"{short(name)} disabled: whether it is random depends on "
+                                        f"`{self.undecided[root]}`, which reprofix cannot evaluate (only literal "
+                                        "arguments can mark it deterministic)")
+            else:
                 ctx.finding(rule, root, f"{short(name)} disabled")
         for assign in killed:
             ctx.plan.drop_statements[ctx.statement(assign)] = rule.id
