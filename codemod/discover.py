@@ -15,7 +15,7 @@ from typing import Callable
 
 import pathspec
 
-from transforms import textscan
+from transforms import syspath, textscan
 
 from .paths import holds_marker, kind
 
@@ -31,6 +31,19 @@ def has_main_guard(source: bytes) -> bool:
 
 
 imports = textscan.imports
+
+
+def sys_path_folders(source: bytes, path: str) -> tuple[tuple[str, bool], ...]:
+    """The folders a file adds to sys.path, computed from its location: (folder, inserted first)."""
+    if b"sys.path" not in source:
+        return ()
+    real = os.path.realpath(path)
+    found = []
+    for line, folder in syspath.additions(source, real):
+        if folder is not None:
+            text = source.split(b"\n")[line - 1]
+            found.append((os.path.realpath(folder), b".insert" in text))
+    return tuple(found)
 
 
 class Finder:

@@ -338,6 +338,8 @@ class Runner:
         for task in graph.queue:  # grows as imports are followed (the first ones: `tasks`, in order)
             text = learned.next() if learned else _learn((task.path, self.request.max_file_size))
             self.learn(task, text, graph)
+            if text.sys_path:
+                self.add_sys_path(task, text.sys_path)
             graph.edges[task.rel] = []
             graph.module_edges[task.rel] = [t.rel for t in self.imported(task, text.module_imports, result)]
             for imported in self.imported(task, text.imports, result):
@@ -372,6 +374,21 @@ class Runner:
             self.exported[f"{module}.{name}" if module else name] = base
         if text.guarded:
             graph.guarded.add(task.rel)
+
+    def add_sys_path(self, task: Task, folders: tuple[tuple[str, bool], ...]) -> None:
+        """The folders a file adds to sys.path from its own location (`sys.path.append(os.path.join(
+        os.path.dirname(__file__), '..'))`): its imports, and those of the modules it imports, are
+        found there too; a folder above its project root (a project with no marker file) becomes the
+        root, as long as it lies within reprofix's own root."""
+        search, root = self.context[task.rel]
+        for folder, first in folders:
+            path = Path(folder)
+            if not inside(path, self.root) or path in search:
+                continue
+            search = [path, *search] if first else [*search, path]
+            if inside(root, path):
+                root = path
+        self.context[task.rel] = (search, root)
 
     def imported(self, task: Task, imports: list[tuple[str, tuple[str, ...]]], result: ApplyResult) -> list[Task]:
         """The project files a file's imports (module, names) execute (inside the current folder and
@@ -579,6 +596,7 @@ class _Text:
     imports: list[tuple[str, tuple[str, ...]]]  # (module, names) of each of its imports
     module_frameworks: tuple[str, ...] = ()  # the frameworks imported when it is imported (not in a def)
     module_imports: list = field(default_factory=list)  # its imports run when it is imported
+    sys_path: tuple[tuple[str, bool], ...] = ()  # folders it adds to sys.path from its location: (folder, first)
 
 
 def _learn(item: tuple[str, int]) -> _Text:
@@ -586,7 +604,8 @@ def _learn(item: tuple[str, int]) -> _Text:
     source, is_notebook = _code(*item)
     return _Text(transforms.imported_frameworks(source), transforms.exported_classes(source),
                  is_notebook or discover.has_main_guard(source), discover.imports(source),
-                 transforms.imported_frameworks(source, module_level=True), discover.imports(source, module_level=True))
+                 transforms.imported_frameworks(source, module_level=True), discover.imports(source, module_level=True),
+                 discover.sys_path_folders(source, item[0]))
 
 
 def _learn_in_worker(item: tuple[str, int]) -> _Text:

@@ -124,6 +124,25 @@ def test_a_module_importing_no_framework_takes_the_rules_of_the_files_that_impor
     ]
 
 
+def test_a_sys_path_computed_from_the_script_location_is_followed(tmp_path: Path):
+    """PaddleClas and PaddleDetection: no setup.py nor .git, and `tools/train.py` reaches `ppcls`
+    through the folder it adds to sys.path from its own location; a folder from the environment is
+    not guessed, and stays reported (RP001)."""
+    write(tmp_path, {
+        "tools/train.py": "import os\nimport sys\n__dir__ = os.path.dirname(os.path.abspath(__file__))\n"
+                          "sys.path.append(os.path.abspath(os.path.join(__dir__, '../')))\n"
+                          "sys.path.append(os.environ['EXTRA'])\n"
+                          "import paddle\nfrom ppcls.engine import Engine\n\nEngine().train()\n",
+        "ppcls/__init__.py": "",
+        "ppcls/engine.py": "import paddle\nfrom paddle import nn\n\n\nclass Engine:\n    def train(self):\n"
+                           "        return nn.Dropout(0.5)\n",
+    })
+    report = scan_json("tools/train.py", cwd=tmp_path)
+    assert report["files"] == ["ppcls/__init__.py", "ppcls/engine.py", "tools/train.py"]
+    found = sorted((f["path"], f["line"], f["rule"]) for f in report["findings"])
+    assert found == [("ppcls/engine.py", 7, "PD201"), ("tools/train.py", 5, "RP001"), ("tools/train.py", 8, "PD001")]
+
+
 def test_a_project_subclass_is_followed_across_its_imports(tmp_path: Path):
     """`class MyLoader(DataLoader): pass` in one module takes DataLoader's arguments wherever it is
     imported (absolutely or relatively); a subclass with its own __init__ is fixed in its super call."""

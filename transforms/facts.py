@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 
 @dataclass(frozen=True)
@@ -445,3 +445,4 @@ class TextPattern(Fact):
     pattern: bytes
     message: str
     once: bool = False
+    skip_lines: Callable[[bytes], frozenset[int]] | None = None  # lines whose matches are not findings

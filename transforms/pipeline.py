@@ -22,7 +22,7 @@ from .markers import SEED_BLOCK_START
 from .options import Options
 from .plan import Applier
 from .rule import REPORT, REWRITE, Finding, SourceError
-from .textcheck import TRIGGER_NAMES, frameworks_named, rates_need_the_whole_file, relevance
+from .textcheck import TRIGGER_NAMES, flows_need_the_whole_file, frameworks_named, relevance
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _plan_parse(source: bytes, options: Options, script: bool, min_piece_bytes: 
     needed, relevant = _relevant(source, options, script, inherits)
     if not needed:
         return True, None
-    if rates_need_the_whole_file(source):
+    if flows_need_the_whole_file(source):
         return False, None
     names = set(textscan.import_bindings(source)) | _IMPORTABLE_ROOTS
     return False, partial.skeleton(source, relevant, names, min_piece_bytes)

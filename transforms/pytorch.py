@@ -404,8 +404,9 @@ RULES = (
         "`RandomSampler` becomes `SequentialSampler` and `DistributedSampler` gets `shuffle=False`, "
         "wherever they are built.",
         "A sampler decides the order. It is fixed where it is built, so a sampler bound to a name, "
-        "wrapped in a `BatchSampler` or chosen by `x if distributed else None` is fixed too; a "
-        "sampler passed to a `DataLoader` that is none of those is reported.",
+        "wrapped in a `BatchSampler`, chosen by `x if distributed else None`, returned by the file's "
+        "own function or held in a field the class assigns is fixed too; a sampler passed to a "
+        "`DataLoader` that may be anything else is reported, naming what else it may be.",
         facts=(Samplers(SOURCES, SAMPLERS),),
         invalid=(
             Invalid(
@@ -441,6 +442,39 @@ RULES = (
                 custom = DataLoader(data, sampler=BalancedSampler(data), num_workers=0)
                 """,
                 findings=("2:11 PT106", "4:35 PT106"),
+            ),
+            Invalid(  # a helper that builds the sampler; a field that may also be what a caller passed (PaddleDetection)
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                def build_sampler(data, distributed):
+                    if distributed:
+                        return DistributedSampler(data)
+                    return None
+                loader = DataLoader(data, sampler=build_sampler(data, True), num_workers=0)
+                class Reader:
+                    def __init__(self, data, sampler=None):
+                        if sampler is None:
+                            self._sampler = DistributedSampler(data, shuffle=True)
+                        else:
+                            self._sampler = sampler
+                        self.loader = DataLoader(data, sampler=self._sampler, num_workers=0)
+                """,
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                def build_sampler(data, distributed):
+                    if distributed:
+                        return DistributedSampler(data, shuffle=False)
+                    return None
+                loader = DataLoader(data, sampler=build_sampler(data, True), num_workers=0)
+                class Reader:
+                    def __init__(self, data, sampler=None):
+                        if sampler is None:
+                            self._sampler = DistributedSampler(data, shuffle=False)
+                        else:
+                            self._sampler = sampler
+                        self.loader = DataLoader(data, sampler=self._sampler, num_workers=0)
+                """,
+                findings=("4:16 PT106", "10:29 PT106", "13:48 PT106"),
             ),
         ),
     ),

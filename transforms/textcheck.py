@@ -85,6 +85,18 @@ def _rate_passed_a_name() -> re.Pattern:
                       rf"[\s\\]*[,)\[]".encode())
 
 
+_SAMPLER_FROM_AFAR = re.compile(rb"sampler\w*[\s\\]*=(?!=)[\s\\]*(?:self[\s\\]*\.|[A-Za-z_][\w.]*[\s\\]*\()")
+
+
+def flows_need_the_whole_file(source: bytes) -> bool:
+    """Does a value need flow from elsewhere in the file to be known: a rate keyword given a name (see
+    `rates_need_the_whole_file`), or a sampler given an object's field (`batch_sampler=
+    self._batch_sampler`) or a call's result (`sampler = build_sampler(...)`), which the fields'
+    assignments and the function's returns decide?"""
+    return rates_need_the_whole_file(source) or (
+        b"sampler" in source and bool(_SAMPLER_FROM_AFAR.search(textscan.code_only(source))))
+
+
 def rates_need_the_whole_file(source: bytes) -> bool:
     """Does a rate keyword get a bare name, a field (`self.dropout`) or a subscript (`dpr[0:d]`), or a
     class of the file take a rate by position? What such a value is (a rate, a list of rates, a layer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import syspath
 from .facts import TextPattern
 from .markers import MARKERS
 from .rule import NOTE, REPORT, Finding, Invalid, Rule, Valid
@@ -14,14 +15,17 @@ FRAMEWORK = "any"
 RULES = (
     Rule(
         "RP001", "sys-path-import", FRAMEWORK, REPORT,
-        "Changes to `sys.path` are reported: imports that rely on them are not followed.",
+        "Changes to `sys.path` that reprofix cannot compute are reported: imports that rely on them are "
+        "not followed.",
         "reprofix follows a script's imports the way Python resolves them from the script's folder and "
-        "the project root; a folder added to `sys.path` at run time is not guessed. Name the files "
-        "found through it on the command line (or pass their folder).",
+        "the project root, and from the folders a module-level `sys.path.append/insert` computes from "
+        "the file's own location (`os.path.join(os.path.dirname(__file__), '..')`, "
+        "`Path(__file__).resolve().parents[1]`); any other folder added at run time is not guessed. "
+        "Name the files found through it on the command line (or pass their folder).",
         facts=(TextPattern(
             b"sys.path", rb"\bsys\.path\.(?:append|insert|extend)\b|\bsys\.path[ \t]*(?:\+=|=)",
             "sys.path is changed here: imports found through it are not followed; name those files on the "
-            "command line",
+            "command line", skip_lines=syspath.computable_lines,
         ),),
         invalid=(
             Invalid(
@@ -40,6 +44,15 @@ RULES = (
                 import sys
                 import mindspore
                 print(sys.path[0])
+                """
+            ),
+            Valid(  # PaddleClas's tools/train.py: computed from the file's location, so followed
+                """
+                import os
+                import sys
+                import paddle
+                __dir__ = os.path.dirname(os.path.abspath(__file__))
+                sys.path.append(os.path.abspath(os.path.join(__dir__, '../')))
                 """
             ),
         ),
@@ -85,6 +98,9 @@ def findings(source: bytes, disabled: frozenset[str] = frozenset()) -> list[Find
         if rule.id in disabled or fact.literal not in source:
             continue
         matches = list(re.finditer(fact.pattern, source))
+        if fact.skip_lines is not None and matches:
+            skipped = fact.skip_lines(source)
+            matches = [m for m in matches if source.count(b"\n", 0, m.start()) + 1 not in skipped]
         if fact.once and matches:
             lines = {source.count(b"\n", 0, m.start()) for m in matches}
             line, col = _position(source, matches[0].start())

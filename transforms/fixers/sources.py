@@ -29,6 +29,71 @@ def _fixed_here(ctx: Context, fact: Samplers, node) -> bool:
     return isinstance(node, cst.Call) and ctx.qualname(node.func) in fact.fixes and not cstutil.has_star_args(node)
 
 
+def _origins(ctx: Context, node: cst.BaseExpression, depth: int = 0) -> list[cst.BaseExpression | None]:
+    """What a sampler expression may be, as far as the file shows: through names bound by plain
+    assignments, `a if c else b`, an object's field (`self._batch_sampler`, every assignment to it
+    in the class) and a call of the file's own function (what it returns). None: a function whose
+    returns the file does not show."""
+    if depth > 4:
+        return [node]
+    if isinstance(node, cst.IfExp):
+        return _origins(ctx, node.body, depth + 1) + _origins(ctx, node.orelse, depth + 1)
+    values = None
+    if isinstance(node, cst.Name):
+        values = flow.assigned_values(ctx, node)
+    elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        values = _field_values(ctx, node)
+    elif isinstance(node, cst.Call) and ctx.qualname(node.func) is None and isinstance(node.func, cst.Name):
+        function = next((b for b in ctx.index.binding_statements(node.func) if isinstance(b, cst.FunctionDef)), None)
+        if function is not None and len(ctx.index.binding_statements(node.func)) == 1:
+            returns = _returns(function.body)
+            return [o for r in returns for o in _origins(ctx, r, depth + 1)] if returns else [None]
+    if not values:
+        return [node]
+    return [o for v in values for o in _origins(ctx, v, depth + 1)]
+
+
+def _field_values(ctx: Context, field: cst.Attribute) -> list[cst.BaseExpression] | None:
+    """Every value `self.<field>` is assigned in the class around `field` (None if it is bound some
+    other way too, or outside a class)."""
+    owner = ctx.parent(field)
+    while owner is not None and not isinstance(owner, cst.ClassDef):
+        owner = ctx.parent(owner)
+    if owner is None:
+        return None
+    values = []
+    for assign in ctx.index.assigns:
+        for target in assign.targets:
+            t = target.target
+            if (isinstance(t, cst.Attribute) and t.attr.value == field.attr.value and isinstance(t.value, cst.Name)
+                    and t.value.value == "self" and ctx.inside(assign, owner)):
+                if len(assign.targets) != 1:
+                    return None
+                values.append(assign.value)
+    return values or None
+
+
+def _returns(body: cst.CSTNode) -> list[cst.BaseExpression]:
+    """The values a function body returns (not its nested functions'); a bare return is None."""
+    found: list[cst.BaseExpression] = []
+
+    class Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            found.append(node.value if node.value is not None else cst.Name("None"))
+
+    body.visit(Returns())
+    return found
+
+
 def _kwargs_entry(ctx: Context, call: cst.Call, key: str) -> cst.BaseExpression | None:
     star = _double_star(call)
     display = flow.kwargs_literal(ctx, star.value) if star is not None else None
@@ -106,15 +171,20 @@ class FixSamplers(Fixer):
             self.fix(ctx, rule, call, name, fix)
         elif name in fact.sources.signatures:
             sampler = sampler_arg(ctx, call, fact.sources, name)
-            if sampler is not None and not self.known(ctx, fact, sampler):
-                ctx.finding(rule, sampler, f"{short(name)} takes sampler `{ctx.code(sampler)}`: {fact.by_hand}", REPORT)
-
-    @staticmethod
-    def known(ctx: Context, fact: Samplers, sampler: cst.BaseExpression) -> bool:
-        """A sampler built by a call reprofix fixes (or a name bound only to such calls, or None)."""
-        values = flow.assigned_values(ctx, sampler) if isinstance(sampler, cst.Name) else [sampler]
-        options = [o for v in values or [None] for o in ([v.body, v.orelse] if isinstance(v, cst.IfExp) else [v])]
-        return all(cstutil.is_literal(o, "None") or _fixed_here(ctx, fact, o) for o in options)
+            if sampler is None:
+                return
+            origins = _origins(ctx, sampler)
+            unfixed = [o for o in origins if not (o is not None and (
+                cstutil.is_literal(o, "None") or _fixed_here(ctx, fact, o)))]
+            if not unfixed:
+                return  # every sampler it can be is made sequential where it is built
+            what = f"{short(name)} takes sampler `{ctx.code(sampler)}`"
+            if any(o is not None and _fixed_here(ctx, fact, o) for o in origins) and None not in unfixed:
+                others = ", ".join(f"`{ctx.code(o)}`" for o in unfixed)
+                ctx.finding(rule, sampler, f"{what}: made sequential where it is built here, but it can also be "
+                                           f"{others}: {fact.by_hand}", REPORT)
+            else:
+                ctx.finding(rule, sampler, f"{what}: {fact.by_hand}", REPORT)
 
     def fix(self, ctx: Context, rule: Rule, sampler: cst.Call, name: str, fix) -> None:
         if cstutil.has_star_args(sampler):
