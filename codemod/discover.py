@@ -22,7 +22,8 @@ from .paths import holds_marker, kind
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}
 )
-SUFFIXES = (".py", ".ipynb")  # Python files and Jupyter notebooks
+CONFIG_SUFFIXES = (".yaml", ".yml")  # configuration files (a hidden one, `.pre-commit-config.yaml`, is a tool's)
+SUFFIXES = (".py", ".ipynb", *CONFIG_SUFFIXES)  # Python files, Jupyter notebooks, configuration files
 _MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
 
 
@@ -216,7 +217,8 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
         dirs[:] = [name for name in sorted(dirs) if not _skipped_folder(here / name, ignore)]
         for name in sorted(files):
             path = here / name
-            if name.endswith(SUFFIXES) and not ignore.ignored(path, False) and _regular(path, skipped):
+            if (name.endswith(SUFFIXES) and not (name.startswith(".") and name.endswith(CONFIG_SUFFIXES))
+                    and not ignore.ignored(path, False) and _regular(path, skipped)):
                 result.append(path)
                 if found is not None:
                     found(len(result))

@@ -181,6 +181,8 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
     if isinstance(read, FileResult):
         return read
     original, source, book = read
+    if transforms.is_config(task.path):
+        return _process_config(task, options, original)
     entry = task.entry == "yes"
     rewritten = _rewrite_or_error(task, options, source, book)
     if isinstance(rewritten, str):
@@ -201,6 +203,23 @@ def process(task: Task, options: transforms.Options, limit: int = DEFAULT_MAX_FI
             return failed(f"{shown}: {error}; file left unchanged, please report this", b"", entry)
     return FileResult(task.rel, original, new, findings, entry and bool(frameworks), shown=shown,
                       frameworks=frameworks, diff=patchlib.file_diff(task.rel, original, new))
+
+
+def _process_config(task: Task, options: transforms.Options, original: bytes) -> FileResult:
+    """A configuration file: its settings and list entries edited in its text (checked by composing
+    the result again), and the engine's own text rules (a leftover's markers)."""
+    shown = task.shown
+    try:
+        rewritten = transforms.rewrite_config(original, options)
+    except transforms.SourceError as error:
+        at = f"{shown}:{error.line}:{error.col}" if error.line else shown
+        return FileResult(task.rel, original, original, (), False, f"{at}: {error.message}; file left unchanged", shown)
+    findings = tuple(sorted((*rewritten.findings, *transforms.text_findings(original, options.disabled)),
+                            key=lambda f: (f.line, f.col, f.rule)))
+    if rewritten.code == original:
+        return FileResult(task.rel, b"", b"", findings, shown=shown)
+    return FileResult(task.rel, original, rewritten.code, findings, shown=shown,
+                      diff=patchlib.file_diff(task.rel, original, rewritten.code))
 
 
 def _rewrite_or_error(task: Task, options: transforms.Options, source: bytes, book: notebook.Notebook | None):
@@ -289,6 +308,7 @@ class Runner:
         self.seen: set[str] = set()
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
         self.finder = discover.Finder()
+        self.config_uses: dict[str, list[str]] = {}  # names configuration files build -> where
 
     def run(self) -> ApplyResult:
         result = ApplyResult()
@@ -305,10 +325,12 @@ class Runner:
         try:  # (the workers may start while the folders are walked)
             tasks = self.graph(self.select(result), result)
             options = dataclasses.replace(self.request.options, project_modules=frozenset(self.project_modules()),
-                                          project_classes=self.exported)
+                                          project_classes=self.exported,
+                                          config_uses={k: tuple(v) for k, v in self.config_uses.items()})
             for task, file_result in zip(tasks, self.map(tasks, options)):
                 _collect(result, file_result)
-                if task.named and not (file_result.note or file_result.error or file_result.frameworks):
+                if task.named and not (file_result.note or file_result.error or file_result.frameworks
+                                       or task.inherits or transforms.is_config(task.path)):
                     result.notes.append(f"{file_result.shown}: {_no_framework()}")
         except BaseException:
             self.stop_pool()
@@ -340,6 +362,14 @@ class Runner:
             self.learn(task, text, graph)
             if text.sys_path:
                 self.add_sys_path(task, text.sys_path)
+            for name, line in text.mentions:
+                self.config_uses.setdefault(name, []).append(f"{task.shown}:{line}")
+            for base in self.inherited_configs(task, text.bases, result):
+                if base.rel not in queued:
+                    queued.add(base.rel)
+                    graph.queue.append(base)
+                    if self.request.follow:
+                        graph.listed[base.rel] = base
             graph.edges[task.rel] = []
             graph.module_edges[task.rel] = [t.rel for t in self.imported(task, text.module_imports, result)]
             for imported in self.imported(task, text.imports, result):
@@ -374,6 +404,25 @@ class Runner:
             self.exported[f"{module}.{name}" if module else name] = base
         if text.guarded:
             graph.guarded.add(task.rel)
+
+    def inherited_configs(self, task: Task, bases: tuple[str, ...], result: ApplyResult) -> list[Task]:
+        """The configuration files a configuration inherits (`_BASE_: [../x.yml]`), where they exist
+        inside the current folder and the project."""
+        found = []
+        for base in bases:
+            path = Path(task.path).parent / base
+            if not path.is_file():
+                continue
+            real = self.finder.real(path)
+            if not inside(real, self.cwd) or not inside(real, self.root):
+                note = f"{display(str(path))}: inherited by {task.shown} but outside the current directory; not rewritten"
+                if note not in result.notes:
+                    result.notes.append(note)
+                continue
+            base_task = self.task(real, "no")
+            self.context.setdefault(base_task.rel, self.context[task.rel])
+            found.append(base_task)
+        return found
 
     def add_sys_path(self, task: Task, folders: tuple[tuple[str, bool], ...]) -> None:
         """The folders a file adds to sys.path from its own location (`sys.path.append(os.path.join(
@@ -425,8 +474,9 @@ class Runner:
             real = self.named(path)
             if real.is_dir():
                 tasks += self.in_folder(real, entries, result)
-            else:
-                tasks.append(dataclasses.replace(self.task(real, "yes"), named=True))
+            else:  # (a configuration file is never an entry script)
+                tasks.append(dataclasses.replace(self.task(real, "no" if transforms.is_config(str(real)) else "yes"),
+                                                 named=True))
         named = {Path(task.path) for task in tasks} if entries else set()
         for entry in sorted(entries - named):
             if entry.is_dir():
@@ -558,6 +608,9 @@ class _Graph:
             entry = task.entry == "yes" or (task.entry == "auto" and rel in roots)
             through = _through(rel, self.module_edges, self.module_frameworks, shown) if entry else ()
             inherits = () if self.frameworks.get(rel) else _inherited(rel, importers, self.edges, self.frameworks)
+            if not inherits and task.named and not rel.endswith((".yaml", ".yml")):
+                # a config module named beside its script (mmengine's `configs/x.py`): the script's frameworks
+                inherits = tuple(sorted({f for other, t in self.listed.items() if t.named for f in self.frameworks.get(other, ())}))
             final.append(dataclasses.replace(task, entry="yes" if entry else "no", through=through, inherits=inherits))
         return final
 
@@ -597,10 +650,16 @@ class _Text:
     module_frameworks: tuple[str, ...] = ()  # the frameworks imported when it is imported (not in a def)
     module_imports: list = field(default_factory=list)  # its imports run when it is imported
     sys_path: tuple[tuple[str, bool], ...] = ()  # folders it adds to sys.path from its location: (folder, first)
+    bases: tuple[str, ...] = ()  # a configuration file: the files it inherits, as written
+    mentions: tuple[tuple[str, int], ...] = ()  # a configuration file: the names it builds, with their lines
 
 
 def _learn(item: tuple[str, int]) -> _Text:
     """The text pre-pass on one file (path, size limit); never raises. Runs in worker processes."""
+    if transforms.is_config(item[0]):
+        source = _config_text(*item)
+        return _Text((), {}, False, [], bases=tuple(transforms.config_bases(source)),
+                     mentions=tuple(transforms.config_mentions(source)))
     source, is_notebook = _code(*item)
     return _Text(transforms.imported_frameworks(source), transforms.exported_classes(source),
                  is_notebook or discover.has_main_guard(source), discover.imports(source),
@@ -611,6 +670,13 @@ def _learn(item: tuple[str, int]) -> _Text:
 def _learn_in_worker(item: tuple[str, int]) -> _Text:
     atomic.crash_point("learned")
     return _learn(item)
+
+
+def _config_text(path: str, limit: int) -> bytes:
+    try:
+        return read_regular(path, limit)
+    except (OSError, NotRegular, TooLarge):
+        return b""  # (processing it says why)
 
 
 def _code(path: str, limit: int) -> tuple[bytes, bool]:

@@ -5,6 +5,7 @@ probe's traces, and print the result as text or JSON. Returns the exit status: 0
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -195,12 +196,24 @@ def next_steps(options: Options, reproducible: bool) -> list:
                          "runs first part)")
         if options.applied_patch is None:
             script = next((arg for arg in options.command if arg.endswith((".py", ".ipynb"))), "TRAIN_SCRIPT")
-            steps.append(f"reprofix apply {shlex.quote(script)}   (fixes the randomness reprofix knows: seeds, "
-                         "shuffling, augmentation, dropout)")
+            paths = [script, *_config_files(options.command)]
+            steps.append(f"reprofix apply {shlex.join(paths)}   (fixes the randomness reprofix knows: seeds, "
+                         "shuffling, augmentation, dropout" + (", in the configuration too)" if paths[1:] else ")"))
     elif options.applied_patch is not None:
         steps.append(f"the patch {options.applied_patch} is applied: keep it while you debug; `reprofix revert` "
                      "takes it out again once the bug is found (the procedure: the changes slow training)")
     return steps
+
+
+def _config_files(command: list[str]) -> list[str]:
+    """The configuration files a command names (`-c configs/x.yaml`, `--config=x.yml`, `--hyp h.yaml`)
+    that exist: what it reads its settings from, to be rewritten with its script."""
+    found = []
+    for arg in command:
+        value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+        if value.lower().endswith((".yaml", ".yml")) and os.path.isfile(value) and value not in found:
+            found.append(value)
+    return found
 
 
 def _echo_json(data: dict) -> None:

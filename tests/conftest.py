@@ -30,7 +30,7 @@ def rule_snippets() -> list[str]:
     """The `before` code of every rule example: material for generated programs."""
     from codemod.engine import all_rules
 
-    return sorted({example.code for rule in all_rules().values() for example in rule.examples})
+    return sorted({example.code for rule in all_rules().values() if rule.language == "python" for example in rule.examples})
 
 
 # Material for generated programs: rule examples, unrelated statements, and class members mixing both.

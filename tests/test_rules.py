@@ -21,7 +21,7 @@ EXAMPLES = [
 def test_rule_example(rule, example):
     """Fixit's standard: valid code gets no finding at all; invalid code gets exactly its rewrite and
     exactly its findings, at their line and column."""
-    result = transforms.rewrite(example.code.encode(), transforms.Options(), script=example.script)
+    result = _rewrite(rule, example)
     found = tuple(f.short() for f in result.findings)
     if isinstance(example, Valid):
         assert result.code.decode() == example.code
@@ -33,10 +33,18 @@ def test_rule_example(rule, example):
     assert any(f.endswith(" " + rule.id) for f in found), "an invalid example shows its own rule"
 
 
+def _rewrite(rule, example, code: bytes | None = None):
+    """The rewrite of the example's language: a Python file, or a configuration file."""
+    code = example.code.encode() if code is None else code
+    if rule.language == "yaml":
+        return transforms.rewrite_config(code, transforms.Options())
+    return transforms.rewrite(code, transforms.Options(), script=example.script)
+
+
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_rewrite_is_idempotent(rule, example):
-    once = transforms.rewrite(example.code.encode(), script=example.script).code
-    twice = transforms.rewrite(once, script=example.script)
+    once = _rewrite(rule, example).code
+    twice = _rewrite(rule, example, once)
     assert twice.code == once
     assert not [f for f in twice.findings if f.kind == REWRITE]
 
@@ -215,7 +223,7 @@ NAMES = {"mindspore": "MindSpore", "pytorch": "PyTorch", "keras": "Keras", "padd
 @pytest.mark.parametrize("rule, example", EXAMPLES)
 def test_messages_name_only_their_own_framework(rule, example):
     """A message comes from the framework's own table: PyTorch code is never told what MindSpore does."""
-    result = transforms.rewrite(example.code.encode(), transforms.Options(), script=example.script)
+    result = _rewrite(rule, example)
     for finding in result.findings:
         framework = ALL_RULES[finding.rule].framework
         others = [name for key, name in NAMES.items() if key != framework]

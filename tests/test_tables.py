@@ -9,8 +9,8 @@ from transforms import facts
 from transforms.fixers import FIXERS
 from transforms.frameworks import FRAMEWORKS, RULES, TABLES
 
-# Facts the pipeline handles itself rather than through a fixer.
-PIPELINE_FACTS = (facts.SeedBlock, facts.TextPattern)
+# Facts the pipeline handles itself rather than through a fixer (configuration files: transforms.configs).
+PIPELINE_FACTS = (facts.SeedBlock, facts.TextPattern, facts.ConfigSettings, facts.ConfigOps)
 # Facts that each rewrite the call they name: a name claimed by two of them would be ambiguous.
 EXCLUSIVE = (facts.ReplaceOps, facts.DisableOps, facts.DropoutLayers, facts.PassThrough, facts.SeededOps,
              facts.CallArguments)

@@ -427,6 +427,12 @@ def test_every_verdict_names_the_next_step(tmp_path: Path):
     assert (f"next: reprofix verify --locate -- {PY} {train} {tmp_path / 'n'} 1   (finds the step, phase and layer "
             "where the runs first part)\n") in failed.stdout
     assert f"next: reprofix apply {train}   (fixes the randomness reprofix knows" in failed.stdout
+    config = tmp_path / "hyp.yaml"  # what `-c`/`--config=` name is the script's to rewrite too (PaddleClas, yolov5)
+    config.write_text("shuffle: true\n")
+    failed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "1", "-c", str(config),
+                          f"--hyp={config}", cwd=tmp_path, check_code=1)
+    assert (f"next: reprofix apply {train} {config}   (fixes the randomness reprofix knows: seeds, shuffling, "
+            "augmentation, dropout, in the configuration too)\n") in failed.stdout
     passed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "99", cwd=tmp_path, check_code=0)
     assert "next:" not in passed.stdout
     (tmp_path / "reprofix.patch").write_bytes(with_journal(b"", "train.py"))

@@ -18,6 +18,7 @@ _LAZY = {
     "rewrite": "pipeline", "Options": "options", "Rewritten": "pipeline", "might_need_rewrite": "pipeline",
     "parsed_text": "pipeline", "RULES": "frameworks", "FRAMEWORKS": "frameworks",
     "imported_frameworks": "textcheck", "exported_classes": "pipeline", "text_findings": "textrules",
+    "rewrite_config": "configs", "is_config": "configs", "config_mentions": "configs", "config_bases": "configs",
 }
 
 __all__ = [

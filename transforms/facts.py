@@ -435,6 +435,41 @@ class CheckpointLoaders(Fact):
         return (b"pop", rb"\.\s*pop\b"), (b"del", rb"\bdel\b")  # (a file that pops and deletes nothing has nothing to report)
 
 
+# ---- configuration files -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConfigSetting:
+    """A key a configuration file sets, whatever mapping holds it: `key` is a regular expression the
+    key matches whole. `when`: "true" (a boolean true), "false" (a boolean false), "above" (an integer
+    above `limit`), "rate" (a number other than `value`, or a list of such numbers: each becomes it).
+    `value` is the YAML text written instead."""
+
+    key: str
+    when: str
+    value: str
+    limit: int = 0
+
+
+@dataclass(frozen=True)
+class ConfigSettings(Fact):
+    """Keys set to a fixed value in configuration files (`shuffle: true` -> `false`)."""
+
+    settings: tuple[ConfigSetting, ...]
+
+
+@dataclass(frozen=True)
+class ConfigOps(Fact):
+    """Entries of a configuration's lists that name a data op: a mapping with one key, the op's name
+    (`- RandFlipImage: {flip_code: 1}`), or a mapping naming it under one of `name_keys`
+    (`- type: RandomHorizontalFlip`, `{func_name: mosaic}`). An op named like a random one (`random`:
+    a regular expression searched in the name) is taken out of its list, unless its name says it
+    decides the output's size (`shaping`): then it is reported, since taking it out would change the
+    size of what follows and a project's own counterpart cannot be known."""
+
+    name_keys: tuple[str, ...]
+    random: str
+    shaping: str
+
+
 # ---- text --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TextPattern(Fact):

@@ -18,6 +18,9 @@ class Options:
     # files import them (`src.loader.MyLoader` -> `torch.utils.data.DataLoader`): see `exported_classes`
     project_classes: Mapping[str, str] = field(default_factory=dict)
     package: str = ""  # the file's own package, to read its relative imports (`from .loader import x`)
+    # names the run's configuration files build by name (`- RandFlipImage:`, `func_name: mosaic`) ->
+    # where (`configs/x.yaml:75`): the project's random classes they reach are reported with them
+    config_uses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def extra_names(self) -> tuple[str, ...]:
         """The project's own class names the rules react to, for the text check."""

@@ -90,7 +90,7 @@ def _relevant(source: bytes, options: Options, script: bool, inherits: tuple[str
     frameworks = frameworks_named(source) or inherits
     if not frameworks:
         return False, None
-    relevant = relevance(source, options.extra_names(), frameworks)
+    relevant = relevance(source, options.extra_names(), frameworks, frozenset(options.config_uses))
     return script or relevant(textscan.code_only(source)), relevant
 
 

@@ -61,6 +61,7 @@ class Rule:
     facts: tuple = field(default=(), repr=False)  # what the rule acts on (transforms.facts)
     valid: tuple[Valid, ...] = field(default=(), repr=False)
     invalid: tuple[Invalid, ...] = field(default=(), repr=False)
+    language: str = "python"  # what its examples are written in: "python", or "yaml" (configuration files)
 
     @property
     def examples(self) -> tuple[Valid | Invalid, ...]:

@@ -106,11 +106,15 @@ def rates_need_the_whole_file(source: bytes) -> bool:
     return bool(_rate_passed_a_name().search(textscan.code_only(source))) or bool(rate_takers(source))
 
 
-def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str, ...]) -> Callable[[bytes], bool]:
+def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str, ...],
+              defined: frozenset[str] = frozenset()) -> Callable[[bytes], bool]:
     """The file's trigger: a test of a piece of its code (strings and comments removed or blanked).
     `extra_names`: the project's own classes named in the configuration (and the file's own classes
-    and functions taking a dropout rate, which a call may pass by position)."""
+    and functions taking a dropout rate, which a call may pass by position); `defined`: names whose
+    definition matters (the classes a configuration file builds by name)."""
     generic = _generic_trigger(frameworks, tuple(sorted(set(extra_names) | set(rate_takers(source)))), source)
+    here = sorted(name.encode() for name in defined if name.encode() in source) if b"class" in source else []
+    definition = re.compile(rb"\bclass[ \t]+(?:" + b"|".join(map(re.escape, here)) + rb")\b") if here else None
     idle = _idle_names(source)
     aliases = textscan.words_pattern(_trigger_aliases(source, idle))
     targets = textscan.import_bindings(source)  # relative targets (".x") match no table name
@@ -143,7 +147,7 @@ def relevance(source: bytes, extra_names: tuple[str, ...], frameworks: tuple[str
 
     def relevant(code: bytes) -> bool:
         return (generic(code) or bool(aliases and aliases.search(code)) or names_a_trigger(code)
-                or gets_from_a_module(code))
+                or gets_from_a_module(code) or bool(definition and definition.search(code)))
 
     return relevant
 

@@ -38,8 +38,7 @@ class ReportProjectClasses(Fixer):
         if ctx.configured(name, ctx.options.dropout_classes + ctx.options.random_data_ops):
             return
         last = short(name)
-        random_name = any(last.startswith(p) and last[len(p):len(p) + 1].isupper() for p in fact.prefixes)
-        if not (random_name or fact.name_part in last):
+        if not (_random_name(fact, last) or fact.name_part in last):
             return
         local = ctx.local_class_name(call.func)
         if local is not None and any(isinstance(o, cst.ClassDef) and o.name.value == local
@@ -52,7 +51,13 @@ class ReportProjectClasses(Fixer):
         name = self.random_base(ctx, rule, node)
         if name is not None:
             ctx.finding(rule, node.name, f"class {node.name.value} subclasses {name}: reprofix leaves project "
-                                         "classes alone; make it a no-op while debugging")
+                                         f"classes alone; make it a no-op while debugging{_built_by_name(ctx, node)}")
+        elif node.name.value in ctx.options.config_uses and _random_name(fact, node.name.value) and not any(
+                owner is node for owner, _ in _drawings(ctx, [(fact, rule)])):
+            ctx.finding(rule, node.name, f"class {node.name.value} is named as a random op and a configuration "
+                                         f"builds it by name ({_where(ctx, node.name.value)}): reprofix takes it out "
+                                         "of the configuration's list where it can (CF104); make it a no-op while "
+                                         "debugging otherwise")
 
     @staticmethod
     def random_base(ctx: Context, rule: Rule, node: cst.ClassDef) -> str | None:
@@ -64,25 +69,28 @@ class ReportProjectClasses(Fixer):
         """The project's augmentations and layers that draw at random where they process data: each
         method (or function) once, at its first draw. A draw in any other function (`lr =
         random.uniform(...)` in `main`) is a setting, the random-hyper-parameter rule's."""
-        for (owner, method), (call, rule, what) in _drawings(ctx, facts).items():
+        for (owner, _), (call, rule, what, method) in _drawings(ctx, facts).items():
             if isinstance(owner, cst.ClassDef):
                 if self.random_base(ctx, rule, owner) is not None:
                     continue  # reported at its definition as the subclass it is
                 where = f"{owner.name.value}.{method.name.value}"
             else:
                 where = f"{method.name.value}()"
+            named = _built_by_name(ctx, owner, method)
             if method.name.value in _LAYER_METHODS:
                 ctx.finding(rule, call, f"{where} draws at random on every step ({what}): noise or stochastic depth "
-                                        "reprofix cannot turn off; set its rate to 0 or make it a no-op while debugging")
+                                        "reprofix cannot turn off; set its rate to 0 or make it a no-op while "
+                                        f"debugging{named}")
             else:
                 ctx.finding(rule, call, f"{where} draws at random per sample ({what}): an augmentation of the "
                                         "project's, which reprofix leaves alone; take it out of the pipeline or "
-                                        "make it a no-op while debugging")
+                                        f"make it a no-op while debugging{named}")
 
 
 def _drawings(ctx: Context, facts: list[tuple[ProjectClasses, Rule]]) -> dict:
-    """The methods and functions that draw where they process data, each with its first draw:
-    (class or function, method or function) -> (the draw, its rule, what it calls). Dropout-like
+    """The classes and functions that draw where they process data, each with its first draw, and
+    apart from its class a method a configuration names: (class or function, the method or None) ->
+    (the draw, its rule, what it calls, the method or function holding it). Dropout-like
     owners (`DropPath`, `drop_path`) are left out: their rate is rewritten where it is given."""
     draws = [(call, rule, f"{ctx.code(call.func)}()") for fact, rule in facts
              for call, name in ctx.named_calls if name in fact.draws]
@@ -93,12 +101,33 @@ def _drawings(ctx: Context, facts: list[tuple[ProjectClasses, Rule]]) -> dict:
         if ctx.taken(call):
             continue  # rewritten as the framework's random op it is
         owner, method = _drawing_owner(ctx, call)
-        if owner is not None and (owner, method) not in found and "drop" not in owner.name.value.lower():
-            found[owner, method] = (call, rule, what)
+        if owner is None or "drop" in owner.name.value.lower():
+            continue
+        # once per class, at its first draw; a method a configuration names (`func_name: mosaic`) on its own
+        key = (owner, method if owner is method or method.name.value in ctx.options.config_uses else None)
+        if key not in found:
+            found[key] = (call, rule, what, method)
     return found
 
 
 _LAYER_METHODS = frozenset({"forward", "construct", "call"})
+
+
+def _random_name(fact: ProjectClasses, name: str) -> bool:
+    return any(name.startswith(p) and name[len(p):len(p) + 1].isupper() for p in fact.prefixes)
+
+
+def _where(ctx: Context, name: str) -> str:
+    places = ctx.options.config_uses.get(name, ())
+    return ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
+
+
+def _built_by_name(ctx: Context, *owners: cst.CSTNode) -> str:
+    """`; a configuration builds it by name (configs/x.yaml:12)`, for a class or method one does."""
+    for owner in owners:
+        if owner.name.value in ctx.options.config_uses:
+            return f"; a configuration builds it by name ({_where(ctx, owner.name.value)})"
+    return ""
 
 
 def _drawing_owner(ctx: Context, call: cst.Call) -> tuple[cst.CSTNode | None, cst.FunctionDef | None]:
