@@ -134,11 +134,14 @@ def test_randomness_after_the_model(tmp_path: Path):
     """The model, its gradients and updates agree; the printed loss does not."""
     require_framework("torch")
     (tmp_path / "train.py").write_text(
-        "import random\nimport torch\nfrom torch import nn\n"
+        "import os\nimport torch\nfrom torch import nn\n"
+        "try:  # the run that comes second adds 1 to every loss: a difference no chance can hide\n"
+        "    os.close(os.open('first-run', os.O_CREAT | os.O_EXCL)); offset = 0.0\n"
+        "except FileExistsError:\n    offset = 1.0\n"
         "torch.manual_seed(1)\nmodel = nn.Linear(4, 2)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
         "x, y = torch.randn(8, 4), torch.tensor([0, 1] * 4)\n"
         "for step in range(3):\n"
-        "    loss = nn.functional.cross_entropy(model(x), y) + random.SystemRandom().random()\n"
+        "    loss = nn.functional.cross_entropy(model(x), y) + offset\n"
         "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n"
         "    print(f'loss: {loss.item()}', flush=True)\n"
     )

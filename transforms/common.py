@@ -57,7 +57,8 @@ def dropout_keywords(rule_id: str, framework: str, *, invalid: tuple[Invalid, ..
         rule_id, "dropout-keyword", framework, REWRITE,
         "A dropout rate passed by keyword to any call (`create_model(..., drop_rate=0.1)`, "
         "`from_pretrained(..., hidden_dropout_prob=0.1)`) becomes 0.0, a keep probability "
-        "(`keep_prob=0.9`) 1.0; one set on an object or as a class field is reported.",
+        "(`keep_prob=0.9`) 1.0, and so does a module's own setting (`dropout = 0.2` at module level: "
+        "nanoGPT's config files); one set on an object or as a class field is reported.",
         "Model factories, config classes and layers reprofix has no entry for take their dropout rates "
         "as keywords (`drop_rate`, `drop_path_rate`, `attn_drop_rate`, `*dropout*`, `dropout_p`, "
         "`layerdrop`); a rate of 0.0 drops nothing. `drop_last` and `drop_remainder` are not rates.",

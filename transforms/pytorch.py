@@ -663,6 +663,29 @@ RULES = (
                 """,
                 findings=("4:40 PT204", "5:20 PT204", "5:35 PT204"),
             ),
+            Invalid(  # nanoGPT's config/train_shakespeare_char.py, which its configurator exec()s
+                """
+                import torch
+                n_layer = 6
+                dropout = 0.2
+                if n_layer > 4:
+                    attn_dropout = 0.1
+                def scale(dropout=0.5):
+                    dropout = 0.3
+                    return dropout
+                """,
+                """
+                import torch
+                n_layer = 6
+                dropout = 0.0
+                if n_layer > 4:
+                    attn_dropout = 0.0
+                def scale(dropout=0.5):
+                    dropout = 0.3
+                    return dropout
+                """,
+                findings=("3:1 PT204", "5:5 PT204"),
+            ),
             Invalid(  # a project class taking its keep probability by position (DropBlock)
                 """
                 import torch

@@ -131,13 +131,29 @@ class ZeroRateKeywords(Fixer):
         """A rate set on an object or as a class field, to a number that drops something: reported."""
         for node in (*ctx.index.assigns, *ctx.index.annotated):
             target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
-            if isinstance(node, cst.Assign) and not isinstance(target, cst.Attribute):
+            if isinstance(node, cst.Assign) and isinstance(target, cst.Name) and len(node.targets) == 1:
+                value = wanted(target.value)
+                if value is not None and ctx.enclosing_function(node) is None and _at_module_level(ctx, node) \
+                        and _number(node.value) not in (None, float(value)):
+                    # a module's setting (nanoGPT's `dropout = 0.2` in the config file its configurator runs)
+                    ctx.plan.replace[node.value] = lambda updated, v=value: cst.parse_expression(v)
+                    ctx.finding(rule, node, f"{target.value} = {value}")
                 continue  # a local name: what it feeds is checked where it is passed
             name = target.attr.value if isinstance(target, cst.Attribute) else getattr(target, "value", None)
             value = wanted(name) if isinstance(name, str) else None
             if value is not None and _number(node.value) not in (None, float(value)):
                 ctx.finding(rule, node, f"`{ctx.code(target)}` sets a dropout rate reprofix cannot follow to "
                                         f"its layer: set it to {value} while debugging", REPORT)
+
+
+def _at_module_level(ctx: Context, node: cst.CSTNode) -> bool:
+    """A statement of the module's own body (or of an `if`/`try` there), not of a class or function."""
+    current = ctx.parent(node)
+    while current is not None:
+        if isinstance(current, (cst.ClassDef, cst.FunctionDef, cst.Lambda)):
+            return False
+        current = ctx.parent(current)
+    return True
 
 
 RATE, LIST, OTHER = "rate", "list", "other"
