@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras,paddle,clients]'
+	$(BIN)/python -m pip install --quiet -e '.[test,mindspore,pytorch,keras,paddle,clients,corpus]'
 	touch $(STAMP)
 
 install: $(STAMP)

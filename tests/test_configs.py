@@ -120,7 +120,7 @@ def test_a_paddleclas_run_rewrites_its_config_in_the_same_patch_and_revert_resto
         f"  {config}:35:16  CF105  shuffle: false",
         f"  {config}:37:20  CF108  num_workers: 1",
         f"  {config}:43:20  CF108  num_workers: 1",
-        f"  {config}:19:11  CF104  RandCropImage is random and decides the size of what follows: replace it by its "
+        f"  {config}:19:11  CF104  RandCropImage is random and may decide the size of what follows: replace it by its "
         "deterministic counterpart (a centre crop, a fixed resize) while debugging",
     ]
     # the class a configuration builds by name is reported where it is defined, with the entry

@@ -61,7 +61,10 @@ def dropout_keywords(rule_id: str, framework: str, *, invalid: tuple[Invalid, ..
         "nanoGPT's config files); one set on an object or as a class field is reported.",
         "Model factories, config classes and layers reprofix has no entry for take their dropout rates "
         "as keywords (`drop_rate`, `drop_path_rate`, `attn_drop_rate`, `*dropout*`, `dropout_p`, "
-        "`layerdrop`); a rate of 0.0 drops nothing. `drop_last` and `drop_remainder` are not rates.",
+        "`layerdrop`); a rate of 0.0 drops nothing. `drop_last` and `drop_remainder` are not rates. An "
+        "option handed to a function defined elsewhere (`drop_rate=args.drop_rate`) may be unset: "
+        "mindcv's and timm's `create_model` pass on only what is not None, to models that may not take "
+        "the keyword, so None stays None (`None if args.drop_rate is None else 0.0`).",
         facts=(RateKeywords(((KEEP_KEYWORD, "1.0"), (RATE_KEYWORD, "0.0"))),), invalid=invalid, valid=valid,
     )
 

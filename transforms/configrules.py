@@ -160,17 +160,19 @@ RULES = (
     Rule(
         "CF104", "config-random-op", FRAMEWORK, REWRITE,
         "A data op named like a random one in a configuration's list (`- RandFlipImage: ...`, "
-        "`- type: RandomHorizontalFlip`) is taken out, visibly; one that decides the output's size "
-        "(`RandCropImage`, `RandomPaddingCrop`, `BatchRandomResize`) is reported.",
+        "`- type: RandomHorizontalFlip`) is taken out, visibly; one that may decide the output's size "
+        "(`RandCropImage`, `RandomPaddingCrop`, `BatchRandomResize`, `RandomExpand`, "
+        "`random_perspective`) is reported.",
         "Step 4: delete every data op with Random in its name. Configuration-driven projects build "
         "them by name (`eval(op_name)(**param)`, a registry), so the list in the YAML file is where "
-        "they are. A crop or resize is the one that fixes the size of what follows, and only the "
-        "project knows its deterministic counterpart (its centre crop), so it is reported; so is the "
+        "they are. A crop, resize, expansion or warp may be the one that fixes the size of what follows "
+        "(mindyolo's `random_perspective` crops mosaic's double-size image back), and only the project "
+        "knows its deterministic counterpart (its centre crop), so it is reported; so is the "
         "last op of a list, which would leave it empty. The project's own random classes built from "
         "the configuration are reported where they are defined (PT206, MS206, PD206, KR206).",
         facts=(ConfigOps(("type", "name", "func_name", "class_path", "_target_"),
                          random=r"(?:^|(?<=[a-z0-9_.]))Rand(?:om)?(?=[A-Z_])|^random_",
-                         shaping=r"Crop|Resize|Scale|Size|Pad"),),
+                         shaping=r"(?i)crop|resize|scale|size|pad|expand|perspective|affine|mosaic|zoom|warp"),),
         language="yaml",
         invalid=(
             Invalid(  # PaddleClas
@@ -207,6 +209,7 @@ RULES = (
                   - type: Normalize
                 train_transforms:
                   - {func_name: random_perspective, prob: 1.0, degrees: 0.0}
+                  - {func_name: random_hsv, prob: 1.0}
                   - {func_name: letterbox, scaleup: False}
                 """,
                 """
@@ -216,10 +219,11 @@ RULES = (
                   # [reprofix CF104] - type: RandomHorizontalFlip
                   - type: Normalize
                 train_transforms:
-                  # [reprofix CF104] - {func_name: random_perspective, prob: 1.0, degrees: 0.0}
+                  - {func_name: random_perspective, prob: 1.0, degrees: 0.0}
+                  # [reprofix CF104] - {func_name: random_hsv, prob: 1.0}
                   - {func_name: letterbox, scaleup: False}
                 """,
-                findings=("2:5 CF104", "4:5 CF104", "7:5 CF104"),
+                findings=("2:5 CF104", "4:5 CF104", "7:5 CF104", "8:5 CF104"),
             ),
         ),
         valid=(

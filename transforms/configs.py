@@ -262,7 +262,7 @@ class _Editor:
                 self.finding(rule.id, item, f"{name} is random, in a list written on one line (`[...]`): take it out "
                                             "by hand", REPORT)
             elif re.search(fact.shaping, name):
-                self.finding(rule.id, item, f"{name} is random and decides the size of what follows: replace it by "
+                self.finding(rule.id, item, f"{name} is random and may decide the size of what follows: replace it by "
                                             "its deterministic counterpart (a centre crop, a fixed resize) while debugging",
                              REPORT)
             elif kept == 1:

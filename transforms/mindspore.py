@@ -946,6 +946,19 @@ RULES = (
                 """,
                 findings=("3:40 MS208", "3:55 MS208"),
             ),
+            Invalid(  # mindcv: an option left unset (None) is not passed on, to models without the keyword
+                """
+                import mindspore
+                from mindcv.models import create_model
+                network = create_model(args.model, drop_rate=args.drop_rate)
+                """,
+                """
+                import mindspore
+                from mindcv.models import create_model
+                network = create_model(args.model, drop_rate=None if args.drop_rate is None else 0.0)
+                """,
+                findings=("3:36 MS208",),
+            ),
             Invalid(
                 """
                 import mindspore

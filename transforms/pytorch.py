@@ -640,7 +640,7 @@ RULES = (
                 """
                 import timm
                 import torch.nn.functional as F
-                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.0, drop_path_rate=0.0)
+                model = timm.create_model("vit_tiny_patch16_224", drop_rate=0.0, drop_path_rate=None if args.drop_path is None else 0.0)
                 out = F.scaled_dot_product_attention(q, k, v, dropout_p=0.0)
                 config.hidden_dropout_prob = 0.1
                 """,

@@ -122,9 +122,15 @@ class ZeroRateKeywords(Fixer):
                     zeros = _zeros(ctx, arg.value, value)
                     if not _all(arg.value, value) and ctx.edit_arg(call, param, zeros):
                         ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}=<{value} for each block>)")
-                elif kind == RATE and not _callee_calls(ctx, call, param.name) \
-                        and ctx.edit_arg(call, param, value):
-                    ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}={value})")
+                elif kind == RATE and not _callee_calls(ctx, call, param.name):
+                    if _maybe_unset(ctx, call, arg.value):
+                        # mindcv's and timm's create_model pass on only the options that are set: a
+                        # None made 0.0 would reach a model that takes no such keyword
+                        code = ctx.code(arg.value)
+                        if ctx.edit_arg(call, param, f"None if {code} is None else {value}"):
+                            ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}={value} where set)")
+                    elif ctx.edit_arg(call, param, value):
+                        ctx.finding(rule, arg, f"{ctx.code(call.func)}(..., {param.name}={value})")
 
     @staticmethod
     def set_on_objects(ctx: Context, rule: Rule, wanted) -> None:
@@ -159,6 +165,16 @@ def _at_module_level(ctx: Context, node: cst.CSTNode) -> bool:
 RATE, LIST, OTHER = "rate", "list", "other"
 _RATE_CALLS = frozenset({"float", "min", "max", "round", "abs", "item", "get", "getattr", "pop", "getfloat"})
 _LIST_CALLS = frozenset({"linspace", "arange", "tolist", "list", "tuple", "logspace", "repeat"})
+
+
+def _maybe_unset(ctx: Context, call: cst.Call, value: cst.BaseExpression) -> bool:
+    """Whether a rate may be an option left unset (None): configuration (`args.drop_rate`,
+    `cfg.model.drop`) passed to a callee defined elsewhere, which may forward only what is set."""
+    root = value
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    return (isinstance(value, cst.Attribute) and isinstance(root, cst.Name) and root.value != "self"
+            and _local_definition(ctx, call.func) is None)
 
 
 def _rate_arguments(ctx: Context, call: cst.Call, wanted):

@@ -1,0 +1,5 @@
+from . import builder
+from .builder import *
+
+__all__ = []
+__all__.extend(builder.__all__)

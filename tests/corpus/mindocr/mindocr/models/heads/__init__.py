@@ -1,0 +1,3 @@
+from .builder import build_head
+
+__all__ = ['build_head']

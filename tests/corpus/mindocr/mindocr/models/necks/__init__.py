@@ -1,0 +1,3 @@
+from .builder import build_neck
+
+__all__ = ['build_neck']
