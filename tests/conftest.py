@@ -33,6 +33,17 @@ def rule_snippets() -> list[str]:
     return sorted({example.code for rule in all_rules().values() if rule.language == "python" for example in rule.examples})
 
 
+def rewriting_snippets() -> list[tuple[str, bool]]:
+    """The `before` code of every rule example that a rule rewrites (not only reports), and whether it
+    is rewritten as an entry script (the seed block's examples)."""
+    from codemod.engine import all_rules
+    from transforms.rule import Invalid
+
+    return sorted({(example.code, example.script) for rule in all_rules().values() if rule.language == "python"
+                   for example in rule.examples
+                   if isinstance(example, Invalid) and example.expected not in (None, example.code)})
+
+
 # Material for generated programs: rule examples, unrelated statements, and class members mixing both.
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nfrom mindspore import nn, ops\n"
 UNRELATED = [

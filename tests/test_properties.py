@@ -13,26 +13,30 @@ from hypothesis import strategies as st
 
 import transforms
 from codemod import patch as patchlib
-from conftest import require_framework, rule_snippets, run_reprofix, vary_line_endings
+from conftest import require_framework, rewriting_snippets, rule_snippets, run_reprofix, vary_line_endings
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\nfrom mindspore import nn, ops\n"
 SNIPPETS = rule_snippets()
+REWRITING = rewriting_snippets()
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def round_trip(source: bytes, script: bool) -> None:
+def round_trip(source: bytes, script: bool) -> bool:
+    """Whether the source was rewritten; where it was, the rewrite compiles, its patch reversed gives
+    the source back byte for byte, and a second apply changes nothing."""
     try:
         rewritten = transforms.rewrite(source, script=script)
     except transforms.SourceError:
-        return  # refused with a position: fine
+        return False  # refused with a position: fine
     new = rewritten.code
     if new == source:
-        return
+        return False
     compile(new, "<generated>", "exec", dont_inherit=True)
     (file_patch,) = patchlib.parse(patchlib.file_diff("f.py", source, new))
     assert patchlib.reverse(new, file_patch) == source
     again = transforms.rewrite(new, script=script)
     assert again.code == new, "a second apply must change nothing"
+    return True
 
 
 @st.composite
@@ -47,6 +51,16 @@ def training_code(draw) -> bytes:
 @given(training_code(), st.booleans())
 def test_stitched_examples_round_trip(source: bytes, script: bool):
     round_trip(source, script)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(REWRITING), min_size=1, max_size=3), st.sampled_from(["\n", "\n\n# glue\n"]),
+       st.booleans())
+def test_stitched_rewriting_examples_are_rewritten_and_round_trip(parts: list, glue: str, script: bool):
+    """The property above returns early for a program no rule changes: here every program holds an
+    example a rule rewrites, so the round trip is always exercised."""
+    source = glue.join(code for code, _ in parts).encode()
+    assert round_trip(source, script or any(entry for _, entry in parts)), "a rule's own example was not rewritten"
 
 
 @SETTINGS

@@ -72,6 +72,37 @@ def test_generated_code_is_checked_soundly(source: bytes):
     assert_sound(source)
 
 
+# Damage that makes a rule example one no rule may touch, or only seem so: the framework's name, a
+# random op's, the layer's, the keyword's, the module alias (every use, or only its import).
+DAMAGE = [("mindspore", "mindsporex"), ("import mindspore", "import mindsporex"), ("Random", "Rnd"),
+          ("Dropout", "Dropper"), ("shuffle", "shuffled"), ("nn.", "nnx."), ("from mindspore import nn", ""),
+          ("torch", "torchx"), ("import torch", "import torchx as torch"), ("seed", "sead"),
+          ("dropout", "dropper"), ("ops.", "opx.")]
+
+
+def _parses(source: bytes) -> bool:
+    try:
+        cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return False
+    return True
+
+
+def test_damaged_examples_are_checked_soundly():
+    """Each rule example under each damage: where the text check lets the file skip, parsing it finds
+    nothing. Both outcomes must occur, or the property proves nothing (mixed_code alone almost always
+    holds a rule's example, so the check says "parse" and the property has nothing to assert)."""
+    outcomes = {True: 0, False: 0}
+    for snippet in SNIPPETS:
+        for old, new in DAMAGE:
+            source = snippet.replace(old, new).encode()
+            if old in snippet and _parses(source):
+                outcomes[transforms.might_need_rewrite(source, OPTIONS, script=False)] += 1
+                assert_sound(source)
+    print(f"damaged examples: {outcomes[False]} skipped by the text check, {outcomes[True]} parsed")
+    assert outcomes[True] and outcomes[False], outcomes
+
+
 @pytest.mark.framework
 def test_a_real_library_is_checked_soundly():
     """A sample of an installed framework's files (bench/textcheck.py does all of them)."""
