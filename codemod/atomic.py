@@ -138,13 +138,29 @@ def _temporary(path: str, directory: str, prefix: str) -> tuple[int, str]:
 
 
 def _keep_owner_and_mode(temporary: str, mine: os.stat_result, before: os.stat_result | None) -> None:
-    """The target's owner, group and mode for the temporary file (a new file: 0o644)."""
-    if before is not None:
+    """The target's owner, group and mode for the temporary file. A new file, or one that replaces a
+    symbolic link (whose own mode, 0o777, says nothing), gets what the user's umask gives a new file."""
+    if before is not None and stat.S_ISREG(before.st_mode):
         if (mine.st_uid, mine.st_gid) != (before.st_uid, before.st_gid):
             os.chown(temporary, before.st_uid, before.st_gid)
         os.chmod(temporary, stat.S_IMODE(before.st_mode))  # after chown, which clears set-id bits
     else:
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, 0o666 & ~current_umask())
+
+
+def current_umask() -> int:
+    """The process's umask (read from /proc where it can be, which changes nothing; else set and
+    restored at once)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def temporary_prefix(patch_name: str | None, run: str) -> str:

@@ -135,6 +135,23 @@ def _max_size(option: Optional[str], config) -> int:
         _fail(f"--max-file-size: {error}", EXIT_USAGE)
 
 
+JOBS_PER_CORE = 4  # -j beyond this many processes a core only costs memory (each worker holds the rules)
+
+
+def _jobs(asked: int | None) -> int:
+    """-j, or the number of cores; at most JOBS_PER_CORE a core, with a note (and never more than the
+    files, which the engine sees to)."""
+    cores = os.cpu_count() or 1
+    if asked is None:
+        return cores
+    if asked > JOBS_PER_CORE * cores:
+        shown = str(asked) if len(str(asked)) <= 12 else f"{str(asked)[:6]}...({len(str(asked))} digits)"
+        typer.echo(f"reprofix: note: -j {shown} is more than {JOBS_PER_CORE} processes per core; using "
+                   f"{JOBS_PER_CORE * cores} ({cores} core(s))", err=True)
+        return JOBS_PER_CORE * cores
+    return asked
+
+
 def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False):
     """Check the options and process the files (`text_only`: only the rules found in the text)."""
     from . import engine
@@ -146,7 +163,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         options=options,
         entries=[str(config_root / e) for e in config.entry] + list(entry or []),
         excludes=list(config.exclude) + list(exclude or []),
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=_jobs(jobs),
         follow=not no_follow,
         root=root,
         max_file_size=max_size,

@@ -389,7 +389,7 @@ class Runner:
         learned here as the graph reaches it."""
         if self.request.jobs <= 1 or len(tasks) < _SHARED:
             return None
-        self.start_pool(self.request.jobs)
+        self.start_pool(min(self.request.jobs, len(tasks)))
         items = [(task.path, self.request.max_file_size) for task in tasks]
         chunk = max(1, min(32, len(items) // (self.request.jobs * 8)))
         return _Learned(self, items, self.pool.map(_learn_in_worker, items, chunksize=chunk))
@@ -533,7 +533,7 @@ class Runner:
                 results.append(_process_all(item))
                 self.tick()
             return results
-        self.start_pool(jobs)
+        self.start_pool(min(jobs, len(tasks)))
         # Largest files first, in small chunks, so no process is left with the slowest at the end.
         order = sorted(range(len(items)), key=lambda i: -_size(tasks[i].path))
         results: list[FileResult | None] = [None] * len(items)

@@ -23,7 +23,23 @@ HELD_LOCKS: dict[int, str] = {}  # the locks this process holds: descriptor -> l
 
 
 class Busy(Exception):
-    """Another reprofix command holds the patch's lock."""
+    """Another reprofix command holds the patch's lock (or the wait for it is set to no number)."""
+
+
+def lock_wait() -> float:
+    """REPROFIX_LOCK_WAIT, seconds from 0 to a day (LOCK_WAIT when unset): Busy for anything else (`abc`,
+    empty, `nan`, which would wait forever, `-1`, `inf`)."""
+    raw = os.environ.get("REPROFIX_LOCK_WAIT")
+    if raw is None:
+        return LOCK_WAIT
+    try:
+        wait = float(raw)
+    except ValueError:
+        wait = float("nan")
+    if not 0 <= wait <= 86400:
+        raise Busy(f"REPROFIX_LOCK_WAIT={raw!r} is not a number of seconds from 0 to 86400 (the wait for "
+                   "another reprofix command); nothing was changed")
+    return wait
 
 
 @contextmanager
@@ -33,7 +49,7 @@ def locked(patch_path: str, label: str | None = None):
     Busy. The lock file is removed on release (a crashed holder's file is taken over: the OS released
     its lock when it died)."""
     lock_path = patch_path + ".lock"
-    wait = float(os.environ.get("REPROFIX_LOCK_WAIT", LOCK_WAIT))
+    wait = lock_wait()
     deadline = time.monotonic() + wait
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     while True:

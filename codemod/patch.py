@@ -274,6 +274,9 @@ _HEADER = re.compile(rb"(?:#[^\n]*\n)*")
 _FIELD = re.compile(rb"^# reprofix-(state|run|root): ([^\n]*)$", re.MULTILINE)
 _FILE = re.compile(rb"^# reprofix-file: ([0-9a-f]{64}) ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)
 _OLD_FILE = re.compile(rb"^# reprofix-sha256: ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)  # before 0.2
+# A run id names temporary files beside the project's own: anything but hex digits (a crafted
+# `x/../../outside`) is ignored, and the run goes on under a fresh id.
+_RUN_ID = re.compile(r"[0-9a-f]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,8 @@ def read_header(data: bytes) -> Header | None:
         return None
     files = [Entry(unquote_path(m.group(3)), m.group(1).decode(), m.group(2).decode()) for m in _FILE.finditer(block)]
     files += [Entry(unquote_path(m.group(2)), None, m.group(1).decode()) for m in _OLD_FILE.finditer(block)]
-    return Header(fields["state"], fields.get("run"), fields.get("root", "."), files)
+    run = fields.get("run")
+    return Header(fields["state"], run if run and _RUN_ID.fullmatch(run) else None, fields.get("root", "."), files)
 
 
 def state(data: bytes) -> str | None:
@@ -312,7 +316,16 @@ def state(data: bytes) -> str | None:
     return header.state if header else None
 
 
-def with_state(data: bytes, new: str) -> bytes:
+def with_state(data: bytes, new: str, run: str | None = None) -> bytes:
+    """The patch with its journal's state set to `new` and, given `run`, its run id too (a journal whose
+    id was missing or not one reprofix writes gets the id its temporary files are now named by)."""
     block = header_block(data)
     changed = re.sub(rb"^# reprofix-state: \w+$", b"# reprofix-state: " + new.encode(), block, count=1, flags=re.MULTILINE)
+    if run is not None:
+        line = b"# reprofix-run: " + run.encode()
+        changed, found = re.subn(rb"^# reprofix-run: [^\n]*$", line.replace(b"\\", b"\\\\"), changed, count=1,
+                                 flags=re.MULTILINE)
+        if not found:
+            changed = re.sub(rb"^(# reprofix-state: \w+)$", lambda m: m.group(1) + b"\n" + line, changed, count=1,
+                             flags=re.MULTILINE)
     return changed + data[len(block):]

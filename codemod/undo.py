@@ -315,17 +315,27 @@ def _check_writable(journal: Journal, states: list[FileState]) -> None:
                 raise PatchError(f"{display(s.path)}: {refusal}")
 
 
+def _unused(path: str, suffix: str) -> str:
+    """PATH.rej, or PATH.1.rej, PATH.2.rej, ... where one is there already (it is the user's: kept)."""
+    candidate, number = path + suffix, 0
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = f"{path}.{number}{suffix}"
+    return candidate
+
+
 def _write_reverted(patch_path: str, journal: Journal, states: list[FileState], result: RevertResult,
                     rejects: bool) -> None:
     """The journal marked `reverting`, the hunks that cannot be undone in PATCH.rej (`rejects`), then
     each file, checked just before its own write. SIGINT stops it between two files (RevertStopped)."""
-    run = journal.header.run or new_run()
+    run = journal.header.run
     to_write = [s for s in states if s.state != ORIGINAL and s.undone is not None]
     with deferred_interrupts() as interrupted:
-        if journal.state != "reverting":
-            write_atomic(patch_path, patchlib.with_state(journal.data, "reverting"), run)
+        if journal.state != "reverting" or run is None:
+            run = run or new_run()
+            write_atomic(patch_path, patchlib.with_state(journal.data, "reverting", run), run)
         if rejects:
-            rejected = patch_path + ".rej"
+            rejected = _unused(patch_path, ".rej")
             write_atomic(rejected, _rejects(journal, states), run)
             result.rejected = rejected
         for s in to_write:
@@ -375,12 +385,15 @@ def finish_interrupted(patch_path: str, cwd: Path | None = None, label: str | No
         return None
     journal.clean()
     states = journal.file_states()
-    run = journal.header.run or new_run()
+    run = journal.header.run
+    if run is None:  # the id the temporary files of the writes below are named by goes in first
+        run = new_run()
+        write_atomic(patch_path, patchlib.with_state(journal.data, "applying", run), run)
     _check_completable(journal, states)
     for s, file_patch in zip(states, journal.files):
         if s.state == ORIGINAL:
             _redo(journal, s, file_patch, run)
-    write_atomic(patch_path, patchlib.with_state(journal.data, "applied"), run)
+    write_atomic(patch_path, patchlib.with_state(journal.data, "applied", run), run)
     return "completed an interrupted apply"
 
 

@@ -107,6 +107,9 @@ def skeleton(source: bytes, options: Options = Options(), *, script: bool = Fals
     return _plan_parse(source, options, script, min_piece_bytes)[1]
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def rewrite(source: bytes, options: Options = Options(), *, script: bool = True, text_check: bool = True,
             min_piece_bytes: int = partial.MIN_BYTES, parse: Callable[[bytes], cst.Module] = cstutil.parse_module,
             through: dict[str, str] | None = None, inherits: tuple[str, ...] = ()) -> Rewritten:
@@ -118,6 +121,10 @@ def rewrite(source: bytes, options: Options = Options(), *, script: bool = True,
     seed block seeds them too. `inherits`: the frameworks whose rules apply to a file that imports
     none itself (a helper module of a project that uses them: its augmentations, its keywords).
     Raises SourceError when the file cannot be parsed."""
+    if source.startswith(BOM):  # an editor's UTF-8 mark: kept, outside what is parsed and rewritten
+        inner = rewrite(source[len(BOM):], options, script=script, text_check=text_check,
+                        min_piece_bytes=min_piece_bytes, parse=parse, through=through, inherits=inherits)
+        return Rewritten(BOM + inner.code, inner.findings, inner.frameworks)
     text_findings = textrules.findings(source, options.disabled)
     through = through if script else None
     skip, pieces = _plan_parse(source, options, script, min_piece_bytes, inherits) if text_check else (False, None)
