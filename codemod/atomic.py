@@ -7,6 +7,7 @@ once more against what was read, renamed over the original, and the folder flush
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
@@ -109,6 +110,8 @@ def write_atomic(path: str | Path, data: bytes, run: str, *, expected: bytes | N
             os.fsync(handle.fileno())
             mine = os.fstat(handle.fileno())
         _keep_owner_and_mode(temporary, mine, before)
+        if before is not None and stat.S_ISREG(before.st_mode):
+            _keep_extended_attributes(path, temporary)
         crash_point("write")  # the temporary file is complete, the target not yet replaced
         if expected is not None:
             _check_unchanged(Path(path), root or Path(directory), expected)
@@ -146,6 +149,32 @@ def _keep_owner_and_mode(temporary: str, mine: os.stat_result, before: os.stat_r
         os.chmod(temporary, stat.S_IMODE(before.st_mode))  # after chown, which clears set-id bits
     else:
         os.chmod(temporary, 0o666 & ~current_umask())
+
+
+def _keep_extended_attributes(path: str, temporary: str) -> None:
+    """The target's extended attributes on the temporary file: user attributes, POSIX ACLs
+    (system.posix_acl_access), SELinux labels (security.selinux). One the new file cannot take
+    (a filesystem without them, a label only an administrator may set) stops the write: the file
+    keeps what it had, unchanged, and the error names it."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path, follow_symlinks=False)
+    except OSError as error:
+        if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            return  # a filesystem without extended attributes: nothing to keep
+        raise
+    for name in names:
+        value = os.getxattr(path, name, follow_symlinks=False)
+        try:
+            if os.getxattr(temporary, name, follow_symlinks=False) == value:
+                continue  # the folder's default ACL or label already gave it
+        except OSError:
+            pass
+        try:
+            os.setxattr(temporary, name, value, follow_symlinks=False)
+        except OSError as error:
+            raise OSError(error.errno, f"cannot keep its extended attribute {name} ({error.strerror})", path) from None
 
 
 def current_umask() -> int:

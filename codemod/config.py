@@ -96,6 +96,8 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{path}: a value nested too deeply to read") from None
 
 
 def _value(where: str, key: str, kind, value):

@@ -7,6 +7,7 @@ project costs no parse beyond the one each file gets anyway.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -180,12 +181,13 @@ class Ignore:
 
     def _load(self, folder: Path) -> None:
         gitignore = folder / ".gitignore"
-        if gitignore.is_file():
-            try:
-                lines = gitignore.read_text(errors="replace").splitlines()
-            except OSError:
+        try:
+            if not gitignore.is_file():
                 return
-            self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+            lines = gitignore.read_text(errors="replace").splitlines()
+        except OSError:
+            return
+        self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         for folder, spec in self.specs:
@@ -210,11 +212,16 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
     `found` hears how many files the walk has found so far, after each one."""
     ignore = Ignore(top, excludes, cwd)
     result = []
-    for folder, dirs, files in os.walk(top):
+    skipped = [] if skipped is None else skipped
+
+    def unreadable(error: OSError) -> None:  # a folder os.walk cannot list: skipped, with why
+        skipped.append((Path(error.filename or top), f"cannot be read ({error.strerror})"))
+
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
         here = Path(folder)
         if here != top:
             ignore._load(here)
-        dirs[:] = [name for name in sorted(dirs) if not _skipped_folder(here / name, ignore)]
+        dirs[:] = [name for name in sorted(dirs) if not _skipped_folder(here / name, ignore, skipped)]
         for name in sorted(files):
             path = here / name
             if (name.endswith(SUFFIXES) and not (name.startswith(".") and name.endswith(CONFIG_SUFFIXES))
@@ -225,16 +232,21 @@ def python_files(top: Path, excludes: list[str], cwd: Path, skipped: list | None
     return sorted(result)
 
 
-def _skipped_folder(path: Path, ignore: Ignore) -> bool:
-    """Hidden folders, virtual environments, build folders, and what is ignored."""
+def _skipped_folder(path: Path, ignore: Ignore, skipped: list) -> bool:
+    """Hidden folders, virtual environments, build folders, and what is ignored; a folder that cannot
+    be entered (a root-owned `data/`, a path longer than the system takes) is skipped, with why."""
     name = path.name
-    return (
-        name.startswith(".")
-        or name in SKIPPED_DIRS
-        or name.endswith(".egg-info")
-        or (path / "pyvenv.cfg").exists()
-        or ignore.ignored(path, True)
-    )
+    if name.startswith(".") or name in SKIPPED_DIRS or name.endswith(".egg-info") or ignore.ignored(path, True):
+        return True
+    try:
+        os.stat(path / "pyvenv.cfg")
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        if error.errno in (errno.ENOTDIR, errno.ELOOP):
+            return False
+        skipped.append((path, f"cannot be read ({error.strerror})"))
+    return True
 
 
 def _regular(path: Path, skipped: list | None) -> bool:

@@ -499,7 +499,10 @@ class Runner:
         files = discover.python_files(folder, self.request.excludes, self.cwd, skipped, self.enough_to_share)
         tasks = [self.task(file, "yes" if file in entries else "auto") for file in files]
         for file, why in skipped:
-            result.notes.append(f"{display(os.path.relpath(file, self.cwd))}: skipped: {why}")
+            shown = display(os.path.relpath(file, self.cwd))
+            if len(shown) > 160:  # a path longer than the system takes: its two ends say where
+                shown = f"{shown[:60]}...{shown[-60:]} (a path of {len(shown)} characters)"
+            result.notes.append(f"{shown}: skipped: {why}")
         return tasks
 
     def enough_to_share(self, found: int) -> None:

@@ -129,6 +129,11 @@ def _show_pair(expected: bytes, found: bytes) -> tuple[str, str]:
         return repr(value if len(value) <= 70 else value[:67] + "...")
 
     whole = bool(expected and found) and expected.strip() == found.strip()
+    if whole and expected.rstrip(b"\n") == found.rstrip(b"\n") and expected.endswith(b"\n") != found.endswith(b"\n"):
+        # only the line end differs (an editor that adds the file's final newline): say so
+        def end(line: bytes) -> str:
+            return " ending in \\n" if line.endswith(b"\n") else " with no line end"
+        return text(expected, True) + end(expected), text(found, True) + end(found)
     return text(expected, whole), text(found, whole)
 
 

@@ -4,7 +4,9 @@ more. Real files, real signals, real second processes; tests/test_attacks.py hol
 import os
 import re
 import stat
+import struct
 import subprocess
+import sys
 from pathlib import Path
 
 from codemod.atomic import current_umask
@@ -96,3 +98,87 @@ def test_a_file_with_a_byte_order_mark_is_rewritten_and_comes_back(tmp_path: Pat
     subprocess.run(["git", "apply", "-R", "--check", "reprofix.patch"], cwd=tmp_path, check=True)
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert snapshot(tmp_path) == original
+
+
+def without_dac_override(command: list[str]) -> list[str]:
+    """As root, permissions are not checked: run the command without the capabilities that skip them
+    (an unprivileged user needs nothing)."""
+    if os.geteuid() != 0:
+        return command
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
+
+
+def test_unreadable_and_too_long_folders_are_skipped_with_a_note(tmp_path: Path):
+    """A root-owned data/ (common with Docker) and a folder whose path is longer than PATH_MAX: every
+    command that walks goes on with the rest, saying what it skipped, instead of an internal error."""
+    write(tmp_path, {"a.py": DROPOUT, "locked/b.py": DROPOUT})
+    fd = os.open(tmp_path, os.O_RDONLY)
+    for _ in range(45):  # 45 folders of 100 characters: 4,545 bytes of path
+        os.mkdir("d" * 100, dir_fd=fd)
+        inner = os.open("d" * 100, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    with open(os.open("deep.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "wb") as deep:
+        deep.write(DROPOUT)
+    os.close(fd)
+    (tmp_path / "locked").chmod(0)
+    long_note = re.compile(rf"reprofix: note: {'d' * 60}\.\.\.{'d' * 60} \(a path of \d{{4}} characters\): skipped: "
+                           r"cannot be read \(File name too long\)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "NO_COLOR": "1"}
+    try:
+        for args, code in ((["scan", "."], 1), (["scan", "--leftovers", "."], 0), (["apply", "--dry-run", "."], 0)):
+            result = subprocess.run(without_dac_override([sys.executable, "-m", "codemod", *args]), cwd=tmp_path,
+                                    env=env, capture_output=True, text=True, timeout=120)
+            assert result.returncode == code, (args, result.stdout, result.stderr)
+            locked, deep = result.stderr.splitlines()
+            assert locked == "reprofix: note: locked: skipped: cannot be read (Permission denied)", result.stderr
+            assert long_note.fullmatch(deep), result.stderr
+            if args[-2:] != ["--leftovers", "."]:
+                assert "a.py:3:5" in result.stdout and "b.py" not in result.stdout
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+
+
+def test_a_deeply_nested_configuration_value_gets_one_line(tmp_path: Path):
+    original = write(tmp_path, {"a.py": DROPOUT,
+                                "pyproject.toml": b"[tool.reprofix]\nexclude = " + b"[" * 5000 + b"]" * 5000 + b"\n"})
+    result = run_reprofix("apply", "a.py", cwd=tmp_path, check_code=2)
+    assert result.stderr == f"reprofix: {tmp_path / 'pyproject.toml'}: a value nested too deeply to read\n"
+    assert snapshot(tmp_path) == original
+
+
+def test_a_conflict_in_the_line_end_only_says_so(tmp_path: Path):
+    """An editor that adds the file's final newline: the two lines shown must not read the same."""
+    write(tmp_path, {"a.py": b"import torch\nd = torch.nn.Dropout(p=0.5)"})
+    run_reprofix("apply", "--no-follow", "a.py", cwd=tmp_path, check_code=0)
+    with open(tmp_path / "a.py", "ab") as edited:
+        edited.write(b"\n")
+    result = run_reprofix("revert", cwd=tmp_path, check_code=1)
+    assert result.stderr.splitlines()[0].endswith(
+        "hunk 1 no longer matches: expected 'd = torch.nn.Dropout(p=0.0)' with no line end, found "
+        "'d = torch.nn.Dropout(p=0.0)' ending in \\n"), result.stderr
+
+
+ACL = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in (
+    (0x01, 6, 0xFFFFFFFF), (0x02, 6, 1000), (0x04, 4, 0xFFFFFFFF), (0x10, 6, 0xFFFFFFFF), (0x20, 4, 0xFFFFFFFF)))
+ATTRIBUTES = {"user.origin": b"shared by the lab", "system.posix_acl_access": ACL, "security.selinux": b"user_u:object_r:user_home_t:s0"}
+
+
+def attributes(path: Path) -> dict:
+    return {name: os.getxattr(path, name) for name in os.listxattr(path)}
+
+
+def test_extended_attributes_acls_and_labels_survive_apply_and_revert(tmp_path: Path):
+    """A file shared through an ACL (user 1000 may write it), with a user attribute and an SELinux
+    label: apply's new file and revert's keep all three, read back from the files."""
+    original = write(tmp_path, {"a.py": DROPOUT})
+    for name, value in ATTRIBUTES.items():
+        os.setxattr(tmp_path / "a.py", name, value)
+    before, mode = attributes(tmp_path / "a.py"), stat.S_IMODE((tmp_path / "a.py").stat().st_mode)
+    assert set(before) == set(ATTRIBUTES)
+    run_reprofix("apply", "a.py", cwd=tmp_path, check_code=0)
+    assert b"p=0.0" in (tmp_path / "a.py").read_bytes()
+    assert attributes(tmp_path / "a.py") == before and stat.S_IMODE((tmp_path / "a.py").stat().st_mode) == mode
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert snapshot(tmp_path) == original
+    assert attributes(tmp_path / "a.py") == before and stat.S_IMODE((tmp_path / "a.py").stat().st_mode) == mode
