@@ -607,7 +607,10 @@ def _fail_stopped(stopped, cwd: Path, shown) -> None:
 
 def _report_revert(result, shown) -> None:
     for path, hunks in result.restored:
-        typer.echo(f"restored {shown(path, result.root)} ({hunks} hunk{'s' if hunks != 1 else ''} undone)")
+        moved = "".join(f"; hunk {number} found {abs(lines)} line{'s' if abs(lines) != 1 else ''} "
+                        f"{'below' if lines > 0 else 'above'} where apply left it"
+                        for number, lines in result.moves.get(path, ()))
+        typer.echo(f"restored {shown(path, result.root)} ({hunks} hunk{'s' if hunks != 1 else ''} undone{moved})")
     for path in result.already:
         typer.echo(f"unchanged {shown(path, result.root)} (already as before apply)")
     for path in result.missing:

@@ -217,11 +217,19 @@ def reverse(current: bytes, patch: FilePatch) -> bytes:
     return result
 
 
-def apply_hunks(current: bytes, patch: FilePatch, *, undo: bool, fuzz: int = 2, only=None):
-    """Undo (or redo) the hunks of `patch` on `current`, as `patch` does: each hunk is located by
-    its lines near the line it records, wherever earlier edits moved it, and may match with up to
-    `fuzz` lines of its outer context changed. Returns (new bytes, conflicts); hunks that conflict
-    (and those not in `only`, a set of hunk numbers) are left as they are."""
+MAX_OFFSET = 1000  # lines a hunk may have moved since apply (lines the user added or removed above it)
+
+
+def apply_hunks(current: bytes, patch: FilePatch, *, undo: bool, fuzz: int = 2, only=None,
+                moves: list | None = None):
+    """Undo (or redo) the hunks of `patch` on `current`, as `patch` does, but stricter: each hunk is
+    taken at the line it records (shifted by what earlier hunks moved), with up to `fuzz` lines of its
+    outer context changed. Only where the lines there do not resemble the hunk at all (lines were
+    added or removed above it) is it looked for nearby: within MAX_OFFSET lines, and only if it stands
+    there once; `moves` hears (hunk number, offset) for each. A hunk whose place holds an edited copy
+    of it is a conflict, never undone elsewhere (a copy of the code the user made). Returns (new
+    bytes, conflicts); hunks that conflict (and those not in `only`, a set of hunk numbers) are left
+    as they are."""
     lines = split_lines(current)
     out: list[bytes] = []
     position = 0
@@ -232,21 +240,57 @@ def apply_hunks(current: bytes, patch: FilePatch, *, undo: bool, fuzz: int = 2, 
         start = (hunk.target_start if undo else hunk.source_start) - (1 if have else 0) + offset
         if only is not None and number not in only:
             continue
-        for trim in range(0, fuzz + 1):
-            lead, trail = min(trim, hunk.lead), min(trim, hunk.trail)
-            expected = list(have[lead : len(have) - trail])
-            found = _locate(lines, expected, start + lead, position)
-            if found is not None:
-                break
+        found, lead, trail = _in_place(lines, hunk, have, start, position, fuzz)
+        if found is None and not _resembles(lines, list(have), start):
+            found, lead, trail = _nearby(lines, hunk, have, start, position, fuzz)
+            if found is not None and moves is not None:
+                moves.append((number, found - lead - start))
         if found is None:
             conflicts.append(_conflict(patch.path, number, lines, list(have), max(start, position)))
             continue
+        size = len(have) - lead - trail
         offset = found - lead - (start - offset)
         out.extend(lines[position:found])
         out.extend(want[lead : len(want) - trail])
-        position = found + len(expected)
+        position = found + size
     out.extend(lines[position:])
     return b"".join(out), conflicts
+
+
+def _in_place(lines, hunk, have, start, floor, fuzz):
+    """(index, lead, trail) where the hunk stands at its recorded place, its outer context trimmed by
+    up to `fuzz` lines; (None, 0, 0) if it does not."""
+    for trim in range(0, fuzz + 1):
+        lead, trail = min(trim, hunk.lead), min(trim, hunk.trail)
+        expected = list(have[lead : len(have) - trail])
+        at = start + lead
+        if floor <= at <= len(lines) - len(expected) and lines[at : at + len(expected)] == expected:
+            return at, lead, trail
+    return None, 0, 0
+
+
+def _nearby(lines, hunk, have, start, floor, fuzz):
+    """(index, lead, trail) of the one place within MAX_OFFSET lines where the hunk stands; (None, 0,
+    0) where it stands nowhere near, or in two places (which one was reprofix's is not known)."""
+    for trim in range(0, fuzz + 1):
+        lead, trail = min(trim, hunk.lead), min(trim, hunk.trail)
+        expected = list(have[lead : len(have) - trail])
+        at = start + lead
+        low, high = max(floor, at - MAX_OFFSET), min(len(lines) - len(expected), at + MAX_OFFSET)
+        places = [i for i in range(low, high + 1) if lines[i : i + len(expected)] == expected]
+        if len(places) == 1:
+            return places[0], lead, trail
+        if places:
+            return None, 0, 0
+    return None, 0, 0
+
+
+def _resembles(lines: list[bytes], have: list[bytes], start: int) -> bool:
+    """Whether the lines at `start` are the hunk's, but edited: at least half of them in place."""
+    if not have:
+        return False
+    same = sum(1 for i, line in enumerate(have) if 0 <= start + i < len(lines) and lines[start + i] == line)
+    return same * 2 >= len(have)
 
 
 def _conflict(path: str, number: int, lines: list[bytes], expected: list[bytes], at: int) -> Conflict:
@@ -261,17 +305,6 @@ def _conflict(path: str, number: int, lines: list[bytes], expected: list[bytes],
         if found != line:
             return Conflict(path, number, best + i + 1, line, found)
     return Conflict(path, number, best + 1, expected[0] if expected else b"", b"")
-
-
-def _locate(lines: list[bytes], expected: list[bytes], start: int, floor: int) -> int | None:
-    """The index nearest to `start` (not before `floor`) where `expected` stands in `lines`."""
-    size = len(expected)
-    limit = len(lines) - size
-    for distance in range(0, max(limit, start) + 1):
-        for index in (start - distance, start + distance) if distance else (start,):
-            if floor <= index <= limit and lines[index : index + size] == expected:
-                return index
-    return None
 
 
 # The journal: comment lines at the top of the patch (git apply and patch skip them).

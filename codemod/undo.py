@@ -118,6 +118,7 @@ class FileState:
     conflicts: list[Conflict] = field(default_factory=list)
     undone: bytes | None = None  # the file with every clean hunk undone
     current: bytes | None = None  # the file as read
+    moves: list[tuple[int, int]] = field(default_factory=list)  # (hunk, lines it moved since apply)
 
 
 @dataclass
@@ -233,15 +234,16 @@ def _root(patch_path: str, relative: str, cwd: Path, label: str) -> Path:
 
 def _classify(file_patch: FilePatch, current: bytes, digest: str | None) -> FileState:
     count = len(file_patch.hunks)
-    undone, conflicts = patchlib.apply_hunks(current, file_patch, undo=True)
+    moves: list[tuple[int, int]] = []
+    undone, conflicts = patchlib.apply_hunks(current, file_patch, undo=True, moves=moves)
     if not conflicts:
         exact = digest == sha256(current) if digest else patchlib.apply_hunks(undone, file_patch, undo=False, fuzz=0)[0] == current
-        return FileState(file_patch.path, APPLIED if exact else EDITED, count, [], undone, current)
+        return FileState(file_patch.path, APPLIED if exact else EDITED, count, [], undone, current, moves)
     _, missing = patchlib.apply_hunks(current, file_patch, undo=False, fuzz=0)
     if not missing:
         return FileState(file_patch.path, ORIGINAL, count, current=current)  # never rewritten, or restored
     if len(conflicts) < count:  # partly clean: what can be undone, and what cannot
-        return FileState(file_patch.path, CONFLICT, count, conflicts, undone, current)
+        return FileState(file_patch.path, CONFLICT, count, conflicts, undone, current, moves)
     return FileState(file_patch.path, CONFLICT, count, conflicts, None, current)
 
 
@@ -252,6 +254,7 @@ def _classify(file_patch: FilePatch, current: bytes, digest: str | None) -> File
 class RevertResult:
     root: Path
     restored: list[tuple[str, int]] = field(default_factory=list)  # path, hunks undone
+    moves: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # path -> (hunk, offset in lines)
     already: list[str] = field(default_factory=list)  # files that were already as before apply
     missing: list[str] = field(default_factory=list)  # files --partial could not find
     rejected: str | None = None  # the .rej file holding the hunks --partial could not undo
@@ -346,6 +349,8 @@ def _write_reverted(patch_path: str, journal: Journal, states: list[FileState], 
             except FileChanged as changed:
                 raise RevertStopped(changed, result, len(to_write)) from None
             result.restored.append((s.path, s.hunks - len(s.conflicts)))
+            if s.moves:
+                result.moves[s.path] = s.moves
 
 
 def _rejects(journal: Journal, states: list[FileState]) -> bytes:

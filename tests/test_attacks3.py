@@ -182,3 +182,39 @@ def test_extended_attributes_acls_and_labels_survive_apply_and_revert(tmp_path: 
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert snapshot(tmp_path) == original
     assert attributes(tmp_path / "a.py") == before and stat.S_IMODE((tmp_path / "a.py").stat().st_mode) == mode
+
+
+NET = (b"import torch\nfrom torch import nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+       b"        self.fc = nn.Linear(4, 4)\n        self.drop = nn.Dropout(p=0.5)\n        self.out = nn.Linear(4, 2)\n\n"
+       b"    def forward(self, x):\n        return self.out(self.drop(self.fc(x)))\n")
+
+
+def test_revert_never_undoes_a_hunk_in_a_copy_of_the_code(tmp_path: Path):
+    """After apply the user copies the class holding the rewritten Dropout, then edits the original
+    line: the hunk's place holds an edited copy of it, so it is a conflict; the copy is not touched."""
+    write(tmp_path, {"net.py": NET})
+    run_reprofix("apply", "--no-follow", "net.py", cwd=tmp_path, check_code=0)
+    rewritten = (tmp_path / "net.py").read_bytes()
+    copy = rewritten[rewritten.index(b"class Net"):].replace(b"class Net", b"class Copy")
+    edited = rewritten.replace(b"nn.Dropout(p=0.0)", b"nn.Dropout(p=0.25)", 1) + b"\n\n" + copy
+    (tmp_path / "net.py").write_bytes(edited)
+    result = run_reprofix("revert", cwd=tmp_path, check_code=1)
+    assert "hunk 1 no longer matches: expected 'self.drop = nn.Dropout(p=0.0)', found " \
+           "'self.drop = nn.Dropout(p=0.25)'" in result.stderr, result.stderr
+    assert (tmp_path / "net.py").read_bytes() == edited
+
+
+def test_revert_reports_a_hunk_that_lines_added_above_have_moved(tmp_path: Path):
+    """Lines added between two hunks move the second: it is undone where it now stands, and said."""
+    fillers = b"".join(b"def helper%d(x):\n    return x + %d\n\n\n" % (i, i) for i in range(4))
+    net = NET.replace(b"\n\nclass Net", b"\n\n" + fillers + b"class Net")
+    write(tmp_path, {"net.py": net})
+    run_reprofix("apply", "--no-follow", "net.py", cwd=tmp_path, check_code=0)
+    rewritten = (tmp_path / "net.py").read_bytes()
+    at = rewritten.index(b"class Net")
+    (tmp_path / "net.py").write_bytes(rewritten[:at] + b"HELPER = 1\n" * 12 + rewritten[at:])
+    result = run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert "restored net.py (2 hunks undone; hunk 2 found 12 lines below where apply left it)" in result.stdout, \
+        result.stdout
+    assert (tmp_path / "net.py").read_bytes() == net[:net.index(b"class Net")] + b"HELPER = 1\n" * 12 + \
+        net[net.index(b"class Net"):]
