@@ -304,6 +304,7 @@ class Runner:
         self._below_root, self._below_cwd = (os.path.join(str(folder), "") for folder in (self.root, self.cwd))
         self.progress = progress
         self.pool = None
+        self._excludes = None  # the --exclude globs, compiled on first use
         self.done = 0
         self.seen: set[str] = set()
         self.context: dict[str, tuple[list[Path], Path]] = {}  # rel -> (search path, project root)
@@ -368,7 +369,7 @@ class Runner:
                 if base.rel not in queued:
                     queued.add(base.rel)
                     graph.queue.append(base)
-                    if self.request.follow:
+                    if self.request.follow and not self.excluded(base, task, result):
                         graph.listed[base.rel] = base
             graph.edges[task.rel] = []
             graph.module_edges[task.rel] = [t.rel for t in self.imported(task, text.module_imports, result)]
@@ -377,7 +378,7 @@ class Runner:
                 if imported.rel not in queued:
                     queued.add(imported.rel)
                     graph.queue.append(imported)
-                    if self.request.follow:
+                    if self.request.follow and not self.excluded(imported, task, result):
                         graph.listed[imported.rel] = imported
         self.seen = set(graph.listed)
         return graph.roles()
@@ -438,6 +439,24 @@ class Runner:
             if inside(root, path):
                 root = path
         self.context[task.rel] = (search, root)
+
+    def excluded(self, reached: Task, by: Task, result: ApplyResult) -> bool:
+        """Whether --exclude (or `exclude = [...]`) names a file reached through an import or a base
+        configuration: it is read (what it imports still counts) but never rewritten; said once."""
+        if not self.request.excludes:
+            return False
+        if self._excludes is None:
+            import pathspec
+
+            self._excludes = pathspec.GitIgnoreSpec.from_lines(self.request.excludes)
+        try:
+            rel = Path(reached.path).relative_to(self.cwd).as_posix()
+        except ValueError:
+            return False
+        if not self._excludes.match_file(rel):
+            return False
+        result.notes.append(f"{reached.shown}: reached from {by.shown} but excluded; not rewritten")
+        return True
 
     def imported(self, task: Task, imports: list[tuple[str, tuple[str, ...]]], result: ApplyResult) -> list[Task]:
         """The project files a file's imports (module, names) execute (inside the current folder and

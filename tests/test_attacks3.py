@@ -218,3 +218,24 @@ def test_revert_reports_a_hunk_that_lines_added_above_have_moved(tmp_path: Path)
         result.stdout
     assert (tmp_path / "net.py").read_bytes() == net[:net.index(b"class Net")] + b"HELPER = 1\n" * 12 + \
         net[net.index(b"class Net"):]
+
+
+def test_excluded_files_are_not_rewritten_when_reached_through_imports(tmp_path: Path):
+    """Vendored code the user excluded, imported by the entry, by a notebook, in folder mode, and
+    excluded in [tool.reprofix] as well as on the command line."""
+    original = write(tmp_path, {
+        "train.py": b"import torch\nfrom vendor.lib import layers\n",
+        "explore.ipynb": (b'{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], '
+                          b'"source": ["from vendor.lib import layers\\n", "import torch"]}], "metadata": {}, '
+                          b'"nbformat": 4, "nbformat_minor": 5}\n'),
+        "vendor/__init__.py": b"", "vendor/lib/__init__.py": b"",
+        "vendor/lib/layers.py": b"import torch\nd = torch.nn.Dropout(p=0.5)\n"})
+    note = "reprofix: note: vendor/lib/layers.py: reached from {} but excluded; not rewritten"
+    for args in (["train.py"], ["explore.ipynb"], ["."]):
+        result = run_reprofix("apply", "--dry-run", "--exclude", "vendor/", *args, cwd=tmp_path, check_code=0)
+        assert "vendor/lib/layers.py" not in result.stdout, (args, result.stdout)
+        assert note.format(args[0] if args != ["."] else "explore.ipynb") in result.stderr.splitlines(), result.stderr
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.reprofix]\nexclude = ["vendor"]\n')
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "vendor/lib/layers.py").read_bytes() == original["vendor/lib/layers.py"]
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
