@@ -164,6 +164,7 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     except OSError as error:
         server.close()
         raise CannotJudge(_cannot_start(command, error)) from None
+    _guard(process.pid, True)
     output = _Output(process, run, pattern, on_loss, server)
     first_signal = signal.SIGTERM
     signals.arm(timeout)
@@ -181,6 +182,7 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
         try:
             output.close()
             stop_all(process, first_signal)
+            _guard(process.pid, False)
         finally:
             signals.shielded = False
             server.close()
@@ -367,6 +369,46 @@ def _out_of_time(run: Run, reader: LossReader, elapsed: float, timeout: float, n
         run.no_loss = True
         return True
     return False
+
+
+# The watchdog: a small process of its own session that outlives reprofix. reprofix tells it, on its
+# stdin, each run's session as it starts ("+PID") and ends ("-PID"); when its stdin closes while a
+# run is still listed (reprofix was killed, even by SIGKILL, which no handler sees), it kills every
+# process of that session: DataLoader workers and the launcher's children, which PR_SET_PDEATHSIG
+# (for the direct child only) does not reach.
+_WATCHDOG = r"""
+import os, signal, sys
+live = set()
+for line in sys.stdin:
+    (live.add if line[0] == "+" else live.discard)(int(line[1:]))
+for session in live:
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+                if int(fields[3]) == session or int(fields[2]) == session:
+                    os.kill(int(entry), signal.SIGKILL)
+            except (OSError, ValueError, IndexError):
+                pass
+"""
+_watchdog: subprocess.Popen | None = None
+
+
+def _guard(pid: int, live: bool) -> None:
+    """Tell the watchdog (started on first use, Linux only) that the run `pid` started or ended."""
+    global _watchdog
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        if _watchdog is None or _watchdog.poll() is not None:
+            _watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG], stdin=subprocess.PIPE,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         start_new_session=True)
+        _watchdog.stdin.write(f"{'+' if live else '-'}{pid}\n".encode())
+        _watchdog.stdin.flush()
+    except OSError:
+        pass  # no watchdog: PR_SET_PDEATHSIG still stops the command itself
 
 
 def _die_with_parent():

@@ -4,9 +4,11 @@ more. Real files, real signals, real second processes; tests/test_attacks.py hol
 import os
 import re
 import stat
+import signal
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from codemod.atomic import current_umask
@@ -239,3 +241,47 @@ def test_excluded_files_are_not_rewritten_when_reached_through_imports(tmp_path:
     run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
     assert (tmp_path / "vendor/lib/layers.py").read_bytes() == original["vendor/lib/layers.py"]
     run_reprofix("revert", cwd=tmp_path, check_code=0)
+
+
+WORKER_SCRIPT = """import os, subprocess, sys, time
+worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # a DataLoader worker, say
+with open("worker-%d.tmp" % os.getpid(), "w") as note:
+    note.write(str(worker.pid))
+os.rename("worker-%d.tmp" % os.getpid(), "worker-%d" % os.getpid())
+print("loss: 1.0", flush=True)
+time.sleep(120)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def test_sigkill_of_verify_leaves_no_training_process_behind(tmp_path: Path):
+    """The OOM killer or a CI hard stop SIGKILLs `reprofix verify` while the training has a worker
+    process: neither the training nor its worker may go on running."""
+    (tmp_path / "train.py").write_text(WORKER_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "NO_COLOR": "1"}
+    verify = subprocess.Popen([sys.executable, "-m", "codemod", "verify", "--", sys.executable, "train.py"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("worker-[0-9]*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (note,) = [p for p in tmp_path.glob("worker-[0-9]*") if not p.name.endswith(".tmp")]
+        training, worker = int(note.name.split("-")[1]), int(note.read_text())
+        assert alive(training) and alive(worker)
+    finally:
+        verify.kill()
+        verify.wait()
+    deadline = time.monotonic() + 10
+    while (alive(training) or alive(worker)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in (training, worker) if alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
