@@ -36,11 +36,101 @@ def file_diff(path: str, old: bytes, new: bytes) -> bytes:
     tab after it on the ---/+++ lines), so that git apply and GNU patch read it back."""
     source, target = quote_path("a/" + path), quote_path("b/" + path)
     tab = b"\t" if b" " in source and not source.startswith(b'"') else b""
-    body = difflib.diff_bytes(difflib.unified_diff, split_lines(old), split_lines(new), source + tab, target + tab)
+    body = _unified(split_lines(old), split_lines(new), source + tab, target + tab)
     out = [b"diff --git %s %s\n" % (source, target)]
     for line in body:
         out.append(line if line.endswith(b"\n") else line + b"\n" + NO_NEWLINE)
     return b"".join(out)
+
+
+def _unified(a: list[bytes], b: list[bytes], fromfile: bytes, tofile: bytes, context: int = 3):
+    """difflib.unified_diff's lines, for bytes, from _Matcher's alignment (difflib's own search is
+    quadratic when thousands of changed lines stand between repeated ones)."""
+    started = False
+    for group in _Matcher(a, b).get_grouped_opcodes(context):
+        if not started:
+            started = True
+            yield b"--- " + fromfile + b"\n"
+            yield b"+++ " + tofile + b"\n"
+        first, last = group[0], group[-1]
+        yield b"@@ -%s +%s @@\n" % (_range(first[1], last[2]), _range(first[3], last[4]))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (b" " + line for line in a[i1:i2])
+                continue
+            if tag in ("replace", "delete"):
+                yield from (b"-" + line for line in a[i1:i2])
+            if tag in ("replace", "insert"):
+                yield from (b"+" + line for line in b[j1:j2])
+
+
+def _range(start: int, stop: int) -> bytes:
+    """A hunk's line range as unified diffs write it (difflib's _format_range_unified)."""
+    beginning, length = start + 1, stop - start
+    if length == 1:
+        return b"%d" % beginning
+    if not length:
+        beginning -= 1
+    return b"%d,%d" % (beginning, length)
+
+
+class _Matcher(difflib.SequenceMatcher):
+    """difflib's matcher, aligned first on the lines that occur once in each file (patience diff's
+    anchors, in an order both files share): difflib then only aligns the few lines between two
+    anchors, so a rewrite of thousands of statements costs linear time, not quadratic. Any alignment
+    gives a correct patch (the engine checks that it undoes exactly what was done)."""
+
+    def __init__(self, a: list[bytes], b: list[bytes]):
+        super().__init__(None, a, b, autojunk=False)
+
+    def get_matching_blocks(self):
+        if self.matching_blocks is not None:
+            return self.matching_blocks
+        a, b = self.a, self.b
+        blocks: list[tuple[int, int, int]] = []
+        previous_i = previous_j = 0
+        for i, j in [*_anchors(a, b), (len(a), len(b))]:
+            if i > previous_i and j > previous_j:
+                between = difflib.SequenceMatcher(None, a[previous_i:i], b[previous_j:j], autojunk=False)
+                blocks += [(previous_i + x, previous_j + y, size) for x, y, size in between.get_matching_blocks()[:-1]]
+            if i < len(a):
+                blocks.append((i, j, 1))
+            previous_i, previous_j = i + 1, j + 1
+        merged: list[list[int]] = []
+        for i, j, size in blocks:
+            if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+                merged[-1][2] += size
+            elif size:
+                merged.append([i, j, size])
+        self.matching_blocks = [difflib.Match(*block) for block in merged] + [difflib.Match(len(a), len(b), 0)]
+        return self.matching_blocks
+
+
+def _anchors(a: list[bytes], b: list[bytes]) -> list[tuple[int, int]]:
+    """(i, j) of the lines that occur exactly once in each of `a` and `b`, the longest run of them
+    in increasing order in both (patience sorting)."""
+    import bisect
+    from collections import Counter
+
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {line: j for j, line in enumerate(b) if count_b[line] == 1}
+    pairs = [(i, where_b[line]) for i, line in enumerate(a) if count_a[line] == 1 and line in where_b]
+    tails: list[int] = []  # tails[k]: the smallest j ending an increasing run of length k + 1
+    tail_index: list[int] = []
+    back: list[int] = []
+    for index, (_, j) in enumerate(pairs):
+        k = bisect.bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_index.append(index)
+        else:
+            tails[k], tail_index[k] = j, index
+        back.append(tail_index[k - 1] if k else -1)
+    run, index = [], tail_index[-1] if tail_index else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = back[index]
+    return run[::-1]
 
 
 _C_ESCAPES = {7: b"\\a", 8: b"\\b", 9: b"\\t", 10: b"\\n", 11: b"\\v", 12: b"\\f", 13: b"\\r",

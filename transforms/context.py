@@ -30,6 +30,7 @@ class Context:
     foreign: tuple[str, ...]  # import roots whose names are never the project's own classes
     plan: Plan = field(default_factory=Plan)
     pending: list[tuple[str, cst.CSTNode, str, str]] = field(default_factory=list)  # findings before positions
+    pending_keys: set[tuple[str, int, str, str]] = field(default_factory=set)  # the same, by node identity
     dict_keys: dict[cst.CSTNode, dict[str, cst.BaseExpression]] = field(default_factory=dict)  # see set_key
 
     @property
@@ -215,9 +216,10 @@ class Context:
     def finding(self, rule: Rule, node: cst.CSTNode, message: str, kind: str | None = None) -> None:
         """A finding at `node`; its kind is the rule's own unless given (a rewrite rule may report
         what it cannot rewrite). The same finding twice (a call that may be two classes) counts once."""
-        entry = (rule.id, node, message, kind or rule.fix)
-        if entry not in self.pending:
-            self.pending.append(entry)
+        key = (rule.id, id(node), message, kind or rule.fix)  # by identity: a node's == compares whole subtrees
+        if key not in self.pending_keys:
+            self.pending_keys.add(key)
+            self.pending.append((rule.id, node, message, kind or rule.fix))
 
     def comment(self, node: cst.CSTNode, rule: Rule, text: str) -> None:
         """A `# [reprofix RULE] text` line above the statement holding `node`."""
