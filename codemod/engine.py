@@ -92,8 +92,9 @@ def guarded_parse(code: bytes) -> "cst.Module":
 
     separators = sum(code.count(s) for s in _SEPARATORS)
     if separators > MAX_PARSE_SEPARATORS:
-        raise SourceError(f"too large to parse safely: {separators:,} separators and operators to parse "
-                          f"(at most {MAX_PARSE_SEPARATORS:,})")
+        lines = code.count(b"\n")
+        raise SourceError(f"too large to parse safely: {separators:,} spaces, line breaks ({lines:,}), separators "
+                          f"and operators to parse, each a node of libcst's tree (at most {MAX_PARSE_SEPARATORS:,})")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

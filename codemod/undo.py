@@ -283,12 +283,39 @@ def revert(patch_path: str, *, partial: bool = False, cwd: Path | None = None, l
     if not partial:
         _check_all_undone(states, conflicts, missing)
     _check_writable(journal, states)
+    if states and all(s.state == ORIGINAL for s in states):
+        _check_not_stashed(journal, label)
     result = RevertResult(journal.root, missing=missing)
     result.already = [s.path for s in states if s.state == ORIGINAL]
     _write_reverted(patch_path, journal, states, result, rejects=bool(conflicts or missing))
     os.unlink(patch_path)
     sync_folder(os.path.dirname(os.path.abspath(patch_path)))
     return result
+
+
+def _check_not_stashed(journal: Journal, label: str | None) -> None:
+    """Every file is as before apply: the patch would go. But if a `git stash` holds the rewritten
+    files (apply, git stash, revert), popping it would bring them back with no patch to undo them:
+    keep the patch and say so."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=journal.root, capture_output=True, text=True, timeout=30,
+                              check=True).stdout
+
+    try:
+        stashes = git("stash", "list", "--format=%gd").split()
+        files = {f.path for f in journal.files}
+        prefix = git("rev-parse", "--show-prefix").strip()
+        for stash in stashes:
+            named = {line[len(prefix):] for line in git("stash", "show", "--name-only", stash).splitlines()
+                     if line.startswith(prefix)}
+            if named & files:
+                raise PatchError(f"{display(label or journal.path)}: every file is already as before apply, but "
+                                 f"{stash} holds rewritten ones ({sorted(named & files)[0]}); `git stash pop`, then "
+                                 "`reprofix revert` (the patch is kept)")
+    except (OSError, subprocess.SubprocessError):
+        return  # no git, not a repository: nothing can hold the files
 
 
 def _check_gives_back_original(journal: Journal, states: list[FileState], label: str | None) -> None:

@@ -285,3 +285,38 @@ def test_sigkill_of_verify_leaves_no_training_process_behind(tmp_path: Path):
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
+
+
+def test_messages_for_what_libcst_cannot_take_say_what_is_true(tmp_path: Path):
+    """5,000 implicitly joined string literals are valid Python libcst cannot parse, not a syntax
+    error; 250,000 blank lines are line breaks, not operators."""
+    write(tmp_path, {"joined.py": DROPOUT + b"x = (" + b" ".join([b'"a"'] * 5000) + b")\n",
+                     "blank.py": DROPOUT + b"\n" * 250_000 + b"y = 1\n"})
+    result = run_reprofix("scan", "--no-follow", "joined.py", cwd=tmp_path, check_code=1)
+    assert result.stderr.startswith("reprofix: joined.py:4:1: valid Python that libcst's parser cannot read ("), \
+        result.stderr
+    assert "syntax error" not in result.stderr
+    result = run_reprofix("scan", "--no-follow", "blank.py", cwd=tmp_path, check_code=1)
+    assert result.stderr.startswith("reprofix: blank.py: too large to parse safely: 250,019 spaces, line breaks "
+                                    "(250,004), separators and operators to parse"), result.stderr
+
+
+def test_revert_keeps_the_patch_while_a_git_stash_holds_the_rewritten_files(tmp_path: Path):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True,
+                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@t"})
+
+    original = write(tmp_path, {"train.py": DROPOUT})
+    git("init", "-q")
+    git("add", "train.py")
+    git("commit", "-q", "-m", "start")
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    git("stash", "-q")
+    result = run_reprofix("revert", cwd=tmp_path, check_code=1)
+    assert result.stderr == ("reprofix: reprofix.patch: every file is already as before apply, but stash@{0} holds "
+                             "rewritten ones (train.py); `git stash pop`, then `reprofix revert` (the patch is kept); nothing was changed\n")
+    assert (tmp_path / "reprofix.patch").exists()
+    git("stash", "pop", "-q")
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith(".git")} == original

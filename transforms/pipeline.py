@@ -288,4 +288,7 @@ def _syntax_error(source: bytes, error: cst.ParserSyntaxError) -> SourceError:
             return SourceError(f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset or 1)
     except (ValueError, UnicodeDecodeError):
         pass
+    else:  # Python reads it: the limit is libcst's (5,000 string literals in one implicit join)
+        return SourceError(f"valid Python that libcst's parser cannot read ({error.message}); reprofix needs "
+                           "libcst to rewrite it", error.editor_line, error.editor_column)
     return SourceError(f"syntax error: {error.message}", error.editor_line, error.editor_column)
