@@ -25,7 +25,7 @@ SKIPPED_DIRS = frozenset(
 )
 CONFIG_SUFFIXES = (".yaml", ".yml")  # configuration files (a hidden one, `.pre-commit-config.yaml`, is a tool's)
 SUFFIXES = (".py", ".ipynb", *CONFIG_SUFFIXES)  # Python files, Jupyter notebooks, configuration files
-_MAIN_GUARD = re.compile(rb"^if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)
+_MAIN_GUARD = re.compile(rb"(?:^|(?<=\r))if[ \t]+__name__[ \t]*==[ \t]*['\"]__main__['\"][ \t]*:", re.MULTILINE)  # \r: classic Mac line ends
 
 
 def has_main_guard(source: bytes) -> bool:

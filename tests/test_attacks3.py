@@ -320,3 +320,13 @@ def test_revert_keeps_the_patch_while_a_git_stash_holds_the_rewritten_files(tmp_
     git("stash", "pop", "-q")
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith(".git")} == original
+
+
+def test_a_classic_mac_file_is_an_entry_script_in_folder_mode(tmp_path: Path):
+    """Line ends of `\\r` alone: Python runs the file, and its `__main__` guard makes it an entry."""
+    original = write(tmp_path, {"train.py": b"import torch\rif __name__ == '__main__':\r    d = torch.nn.Dropout(p=0.5)\r"})
+    result = run_reprofix("apply", ".", cwd=tmp_path, check_code=0)
+    assert result.stdout.startswith("Entry scripts (seed block): train.py\n"), result.stdout
+    compile((tmp_path / "train.py").read_bytes(), "train.py", "exec")
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert snapshot(tmp_path) == original
