@@ -617,6 +617,78 @@ def _report_revert(result, shown) -> None:
         typer.echo(f"missing {shown(path, result.root)}: its hunks are in the .rej file")
 
 
+@app.command(context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True})
+def minimize(
+    command: List[str] = typer.Argument(..., metavar="-- COMMAND [ARGS...]", help="The training command to run."),
+    steps: int = typer.Option(2, "--steps", min=1, help="Steps each run is compared on (the procedure: the first two)."),
+    max_runs: int = typer.Option(60, "--max-runs", min=2, help="Runs the search may take (two a trial)."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds each run may take."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default: reprofix.patch at the project root)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """After apply: keep only the changes the run needs to be reproducible. Delta debugging over the
+    patch's changes, each trial judged by two runs as `verify` judges them; the smallest set found
+    stays applied, as the patch (`reprofix revert` still restores every file)."""
+    from . import minimize as minimizelib
+    from .patch import PatchError
+
+    cwd = _cwd()
+    command = _command(command, "minimize")
+    patch_path = patch or _default_patch(cwd, _config([]))
+    shown_patch = _shown_patch(patch, patch_path, cwd)
+    if not os.path.lexists(patch_path):
+        _fail(f"{shown_patch}: no such patch; run `reprofix apply` first, then minimize")
+    say = (lambda text: None) if as_json else (lambda text: typer.echo(text, err=True))
+    with _locked(patch_path, shown_patch):
+        try:
+            result = minimizelib.Minimizer(patch_path, command, steps=steps, max_runs=max_runs, cwd=cwd,
+                                           label=shown_patch, timeout=timeout, say=say).run()
+        except (minimizelib.CannotMinimize, PatchError, verifylib_cannot_judge()) as error:
+            _fail(str(error))
+    _report_minimize(result, cwd, shown_patch, as_json)
+    if result.stopped and result.stopped.startswith("interrupted"):
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def verifylib_cannot_judge():
+    from . import verify as verifylib
+
+    return verifylib.CannotJudge
+
+
+def _report_minimize(result, cwd: Path, shown_patch: str, as_json: bool) -> None:
+    import json
+
+    runs = sum(2 for t in result.trials if t.seconds)
+    needed = set(result.needed)
+    if as_json:
+        def unit(u):
+            return {"path": _shown(Path(u.path), cwd), "line": u.line, "rule": u.rule or None, "text": u.text}
+
+        typer.echo(json.dumps({
+            "needed": [unit(u) for u in result.units if u in needed],
+            "not_needed": [unit(u) for u in result.units if u not in needed],
+            "trials": len(result.trials), "runs": runs, "stopped": result.stopped,
+            "seconds_full": round(result.full_seconds, 3), "seconds_minimal": round(result.minimal_seconds, 3),
+            "patch": shown_patch if needed else None,
+        }, indent=2))
+        return
+    typer.echo(f"Needed ({len(needed)} of {len(result.units)} change(s)):")
+    for u in result.units:
+        if u in needed:
+            typer.echo(f"  {u.describe()}")
+    typer.echo("Not needed (taken back out):")
+    for u in result.units:
+        if u not in needed:
+            typer.echo(f"  {u.describe()}")
+    stopped = f"; stopped early ({result.stopped}): the smallest reproducible set found is kept" if result.stopped else ""
+    cost = (f"; a run to the compared steps took {result.full_seconds:.1f} s with every change, "
+            f"{result.minimal_seconds:.1f} s with the kept ones" if result.full_seconds and result.minimal_seconds else "")
+    where = f"patch: {shown_patch} (undo: reprofix revert)" if needed else "nothing left applied"
+    typer.echo(f"reprofix: minimize: {len(needed)} of {len(result.units)} change(s) kept after {len(result.trials)} "
+               f"trial(s), {runs} run(s){cost}{stopped}; {where}")
+
+
 @app.command()
 def status(
     patch: Optional[str] = typer.Option(None, "--patch", help="The patch `reprofix apply` wrote (default: reprofix.patch at the project root)."),
@@ -739,12 +811,12 @@ def _applied_patch() -> Optional[str]:
     return _shown(patch_path, cwd) if found is not None and found.state == "applied" else None
 
 
-def _command(command: List[str]) -> List[str]:
+def _command(command: List[str], name: str = "verify") -> List[str]:
     """The command after --; none is a usage error."""
     if command and command[0] == "--":
         command = command[1:]
     if not command:
-        _fail("verify needs a command after --, e.g. `reprofix verify -- python train.py`", EXIT_USAGE)
+        _fail(f"{name} needs a command after --, e.g. `reprofix {name} -- python train.py`", EXIT_USAGE)
     return command
 
 

@@ -6,6 +6,7 @@ rank r with rank r, and say which rank parts first."""
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -294,3 +295,23 @@ def test_paddle_launch_ranks(tmp_path: Path):
     (tmp_path / "train.py").write_text(PADDLE_WORKER)
     data = verify(tmp_path, "--", PY, "-m", "paddle.distributed.launch", "--nproc_per_node", "2", "train.py", code=0)
     assert [(s["rank"], s["steps"][0]["counter"]) for s in data["series"]] == [(0, "step 0"), (1, "step 0")]
+
+
+@pytest.mark.framework
+def test_minimize_judges_each_trial_on_a_torchrun_launch(tmp_path: Path):
+    """`reprofix minimize` with 2 processes under torchrun: each trial is judged rank by rank, and the
+    change both ranks need (shuffle=False: the clock seeds their loaders) is the one kept."""
+    require_framework("torch")
+    shutil.copy(SAMPLES / "minimize_train.py", tmp_path / "train.py")
+    original = (tmp_path / "train.py").read_bytes()
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    result = subprocess.run([PY, "-m", "codemod", "minimize", "--json", "--", *TORCHRUN, "train.py"], cwd=tmp_path,
+                            env={**os.environ, **ENV, "PYTHONPATH": str(Path(__file__).parents[1])},
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(u["line"], u["rule"]) for u in data["needed"]] == [(14, "PT105")]
+    assert sorted(u["rule"] for u in data["not_needed"]) == ["PT001", "PT201"]
+    assert (tmp_path / "train.py").read_bytes() == original.replace(b"shuffle=True", b"shuffle=False")
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original

@@ -1,0 +1,51 @@
+"""`reprofix minimize` on a real PyTorch training script whose construction says which change its
+runs need (samples/minimize_train.py: it seeds torch itself, but shuffles with a generator seeded
+from the clock): exactly `shuffle=False` is kept, the patch holds only it and undoes with git,
+revert gives back the original byte for byte, and a second minimize changes nothing."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, require_framework, run_reprofix
+
+
+def journal_free(patch: Path) -> bytes:
+    return re.sub(rb"(?m)^# reprofix-run: \w+\n", b"", patch.read_bytes())
+
+
+@pytest.mark.framework
+def test_minimize_keeps_exactly_the_change_the_runs_need(tmp_path: Path):
+    require_framework("torch")
+    shutil.copy(SAMPLES / "minimize_train.py", tmp_path / "train.py")
+    original = (tmp_path / "train.py").read_bytes()
+    applied = run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    assert [line.split()[1] for line in applied.stdout.splitlines() if line.startswith("  train.py:")] == \
+        ["PT001", "PT105", "PT201"]
+
+    result = run_reprofix("minimize", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Needed (1 of 3 change(s)):",
+                         "  train.py:14  PT105  loader = DataLoader(data, batch_size=8, shuffle=False, num_workers=0,"]
+    assert lines[2] == "Not needed (taken back out):"
+    assert [line.split()[:2] for line in lines[3:5]] == [["train.py:11", "PT001"], ["train.py:16", "PT201"]]
+    assert lines[5].startswith("reprofix: minimize: 1 of 3 change(s) kept after ")
+    assert "trial 1: 3 of 3 change(s)" in result.stderr and ": reproducible" in result.stderr
+
+    assert (tmp_path / "train.py").read_bytes() == original.replace(b"shuffle=True", b"shuffle=False")
+    subprocess.run(["git", "apply", "-R", "--check", "reprofix.patch"], cwd=tmp_path, check=True)
+    verified = run_reprofix("verify", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
+    assert "verdict: reproducible" in verified.stdout
+
+    patch = journal_free(tmp_path / "reprofix.patch")
+    again = run_reprofix("minimize", "--json", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
+    data = json.loads(again.stdout)
+    assert [(u["line"], u["rule"]) for u in data["needed"]] == [(14, "PT105")] and data["not_needed"] == []
+    assert journal_free(tmp_path / "reprofix.patch") == patch
+
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original
