@@ -116,7 +116,12 @@ class Minimizer:
         if self.runs + 2 > self.max_runs:
             raise _OutOfRuns()
         problem = self._compile_problem(chosen)
-        self.put(chosen)
+        signals.shielded = True  # a Ctrl-C while files are written waits for the writes
+        try:
+            self.put(chosen)
+        finally:
+            signals.shielded = False
+        signals.raise_pending()
         if problem:
             trial = Trial(chosen, False, problem, 0.0)
         else:
@@ -172,7 +177,10 @@ class Minimizer:
                     result.stopped = f"interrupted by {stop}"
                     best = min((t.units for t in self.cache.values() if t.reproducible), key=len, default=everything)
         finally:
-            self.put(best)
+            from .lock import deferred_interrupts
+
+            with deferred_interrupts():  # the set kept is written whole, whatever Ctrl-C comes now
+                self.put(best)
         result.needed = [u for u in self.units if u in best]
         result.trials = list(self.cache.values())
         result.full_seconds = self.cache[everything].seconds if everything in self.cache else 0.0

@@ -49,3 +49,34 @@ def test_minimize_keeps_exactly_the_change_the_runs_need(tmp_path: Path):
 
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert (tmp_path / "train.py").read_bytes() == original
+
+
+@pytest.mark.framework
+def test_ctrl_c_leaves_the_smallest_reproducible_set_found_applied(tmp_path: Path):
+    """Ctrl-C while a trial runs: the search stops, the smallest set found reproducible so far (here:
+    every change, the only one tried) is what stays applied, consistent with the patch, and it says so."""
+    require_framework("torch")
+    import os
+    import signal
+
+    shutil.copy(SAMPLES / "minimize_train.py", tmp_path / "train.py")
+    original = (tmp_path / "train.py").read_bytes()
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    applied = (tmp_path / "train.py").read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "codemod", "minimize", "--", sys.executable, "train.py"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said = []
+    for line in process.stderr:
+        said.append(line)
+        if line.startswith("reprofix: trial 1:"):
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, (stdout, "".join(said) + stderr)
+    assert "stopped early (interrupted by SIGINT): the smallest reproducible set found is kept" in stdout, stdout
+    assert stdout.startswith("Needed (3 of 3 change(s)):")
+    assert (tmp_path / "train.py").read_bytes() == applied
+    assert "train.py: applied, unchanged since" in run_reprofix("status", cwd=tmp_path, check_code=1).stdout
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original
