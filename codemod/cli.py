@@ -152,11 +152,11 @@ def _jobs(asked: int | None) -> int:
     return asked
 
 
-def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False):
+def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False, keep=False):
     """Check the options and process the files (`text_only`: only the rules found in the text)."""
     from . import engine
 
-    options = _transform_options(config, disable, seed)
+    options = _transform_options(config, disable, seed, keep)
     config_root = config.path.parent if config.path else Path.cwd()
     request = engine.Request(
         paths=list(paths),
@@ -177,7 +177,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
     return result
 
 
-def _transform_options(config, disable, seed):
+def _transform_options(config, disable, seed, keep=False):
     """The rewrites' options: the rules disabled (each id known) and the seed (in range), from the
     command line, else the configuration."""
     import transforms
@@ -190,6 +190,7 @@ def _transform_options(config, disable, seed):
         disabled=frozenset(config.disable) | frozenset(disable or []),
         dropout_classes=tuple(config.dropout_classes),
         random_data_ops=tuple(config.random_data_ops),
+        keep_randomness=keep,
     )
 
 
@@ -300,6 +301,8 @@ def apply(
     jobs: Optional[int] = JOBS,
     no_follow: bool = NO_FOLLOW,
     max_file_size: Optional[str] = MAX_FILE_SIZE,
+    keep_randomness: bool = typer.Option(False, "--keep-randomness", help="Seed the randomness instead of taking it "
+                                         "out: shuffling, augmentation, dropout and workers stay."),
 ) -> None:
     """Rewrite the scripts (and the project modules they import) for reproducibility, and write one
     patch describing every change."""
@@ -314,7 +317,8 @@ def apply(
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if dry_run:
         _warn_pending(patch_path, shown_patch)
-        result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
+        result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size,
+                      keep=keep_randomness)
         if result.diff:
             report.print_diff(result.diff, color)
         _echo(report.render(result, color=color))
@@ -323,7 +327,7 @@ def apply(
     _make_patch_folder(patch_path, shown_patch, root)
     with _locked(patch_path, shown_patch):
         result = _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs,
-                               no_follow, seed, max_size)
+                               no_follow, seed, max_size, keep=keep_randomness)
     _echo(report.render(result, color=color))
     changed = any(f.changed for f in result.files)
     typer.echo(report.summary(result, patch=shown_patch if changed else None,
@@ -355,13 +359,13 @@ def _make_patch_folder(patch_path: str, shown_patch: str, root: Path) -> None:
 
 
 def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, exclude, disable, jobs, no_follow,
-                  seed, max_size):
+                  seed, max_size, keep=False):
     """apply's work while it holds the patch's lock: finish an interrupted run, process the files,
     check them, write."""
     from . import undo
 
     _finish_interrupted(patch_path, cwd, shown_patch)
-    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size)
+    result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, keep=keep)
     changed = [f for f in result.files if f.changed]
     _check_writable(result, bool(changed), root, patch_path, shown_patch)
     if not changed:

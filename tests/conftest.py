@@ -39,7 +39,10 @@ def rewriting_snippets() -> list[tuple[str, bool]]:
     from codemod.engine import all_rules
     from transforms.rule import Invalid
 
-    return sorted({(example.code, example.script) for rule in all_rules().values() if rule.language == "python"
+    from transforms.options import SEEDS_RANDOMNESS
+
+    return sorted({(example.code, example.script) for rule in all_rules().values()
+                   if rule.language == "python" and rule.id not in SEEDS_RANDOMNESS
                    for example in rule.examples
                    if isinstance(example, Invalid) and example.expected not in (None, example.code)})
 

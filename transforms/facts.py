@@ -166,6 +166,21 @@ class SourceSetting(Fact):
 
 
 @dataclass(frozen=True)
+class SeededLoader(Fact):
+    """A loader that keeps its shuffling gets a generator of its own, seeded (`generator=`), where it
+    has none: its order no longer depends on what else drew from the global generator before it."""
+
+    sources: Sources
+    module: str  # the framework module whose Generator seeds it ("torch")
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.sources.signatures)
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset({"generator"})
+
+
+@dataclass(frozen=True)
 class SamplerFix:
     """What to do with a sampler passed to a source: `rename` it to a sequential sampler keeping
     only `keep`, or set its `shuffle` to False, or nothing (`ok`: already sequential)."""

@@ -11,7 +11,7 @@ from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Replacement,
-    Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting,
+    Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, SeededLoader, Sources, SourceSetting,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -499,6 +499,40 @@ RULES = (
                 loader = DataLoader(data, shuffle=False, num_workers=0)
                 """,
                 findings=("4:10 PT108",),
+            ),
+        ),
+    ),
+    Rule(
+        "PT112", "seeded-loader", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: a `DataLoader` without a `generator=` gets one seeded with "
+        "the run's seed; one whose arguments come through `*args`/`**kwargs` is reported.",
+        "Reproducible training that keeps its shuffling and augmentation (PyTorch's reproducibility notes): "
+        "the seed block seeds the global generators, and the loader's own generator decides its order and "
+        "the seeds of its workers (which seed `random` and torch in each worker from it), whatever else "
+        "drew from the global generator before. A generator the project passes is its own: left alone.",
+        facts=(SeededLoader(SOURCES, "torch"),),
+        invalid=(
+            Invalid(
+                """
+                import torch
+                from torch.utils.data import DataLoader
+                loader = DataLoader(data, batch_size=32, shuffle=True, num_workers=2)
+                """,
+                """
+                import torch
+                from torch.utils.data import DataLoader
+                loader = DataLoader(data, batch_size=32, shuffle=True, num_workers=2, generator=torch.Generator().manual_seed(1))
+                """,
+                findings=("3:10 PT112",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import torch
+                from torch.utils.data import DataLoader
+                loader = DataLoader(data, shuffle=True, generator=torch.Generator().manual_seed(7))
+                """
             ),
         ),
     ),

@@ -157,12 +157,12 @@ from .reports import (  # noqa: E402
     FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportLibraryModels, ReportProjectClasses,
     ReportRandomHyperparameters, ReportUnfixedSeeds,
 )
-from .sources import DisableShuffleCalls, FixSamplers, ResumeNote, SourceSettings  # noqa: E402
+from .sources import DisableShuffleCalls, FixSamplers, ResumeNote, SeedLoaders, SourceSettings  # noqa: E402
 
 FIXERS: dict[type[Fact], Fixer] = {
     fixer.fact: fixer
     for fixer in (
-        ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), FixSamplers(), ResumeNote(),
+        ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), SeedLoaders(), FixSamplers(), ResumeNote(),
         DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
         NeutraliseDropout(), PassThroughCalls(), ZeroRateKeywords(), FlagCalls(), ReportProjectClasses(),
         ReportLibraryAugmentation(), ReportLibraryModels(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),

@@ -7,7 +7,7 @@ import libcst as cst
 from .. import cstutil
 from .. import flow
 from ..context import Context, short
-from ..facts import Param, ResumeHint, Samplers, ShuffleCalls, Sources, SourceSetting
+from ..facts import Param, ResumeHint, Samplers, SeededLoader, ShuffleCalls, Sources, SourceSetting
 from ..rule import NOTE, REPORT, Rule
 from . import Fixer
 
@@ -155,6 +155,28 @@ class SourceSettings(Fixer):
                 ctx.finding(rule, entry or call, f"{short(name)}: {setting} (in the dict passed as **{ctx.code(star.value)})")
         elif not fact.only_if_given and ctx.set_key(star.value, fact.param, fact.value, over=True):
             ctx.finding(rule, call, f"{short(name)}: {setting} (over **{ctx.code(star.value)})")
+
+
+class SeedLoaders(Fixer):
+    """`--keep-randomness`: a loader without a `generator=` gets one, seeded with the run's seed; one
+    whose arguments may arrive through `*args`/`**kwargs` is reported instead."""
+
+    fact = SeededLoader
+
+    def on_call(self, ctx: Context, fact: SeededLoader, rule: Rule, call: cst.Call, name: str) -> None:
+        if "generator" not in fact.sources.signatures[name]:
+            return
+        param = fact.sources.param(name, "generator")
+        if cstutil.find_arg(call, param) is not None:
+            return  # the project's own generator: its seed is the project's
+        module = None if cstutil.has_star_args(call) or _double_star(call) else ctx.module_ref(fact.module, None)
+        if module is None:
+            ctx.finding(rule, call, f"{short(name)} may get its generator through *args or **kwargs: pass "
+                                    f"generator={fact.module}.Generator().manual_seed({ctx.options.seed})", REPORT)
+            return
+        value = f"{cst.Module([]).code_for_node(module)}.Generator().manual_seed({ctx.options.seed})"
+        if ctx.edit_arg(call, param, value):
+            ctx.finding(rule, call, f"{short(name)}: generator={value}")
 
 
 class FixSamplers(Fixer):
