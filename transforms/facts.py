@@ -65,6 +65,7 @@ class SeedBlock(Fact):
     lines: tuple[str, ...]
     roots: tuple[str, ...] = ()  # the framework's own modules: where the file imports one for sure, so is
     brings: tuple[str, ...] = ()  # ... each of these (the framework depends on them: numpy)
+    keep_lines: tuple[str, ...] = ()  # added with --keep-randomness: seeds for what then stays random
 
 
 # ---- data pipeline -------------------------------------------------------------------------------

@@ -210,6 +210,9 @@ SEED_BLOCK = SeedBlock(
         "else:\n"
         '    {mod:mindspore}.set_context(deterministic="ON")',
     ),
+    # the dataset's random ops (RandomCrop, shuffle) draw from the dataset's own seed, which
+    # mindspore.set_seed does not set: only needed where they stay
+    keep_lines=("{mod:mindspore.dataset}.config.set_seed({seed})",),
 )
 
 # ---------------------------------------------------------------------------------------------

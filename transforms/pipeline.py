@@ -9,6 +9,8 @@ libcst where the pieces cannot be trusted.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -244,6 +246,8 @@ def _block_finding(blocks, module: cst.Module, through: dict[str, str], tables,
 
 def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Skeleton | None) -> bytes | None:
     """The rewritten file, or None when nothing changes; a skeleton gets its pieces back."""
+    if ctx.options.keep_randomness:  # the seeds of what stays random (MindSpore's dataset ops)
+        blocks = [dataclasses.replace(block, lines=block.lines + block.keep_lines) for block in blocks]
     prelude, after = seedblock.prelude(ctx.plan.imports, blocks, ctx.index, ctx.options.seed)
     if not (prelude or ctx.plan.edits()):
         return None
