@@ -97,9 +97,27 @@ class Minimizer:
             out[path] = b"".join(lines + a[at:])
         return out
 
-    def put(self, chosen: frozenset) -> None:
+    def put(self, chosen: frozenset, *, stop_after: bool = True) -> None:
         """Leave exactly `chosen` applied: the patch reverted (nothing applied), then these units
-        applied with a patch of their own (none when the set is empty)."""
+        applied with a patch of their own (none when the set is empty). A Ctrl-C on the way (revert
+        and apply stop between two files when one comes) is held until the files and the patch
+        agree again; then, `stop_after`, it stops the search."""
+        import signal
+
+        interrupted = False
+        while True:
+            try:
+                self._put(chosen)
+                break
+            except (undo.RevertStopped, undo.Interrupted, undo.Stopped) as stop:
+                if getattr(stop, "changed", None) is not None:  # a file changed under us: not ours to go on
+                    raise CannotMinimize(f"{display(stop.changed.path)}: {stop.changed.reason}; run `reprofix "
+                                         "revert` (it keeps every edit)") from None
+                interrupted = True  # finish the transition, then stop
+        if interrupted and stop_after:
+            raise verifylib.Interrupted(signal.SIGINT)
+
+    def _put(self, chosen: frozenset) -> None:
         import os
 
         if os.path.lexists(self.patch_path):
@@ -180,7 +198,7 @@ class Minimizer:
             from .lock import deferred_interrupts
 
             with deferred_interrupts():  # the set kept is written whole, whatever Ctrl-C comes now
-                self.put(best)
+                self.put(best, stop_after=False)
         result.needed = [u for u in self.units if u in best]
         result.trials = list(self.cache.values())
         result.full_seconds = self.cache[everything].seconds if everything in self.cache else 0.0

@@ -80,3 +80,27 @@ def test_ctrl_c_leaves_the_smallest_reproducible_set_found_applied(tmp_path: Pat
     assert "train.py: applied, unchanged since" in run_reprofix("status", cwd=tmp_path, check_code=1).stdout
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert (tmp_path / "train.py").read_bytes() == original
+
+
+@pytest.mark.framework
+def test_ctrl_c_while_a_trial_rewrites_the_files_finishes_the_rewrite_first(tmp_path: Path):
+    """SIGINT right as trial 2 starts reverting trial 1's patch (the 11th write point: the journal
+    marked `reverting`): the transition is finished, the search stops, and the files and the patch
+    agree."""
+    require_framework("torch")
+    import os
+
+    shutil.copy(SAMPLES / "minimize_train.py", tmp_path / "train.py")
+    original = (tmp_path / "train.py").read_bytes()
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    applied = (tmp_path / "train.py").read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "NO_COLOR": "1",
+           "REPROFIX_CRASH_AT": "write:11", "REPROFIX_CRASH_SIGNAL": "INT"}
+    result = subprocess.run([sys.executable, "-m", "codemod", "minimize", "--", sys.executable, "train.py"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, (result.stdout, result.stderr)
+    assert "stopped early (interrupted by SIGINT)" in result.stdout and "internal error" not in result.stderr
+    assert (tmp_path / "train.py").read_bytes() == applied
+    assert "train.py: applied, unchanged since" in run_reprofix("status", cwd=tmp_path, check_code=1).stdout
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original
