@@ -12,9 +12,9 @@ import pytest
 from conftest import SAMPLES, require_framework, run_reprofix
 
 
-def losses(folder: Path) -> list:
+def losses(folder: Path, env: dict | None = None) -> list:
     result = run_reprofix("verify", "--json", "--steps", "3", "--", sys.executable, "train.py", cwd=folder,
-                          check_code=0)
+                          check_code=0, env=env)
     data = json.loads(result.stdout)
     assert data["verdict"] == "reproducible", data
     first, second = (run["losses"][:3] for run in data["runs"])
@@ -41,5 +41,30 @@ def test_keep_randomness_makes_runs_agree_and_keeps_the_randomness(tmp_path: Pat
     assert b"shuffle=False" in (tmp_path / "train.py").read_bytes()
     plain = losses(tmp_path)
     assert kept != plain, "with --keep-randomness the shuffling, dropout and augmentation still act"
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original
+
+
+@pytest.mark.framework
+def test_keep_randomness_on_mindspore_keeps_its_random_ops_and_seeds_them(tmp_path: Path):
+    """The MindSpore sample: random crops and flips, a shuffle, a RandomSampler, three dropout
+    operators and a StandardNormal noise op all stay; the dataset is seeded, the pipeline runs one
+    worker, and the dropout primitives get seeds. Two runs agree; a plain apply's losses differ."""
+    require_framework("mindspore")
+    shutil.copy(SAMPLES / "mindspore_train.py", tmp_path / "train.py")
+    original = (tmp_path / "train.py").read_bytes()
+    env = {"GLOG_v": "3"}
+    result = run_reprofix("apply", "--keep-randomness", "train.py", cwd=tmp_path, check_code=0)
+    rules = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  train.py:")]
+    assert sorted(set(rules)) == ["MS001", "MS108", "MS204", "MS209", "MS304", "MS305"], result.stdout
+    rewritten = (tmp_path / "train.py").read_bytes()
+    for kept in (b"vision.RandomCrop(24, padding=2)", b"data.shuffle(buffer_size=64)", b"nn.Dropout(p=0.3)",
+                 b"ds.RandomSampler(num_samples=16)"):
+        assert kept in rewritten, kept
+    assert b"mindspore.dataset.config.set_seed(1)" in rewritten
+    kept_losses = losses(tmp_path, env)
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    assert kept_losses != losses(tmp_path, env)
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert (tmp_path / "train.py").read_bytes() == original

@@ -787,6 +787,32 @@ RULES = (
         ),
     ),
     Rule(
+        "MS209", "seeded-dropout", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: `ops.Dropout` gets `Seed0`/`Seed1` and `ops.dropout` "
+        "gets `seed=`, the run's seed, where none (or 0) is given.",
+        "Step 5: give the Dropout and Random operators that must stay a fixed non-zero seed. Without "
+        "one, MindSpore's dropout primitives draw masks that differ between runs even after "
+        "`mindspore.set_seed` (`nn.Dropout` takes its seeds from the global seed). The normal mode "
+        "takes dropout out instead (MS201, MS202).",
+        facts=(SeededOps({"mindspore.ops.Dropout": (P("Seed0", 1), P("Seed1", 2)),
+                          "mindspore.ops.dropout": (P("seed", 3),)}),),
+        invalid=(
+            Invalid(
+                """
+                from mindspore import nn, ops
+                mask = ops.Dropout(keep_prob=0.9)
+                y = ops.dropout(x, p=0.1, training=True)
+                """,
+                """
+                from mindspore import nn, ops
+                mask = ops.Dropout(keep_prob=0.9, Seed0=1, Seed1=1)
+                y = ops.dropout(x, p=0.1, training=True, seed=1)
+                """,
+                findings=("2:8 MS209", "3:5 MS209"),
+            ),
+        ),
+    ),
+    Rule(
         "MS204", "random-op-seed", FRAMEWORK, REWRITE,
         "Random ops that take a seed get a fixed non-zero one when none (or 0) is given.",
         "Step 5: primitives with `seed, seed2` (StandardNormal, UniformReal, UniformInt, Gamma, "
