@@ -634,6 +634,7 @@ def minimize(
     patch's changes, each trial judged by two runs as `verify` judges them; the smallest set found
     stays applied, as the patch (`reprofix revert` still restores every file)."""
     from . import minimize as minimizelib
+    from . import verify as verifylib
     from .patch import PatchError
 
     cwd = _cwd()
@@ -647,17 +648,11 @@ def minimize(
         try:
             result = minimizelib.Minimizer(patch_path, command, steps=steps, max_runs=max_runs, cwd=cwd,
                                            label=shown_patch, timeout=timeout, say=say).run()
-        except (minimizelib.CannotMinimize, PatchError, verifylib_cannot_judge()) as error:
+        except (minimizelib.CannotMinimize, PatchError, verifylib.CannotJudge) as error:
             _fail(str(error))
     _report_minimize(result, cwd, shown_patch, as_json)
     if result.stopped and result.stopped.startswith("interrupted"):
         raise typer.Exit(EXIT_INTERRUPTED)
-
-
-def verifylib_cannot_judge():
-    from . import verify as verifylib
-
-    return verifylib.CannotJudge
 
 
 def _report_minimize(result, cwd: Path, shown_patch: str, as_json: bool) -> None:

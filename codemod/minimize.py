@@ -97,17 +97,18 @@ class Minimizer:
             out[path] = b"".join(lines + a[at:])
         return out
 
-    def put(self, chosen: frozenset, *, stop_after: bool = True) -> None:
+    def put(self, chosen: frozenset, contents: dict[str, bytes] | None = None, *, stop_after: bool = True) -> None:
         """Leave exactly `chosen` applied: the patch reverted (nothing applied), then these units
         applied with a patch of their own (none when the set is empty). A Ctrl-C on the way (revert
         and apply stop between two files when one comes) is held until the files and the patch
         agree again; then, `stop_after`, it stops the search."""
         import signal
 
+        contents = self.contents(chosen) if contents is None else contents
         interrupted = False
         while True:
             try:
-                self._put(chosen)
+                self._put(contents)
                 break
             except (undo.RevertStopped, undo.Interrupted, undo.Stopped) as stop:
                 if getattr(stop, "changed", None) is not None:  # a file changed under us: not ours to go on
@@ -117,13 +118,12 @@ class Minimizer:
         if interrupted and stop_after:
             raise verifylib.Interrupted(signal.SIGINT)
 
-    def _put(self, chosen: frozenset) -> None:
+    def _put(self, contents: dict[str, bytes]) -> None:
         import os
 
         if os.path.lexists(self.patch_path):
             undo.revert(self.patch_path, cwd=self.cwd, label=self.label)
-        files = [(path, self.original[path], new) for path, new in self.contents(chosen).items()
-                 if new != self.original[path]]
+        files = [(path, self.original[path], new) for path, new in contents.items() if new != self.original[path]]
         if files:
             undo.write_applied(undo.Apply(self.patch_path, self.root, files))
 
@@ -133,10 +133,11 @@ class Minimizer:
             return self.cache[chosen].reproducible
         if self.runs + 2 > self.max_runs:
             raise _OutOfRuns()
-        problem = self._compile_problem(chosen)
+        contents = self.contents(chosen)
+        problem = self._compile_problem(contents)
         signals.shielded = True  # a Ctrl-C while files are written waits for the writes
         try:
-            self.put(chosen)
+            self.put(chosen, contents)
         finally:
             signals.shielded = False
         signals.raise_pending()
@@ -149,8 +150,9 @@ class Minimizer:
                  f"({_names(chosen, self.units)}): {trial.why.splitlines()[0]}")
         return trial.reproducible
 
-    def _compile_problem(self, chosen: frozenset) -> str | None:
-        for path, code in self.contents(chosen).items():
+    @staticmethod
+    def _compile_problem(contents: dict[str, bytes]) -> str | None:
+        for path, code in contents.items():
             if path.endswith(".py"):
                 try:
                     compile(code, path, "exec", dont_inherit=True)

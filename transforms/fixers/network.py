@@ -170,11 +170,16 @@ _LIST_CALLS = frozenset({"linspace", "arange", "tolist", "list", "tuple", "logsp
 def _maybe_unset(ctx: Context, call: cst.Call, value: cst.BaseExpression) -> bool:
     """Whether a rate may be an option left unset (None): configuration (`args.drop_rate`,
     `cfg.model.drop`) passed to a callee defined elsewhere, which may forward only what is set."""
-    root = value
-    while isinstance(root, cst.Attribute):
-        root = root.value
+    root = _chain_root(value)
     return (isinstance(value, cst.Attribute) and isinstance(root, cst.Name) and root.value != "self"
             and _local_definition(ctx, call.func) is None)
+
+
+def _chain_root(value: cst.BaseExpression) -> cst.BaseExpression:
+    """What an attribute chain starts from: `args` in `args.model.drop`."""
+    while isinstance(value, cst.Attribute):
+        value = value.value
+    return value
 
 
 def _rate_arguments(ctx: Context, call: cst.Call, wanted):
@@ -305,9 +310,7 @@ def _attribute_kind(ctx: Context, value: cst.Attribute, depth: int) -> str:
     """`self.x`: what the class assigns to it; a member of a class (`Validator.check_float`, the file's
     own class or an imported one) or a class (`nn.Dropout`): OTHER; `args.drop`, `cfg.model.drop`,
     `config.drop_rate` (an imported configuration object), `cfg.MODEL.DROPOUT`: configuration, a rate."""
-    root = value
-    while isinstance(root, cst.Attribute):
-        root = root.value
+    root = _chain_root(value)
     if not isinstance(root, cst.Name):
         return RATE
     if root.value == "self" and isinstance(value.value, cst.Name):
