@@ -31,6 +31,13 @@ PYTHON_DRAWS = PYTHON_RANDOM_VALUES | {"random.shuffle", "random.randbytes"} | {
     )
 }
 
+# What seeds from the OS: seed functions given no seed (or None), and calls whose value the OS decides
+# (a worker_init_fn built from these differs each run).
+SEEDS_FROM_OS = PYTHON_SEED_FUNCTIONS | {"numpy.random.default_rng", "numpy.random.RandomState", "random.Random",
+                                         "torch.seed", "numpy.random.SeedSequence"}
+FROM_OS = frozenset({"time.time", "time.time_ns", "time.perf_counter", "time.monotonic", "os.urandom", "os.getpid",
+                     "random.SystemRandom", "secrets.randbits", "secrets.randbelow", "uuid.uuid4"})
+
 # Names of settings that a random value must not feed (the procedure's step 2).
 HYPERPARAMETER = (
     r"(^|_)(lr|learning_rate|rate|momentum|decay|eps|epsilon|beta\d?|batch(_size)?|epochs?|steps?"

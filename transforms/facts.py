@@ -182,6 +182,49 @@ class SeededLoader(Fact):
 
 
 @dataclass(frozen=True)
+class WorkerSeeding(Fact):
+    """A loader with worker processes gets a `worker_init_fn` that seeds the framework, NumPy and
+    `random` in each worker, apart per worker and per rank: `helper` is that function's code (a
+    module-level function named `helper_name`, so that spawned workers can import it; a lambda cannot
+    be pickled). A `worker_init_fn` the project passes is wrapped (`functools.partial(helper,
+    then=theirs)`: theirs runs first); one that seeds from the OS is reported."""
+
+    sources: Sources
+    helper_name: str
+    helper: str
+    reseeds: frozenset[str] = frozenset()  # seed functions that seed from the OS when given no seed
+    from_os: frozenset[str] = frozenset()  # functions whose result comes from the OS (time, urandom)
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.sources.signatures)
+
+    def keywords(self) -> frozenset[str]:
+        return frozenset({"worker_init_fn", "num_workers"})
+
+
+@dataclass(frozen=True)
+class EpochSampler:
+    """A distributed sampler that shuffles by epoch: its `shuffle` parameter (and whether it shuffles
+    when that is not given), and its `seed` parameter where it has one."""
+
+    shuffle: Param
+    shuffles_by_default: bool
+    seed: Param | None = None
+
+
+@dataclass(frozen=True)
+class EpochSamplers(Fact):
+    """`--keep-randomness`: a distributed sampler that keeps its shuffling gets the run's seed where it
+    takes one and none is given; a file that builds one but never calls `set_epoch` is reported (every
+    epoch would repeat the first epoch's order)."""
+
+    samplers: Mapping[str, EpochSampler]
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.samplers)
+
+
+@dataclass(frozen=True)
 class SamplerFix:
     """What to do with a sampler passed to a source: `rename` it to a sequential sampler keeping
     only `keep`, or set its `shuffle` to False, or nothing (`ok`: already sequential)."""
@@ -223,6 +266,19 @@ class ShuffleCalls(Fact):
     """Dataset methods that shuffle (`data.shuffle(1000)`): disabled."""
 
     method_names: frozenset[str]
+
+    def methods(self) -> frozenset[str]:
+        return self.method_names
+
+
+@dataclass(frozen=True)
+class SeededShuffles(Fact):
+    """`--keep-randomness`: dataset shuffle calls that stay (`ds.shuffle(1000)`) get the run's seed
+    where none is given. Only a call whose value is used: one that is a statement of its own is an
+    in-place shuffle of something else (`rng.shuffle(x)`), which takes no seed."""
+
+    method_names: frozenset[str]
+    seed: Param
 
     def methods(self) -> frozenset[str]:
         return self.method_names

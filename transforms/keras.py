@@ -11,7 +11,7 @@ from . import common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
-    Replacement, ReplaceOps, SeedBlock, ShuffleCalls,
+    Replacement, ReplaceOps, SeedBlock, SeededShuffles, ShuffleCalls,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -253,6 +253,37 @@ RULES = (
                          .batch(32))
                 """,
                 findings=("2:9 KR107",),
+            ),
+        ),
+    ),
+    Rule(
+        "KR112", "seeded-dataset-shuffle", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: `tf.data` `.shuffle(...)` calls that stay get `seed=`, the "
+        "run's seed, where none is given.",
+        "The seed block's global seed already decides an unseeded shuffle, by the order in which the "
+        "program creates its random ops; a seed of its own keeps the order when ops are added before it. "
+        "Parallel maps keep their order by default, and `deterministic=False` still becomes True (KR109).",
+        facts=(SeededShuffles(frozenset({"shuffle"}), P("seed", 1)),),
+        invalid=(
+            Invalid(
+                """
+                import tensorflow as tf
+                ds = tf.data.Dataset.range(10).shuffle(10).batch(2)
+                """,
+                """
+                import tensorflow as tf
+                ds = tf.data.Dataset.range(10).shuffle(10, seed=1).batch(2)
+                """,
+                findings=("2:6 KR112",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import tensorflow as tf
+                ds = tf.data.Dataset.range(10).shuffle(10, seed=7)
+                rng.shuffle(items)
+                """
             ),
         ),
     ),

@@ -8,11 +8,13 @@ rank, shuffle, drop_last)`).
 
 from __future__ import annotations
 
+import textwrap
+
 from . import aliases, common
 from .common import qualified
 from .facts import (
-    ArgFix, Chance, Range, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock,
-    Sources, SourceSetting,
+    ArgFix, Chance, Range, DisableOps, DropoutLayers, EpochSampler, EpochSamplers, LibraryModels, Param as P, PassThrough,
+    Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting, WorkerSeeding,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -44,6 +46,26 @@ CHANCES = {
 
 # DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("batch_sampler",))
+
+# `--keep-randomness`: what each DataLoader worker runs. Paddle seeds paddle, NumPy and `random` in a
+# worker from a base seed the main process draws from NumPy: apart per worker, but alike on every rank
+# once the seed block seeds NumPy there. This reseeds all three with the rank mixed in.
+SEED_WORKER = textwrap.dedent('''\
+    def _reprofix_seed_worker(worker_id, then=None):
+        """Seeds paddle, NumPy and random in a DataLoader worker: apart per worker and per rank
+        (PADDLE_TRAINER_ID), the same on every run. `then`: the project's own worker_init_fn, run first."""
+        import os
+        import random
+        import numpy
+        import paddle
+        if then is not None:
+            then(worker_id)
+        rank = int(os.environ.get("PADDLE_TRAINER_ID", "0"))
+        seed = (paddle.io.get_worker_info().seed + worker_id + 1000003 * rank) % 2**32
+        paddle.seed(seed)
+        random.seed(seed)
+        numpy.random.seed(seed)
+''')
 SAMPLERS = {
     "paddle.io.DistributedBatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 4)),
     "paddle.io.BatchSampler": SamplerFix("no_shuffle", shuffle=P("shuffle", 2)),
@@ -252,6 +274,67 @@ RULES = (
                 loader = DataLoader(data, shuffle=False, num_workers=0)
                 """,
                 findings=("4:10 PD108",),
+            ),
+        ),
+    ),
+    Rule(
+        "PD112", "seeded-workers", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: a `paddle.io.DataLoader` with worker processes gets a "
+        "`worker_init_fn` that seeds paddle, NumPy and `random` in each worker, apart per worker and per "
+        "rank (`PADDLE_TRAINER_ID`); the project's own is wrapped (it runs first), and reported where it "
+        "seeds from the OS.",
+        "Paddle seeds each worker from a base seed drawn from NumPy in the main process: apart per worker, "
+        "but alike on every rank once NumPy is seeded, so every rank would augment alike.",
+        facts=(WorkerSeeding(SOURCES, "_reprofix_seed_worker", SEED_WORKER, common.SEEDS_FROM_OS, common.FROM_OS),),
+        invalid=(
+            Invalid(
+                "import random\n"
+                "from paddle.io import DataLoader\n"
+                "\n"
+                "def init(worker_id):\n"
+                "    random.seed()\n"
+                "\n"
+                "loader = DataLoader(data, shuffle=True, num_workers=4, worker_init_fn=init)\n",
+                "import random\n"
+                "from paddle.io import DataLoader\n"
+                "import functools\n"
+                "\n"
+                "\n"
+                "# [reprofix PD112] added: remove with `reprofix revert`\n"
+                + SEED_WORKER +
+                "\n\n"
+                "def init(worker_id):\n"
+                "    random.seed()\n"
+                "\n"
+                "loader = DataLoader(data, shuffle=True, num_workers=4, worker_init_fn=functools.partial(_reprofix_seed_worker, then=init))\n",
+                findings=("5:5 PD112", "7:10 PD112"),
+            ),
+        ),
+    ),
+    Rule(
+        "PD113", "distributed-sampler-epochs", FRAMEWORK, REPORT,
+        "With `apply --keep-randomness` only: a file that builds a shuffling `DistributedBatchSampler` and "
+        "never calls `set_epoch` is reported.",
+        "The sampler shuffles by its epoch (`numpy.random.RandomState(epoch)`): every rank alike, as it "
+        "must, but without `set_epoch(epoch)` at each epoch's start every epoch repeats the first order.",
+        facts=(EpochSamplers({"paddle.io.DistributedBatchSampler": EpochSampler(P("shuffle", 4), False)}),),
+        invalid=(
+            Invalid(
+                """
+                import paddle
+                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=True)
+                """,
+                findings=("2:11 PD113",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import paddle
+                sampler = paddle.io.DistributedBatchSampler(data, 32, shuffle=True)
+                for epoch in range(3):
+                    sampler.set_epoch(epoch)
+                """
             ),
         ),
     ),

@@ -248,7 +248,7 @@ def _render(module: cst.Module, ctx: Context, blocks: list, skeleton: partial.Sk
     """The rewritten file, or None when nothing changes; a skeleton gets its pieces back."""
     if ctx.options.keep_randomness:  # the seeds of what stays random (MindSpore's dataset ops)
         blocks = [dataclasses.replace(block, lines=block.lines + block.keep_lines) for block in blocks]
-    prelude, after = seedblock.prelude(ctx.plan.imports, blocks, ctx.index, ctx.options.seed)
+    prelude, after = seedblock.prelude(ctx.plan.imports, blocks, ctx.index, ctx.options.seed, ctx.plan.definitions)
     if not (prelude or ctx.plan.edits()):
         return None
     applier = Applier(ctx.plan, prelude, after, ctx.index.parents)

@@ -27,9 +27,12 @@ class Plan:
     # statement -> (position of the node it is about, comment lines): shown in source order
     comments: dict[cst.CSTNode, list[tuple[int, list[cst.EmptyLine]]]] = field(default_factory=dict)
     imports: list[str] = field(default_factory=list)  # modules to import for the new code
+    # module-level functions the new code calls (name -> code), placed after the imports and the seed block
+    definitions: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (rule id, code)
 
     def edits(self) -> bool:
-        return bool(self.arg_edits or self.replace or self.splice or self.drop_elements or self.drop_statements)
+        return bool(self.arg_edits or self.replace or self.splice or self.drop_elements or self.drop_statements
+                    or self.definitions)
 
 
 class Applier(cst.CSTTransformer):

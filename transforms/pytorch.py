@@ -7,11 +7,14 @@ keep_prob as in MindSpore.
 
 from __future__ import annotations
 
+import textwrap
+
 from . import aliases, common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Replacement,
-    Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, SeededLoader, Sources, SourceSetting,
+    EpochSampler, EpochSamplers, Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, SeededLoader, Sources, SourceSetting,
+    WorkerSeeding,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -51,6 +54,29 @@ CHANCES = {
 
 # DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
+
+# `--keep-randomness`: what each DataLoader worker runs. PyTorch seeds torch, NumPy and `random` in a
+# worker from the loader's generator (base seed + worker id): apart per worker, but alike on every rank
+# (the generator is seeded alike there, as a DistributedSampler's order needs), so every rank would
+# augment alike. This reseeds all three with the rank mixed in.
+SEED_WORKER = textwrap.dedent('''\
+    def _reprofix_seed_worker(worker_id, then=None):
+        """Seeds torch, NumPy and random in a DataLoader worker: apart per worker and per rank (RANK),
+        the same on every run. `then`: the project's own worker_init_fn, run first."""
+        import os
+        import random
+        import torch
+        if then is not None:
+            then(worker_id)
+        seed = (torch.initial_seed() + 1000003 * int(os.environ.get("RANK", "0"))) % 2**32
+        torch.manual_seed(seed)
+        random.seed(seed)
+        try:
+            import numpy
+        except ImportError:
+            return
+        numpy.random.seed(seed)
+''')
 
 # timm's augmentations, built inside the library (qualified as timm exports them, and where they live)
 _MIXUP = "pass mixup_alpha=0.0 and cutmix_alpha=0.0 (or do not apply it)"
@@ -516,12 +542,12 @@ RULES = (
                 """
                 import torch
                 from torch.utils.data import DataLoader
-                loader = DataLoader(data, batch_size=32, shuffle=True, num_workers=2)
+                loader = DataLoader(data, batch_size=32, shuffle=True)
                 """,
                 """
                 import torch
                 from torch.utils.data import DataLoader
-                loader = DataLoader(data, batch_size=32, shuffle=True, num_workers=2, generator=torch.Generator().manual_seed(1))
+                loader = DataLoader(data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(1))
                 """,
                 findings=("3:10 PT112",),
             ),
@@ -532,6 +558,109 @@ RULES = (
                 import torch
                 from torch.utils.data import DataLoader
                 loader = DataLoader(data, shuffle=True, generator=torch.Generator().manual_seed(7))
+                """
+            ),
+        ),
+    ),
+    Rule(
+        "PT113", "seeded-workers", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: a `DataLoader` with worker processes gets a `worker_init_fn` "
+        "that seeds torch, NumPy and `random` in each worker, apart per worker and per rank (`RANK`); the "
+        "project's own is wrapped (it runs first), and reported where it seeds from the OS.",
+        "PyTorch seeds each worker from the loader's generator: apart per worker, but alike on every rank "
+        "once the generator is seeded, so every rank would augment its samples alike. A module-level "
+        "function, because spawned workers must import it (a lambda cannot be pickled).",
+        facts=(WorkerSeeding(SOURCES, "_reprofix_seed_worker", SEED_WORKER, common.SEEDS_FROM_OS, common.FROM_OS),),
+        invalid=(
+            Invalid(
+                "import numpy as np\n"
+                "from torch.utils.data import DataLoader\n"
+                "\n"
+                "loader = DataLoader(data, shuffle=True, num_workers=4, generator=g)\n",
+                "import numpy as np\n"
+                "from torch.utils.data import DataLoader\n"
+                "\n"
+                "\n"
+                "# [reprofix PT113] added: remove with `reprofix revert`\n"
+                + SEED_WORKER +
+                "\n\n"
+                "loader = DataLoader(data, shuffle=True, num_workers=4, generator=g, worker_init_fn=_reprofix_seed_worker)\n",
+                findings=("4:10 PT113",),
+            ),
+            Invalid(  # the project's own worker_init_fn is wrapped; one that reseeds from the OS is reported
+                "import functools\n"
+                "import numpy as np\n"
+                "from torch.utils.data import DataLoader\n"
+                "\n"
+                "def init(worker_id):\n"
+                "    np.random.seed()\n"
+                "\n"
+                "loader = DataLoader(data, num_workers=2, generator=g, worker_init_fn=init)\n",
+                "import functools\n"
+                "import numpy as np\n"
+                "from torch.utils.data import DataLoader\n"
+                "\n"
+                "\n"
+                "# [reprofix PT113] added: remove with `reprofix revert`\n"
+                + SEED_WORKER +
+                "\n\n"
+                "def init(worker_id):\n"
+                "    np.random.seed()\n"
+                "\n"
+                "loader = DataLoader(data, num_workers=2, generator=g, worker_init_fn=functools.partial(_reprofix_seed_worker, then=init))\n",
+                findings=("6:5 PT113", "8:10 PT113"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                from torch.utils.data import DataLoader
+                loader = DataLoader(data, generator=g)
+                single = DataLoader(data, generator=g, num_workers=0)
+                """
+            ),
+        ),
+    ),
+    Rule(
+        "PT114", "distributed-sampler-seed", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: a shuffling `DistributedSampler` gets `seed=` (the run's seed) "
+        "where none is given; a file that builds one and never calls `set_epoch` is reported.",
+        "Every rank must shuffle alike (each takes its own share of one order), so the sampler has a seed of "
+        "its own, 0 by default: the run's seed makes `--seed` choose it. Without `set_epoch(epoch)` at each "
+        "epoch's start, every epoch repeats the first one's order.",
+        facts=(EpochSamplers({f"{m}.DistributedSampler": EpochSampler(P("shuffle", 3), True, P("seed", 4))
+                              for m in ("torch.utils.data", "torch.utils.data.distributed")}),),
+        invalid=(
+            Invalid(
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data)
+                loader = DataLoader(data, sampler=sampler, generator=g)
+                for epoch in range(3):
+                    sampler.set_epoch(epoch)
+                """,
+                """
+                from torch.utils.data import DataLoader, DistributedSampler
+                sampler = DistributedSampler(data, seed=1)
+                loader = DataLoader(data, sampler=sampler, generator=g)
+                for epoch in range(3):
+                    sampler.set_epoch(epoch)
+                """,
+                findings=("2:11 PT114",),
+            ),
+            Invalid(  # no set_epoch in the file: reported
+                """
+                from torch.utils.data.distributed import DistributedSampler
+                sampler = DistributedSampler(data, shuffle=True, seed=7)
+                """,
+                findings=("2:11 PT114",),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                from torch.utils.data import DistributedSampler
+                sampler = DistributedSampler(data, shuffle=False)
                 """
             ),
         ),

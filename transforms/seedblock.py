@@ -12,7 +12,7 @@ from .context import name_is_free
 from .cstutil import leading_imports_end
 from .facts import SeedBlock
 from .index import FileIndex
-from .markers import SEED_BLOCK_END, SEED_BLOCK_START
+from .markers import COMMENT_PREFIX, SEED_BLOCK_END, SEED_BLOCK_START
 
 
 STANDARD = frozenset({"os", "random"})  # modules of Python's own, always there
@@ -82,23 +82,44 @@ def _parsed(block: str) -> tuple[cst.BaseStatement, ...]:
     return tuple(cst.parse_module(block).body)
 
 
-def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, seed: int):
-    """Statements to insert after the leading imports (new imports, then the seed block) and the
-    lines that close the block."""
+def prelude(imports: list[str], blocks: list[SeedBlock], file_index: FileIndex, seed: int,
+            definitions: dict[str, tuple[str, str]] | None = None):
+    """Statements to insert after the leading imports (new imports, the seed block, then the
+    functions the new code calls: name -> (rule id, code)) and the lines that close them."""
     statements: list[cst.BaseStatement] = [
         cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.parse_expression(m))])]) for m in imports
     ]
     after: list[cst.EmptyLine] = []
     if blocks:
         parsed = list(_parsed(code(blocks, file_index, seed)))
-        if file_index.module.default_indent.strip(" \t"):  # a form feed in the file's first indent
-            parsed = [statement.visit(_FourSpaces()) for statement in parsed]
         parsed[0] = parsed[0].with_changes(
             leading_lines=[cst.EmptyLine(), cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_START))]
         )
         statements += parsed
         after = [cst.EmptyLine(comment=cst.Comment(SEED_BLOCK_END))]
+    for rule, text in (definitions or {}).values():
+        function = _parsed(text)[0]
+        statements.append(function.with_changes(leading_lines=[
+            *after, cst.EmptyLine(), cst.EmptyLine(),
+            cst.EmptyLine(comment=cst.Comment(COMMENT_PREFIX.format(rule=rule) + " added: remove with `reprofix revert`")),
+        ]))
+        after = [cst.EmptyLine()] * _blank_lines_wanted(file_index.module)
+    if file_index.module.default_indent.strip(" \t"):  # a form feed in the file's first indent
+        statements = [statement.visit(_FourSpaces()) for statement in statements]
     return statements, after
+
+
+def _blank_lines_wanted(module: cst.Module) -> int:
+    """Blank lines to leave after an inserted function: two before what follows, counting its own."""
+    rest = module.body[leading_imports_end(module.body):]
+    if not rest:
+        return 0
+    own = 0
+    for line in rest[0].leading_lines:
+        if line.comment is not None:
+            break
+        own += 1
+    return max(0, 2 - own)
 
 
 class _FourSpaces(cst.CSTTransformer):

@@ -157,13 +157,16 @@ from .reports import (  # noqa: E402
     FlagCalls, ReportCheckpointPops, ReportLibraryAugmentation, ReportLibraryModels, ReportProjectClasses,
     ReportRandomHyperparameters, ReportUnfixedSeeds,
 )
-from .sources import DisableShuffleCalls, FixSamplers, ResumeNote, SeedLoaders, SourceSettings  # noqa: E402
+from .sources import (  # noqa: E402
+    DisableShuffleCalls, FixSamplers, ResumeNote, SeedEpochSamplers, SeedLoaders, SeedShuffleCalls, SeedWorkers,
+    SourceSettings,
+)
 
 FIXERS: dict[type[Fact], Fixer] = {
     fixer.fact: fixer
     for fixer in (
-        ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), SeedLoaders(), FixSamplers(), ResumeNote(),
-        DisableShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
+        ReplaceRandomOps(), DisableRandomOps(), SourceSettings(), SeedLoaders(), SeedWorkers(), SeedEpochSamplers(), FixSamplers(), ResumeNote(),
+        DisableShuffleCalls(), SeedShuffleCalls(), FixMethodArguments(), FixCallArguments(), FixAttributes(), SeedRandomOps(),
         NeutraliseDropout(), PassThroughCalls(), ZeroRateKeywords(), FlagCalls(), ReportProjectClasses(),
         ReportLibraryAugmentation(), ReportLibraryModels(), ReportRandomHyperparameters(), ReportUnfixedSeeds(),
         ReportCheckpointPops(),

@@ -6,8 +6,8 @@ import libcst as cst
 
 from .. import cstutil
 from .. import flow
-from ..context import Context, short
-from ..facts import Param, ResumeHint, Samplers, SeededLoader, ShuffleCalls, Sources, SourceSetting
+from ..context import Context, name_is_free, short
+from ..facts import EpochSamplers, Param, ResumeHint, Samplers, SeededLoader, SeededShuffles, ShuffleCalls, Sources, SourceSetting, WorkerSeeding
 from ..rule import NOTE, REPORT, Rule
 from . import Fixer
 
@@ -179,6 +179,86 @@ class SeedLoaders(Fixer):
             ctx.finding(rule, call, f"{short(name)}: generator={value}")
 
 
+class SeedWorkers(Fixer):
+    """`--keep-randomness`: a loader with worker processes gets a `worker_init_fn` that seeds each
+    worker apart (per worker and per rank, the same on every run); the project's own is wrapped, and
+    reported where it seeds from the OS. Arguments that may arrive through `*args`/`**kwargs` are
+    reported instead."""
+
+    fact = WorkerSeeding
+
+    def on_call(self, ctx: Context, fact: WorkerSeeding, rule: Rule, call: cst.Call, name: str) -> None:
+        if "worker_init_fn" not in fact.sources.signatures[name]:
+            return
+        workers = cstutil.find_arg(call, fact.sources.param(name, "num_workers"))
+        hidden = cstutil.has_star_args(call) or _double_star(call) is not None
+        if (workers is None and not hidden) or (workers is not None and cstutil.is_literal(workers.value, "0")):
+            return  # no worker processes: the seed block seeds the one process
+        param = fact.sources.param(name, "worker_init_fn")
+        given = cstutil.find_arg(call, param)
+        theirs = None if given is None or cstutil.is_literal(given.value, "None") else given.value
+        if theirs is not None and fact.helper_name in ctx.code(theirs):
+            return
+        if hidden:
+            ctx.finding(rule, call, f"{short(name)} may get num_workers or worker_init_fn through *args or "
+                                    f"**kwargs: seed each worker by hand (NumPy and random, apart per worker and rank)",
+                        REPORT)
+            return
+        value = fact.helper_name
+        if theirs is not None:
+            functools = ctx.module_ref("functools", None)
+            if functools is None:
+                ctx.finding(rule, call, f"{short(name)}: wrap worker_init_fn `{ctx.code(theirs)}` by hand to seed "
+                                        "NumPy and random in each worker", REPORT)
+                return
+            value = f"{cst.Module([]).code_for_node(functools)}.partial({fact.helper_name}, then={ctx.code(theirs)})"
+            self.report_os_seeds(ctx, fact, rule, theirs)
+        if ctx.edit_arg(call, param, value):
+            if name_is_free(fact.helper_name, ctx.index):
+                ctx.plan.definitions[fact.helper_name] = (rule.id, fact.helper)
+            ctx.finding(rule, call, f"{short(name)}: worker_init_fn={value}")
+
+    @staticmethod
+    def report_os_seeds(ctx: Context, fact: WorkerSeeding, rule: Rule, theirs: cst.BaseExpression) -> None:
+        """The project's worker_init_fn, where this file defines it: each call in it that seeds from
+        the OS (`np.random.seed()`) or draws from it (`time.time()`, `os.urandom`)."""
+        if not isinstance(theirs, cst.Name):
+            return
+        functions = [b for b in ctx.index.binding_statements(theirs) if isinstance(b, cst.FunctionDef)]
+        for function in functions:
+            for call, called in ctx.calls_inside(function):
+                bare = not call.args or cstutil.is_literal(call.args[0].value, "None")
+                if called in fact.from_os or (called in fact.reseeds and bare):
+                    ctx.finding(rule, call, f"worker_init_fn `{theirs.value}` seeds from the OS here "
+                                            f"(`{ctx.code(call)}`): what it draws from that seed differs each run; "
+                                            "the worker seeding reprofix adds runs after it", REPORT)
+
+
+class SeedEpochSamplers(Fixer):
+    """`--keep-randomness`: a distributed sampler that shuffles gets `seed=` (the run's seed) where it
+    takes one; a missing `set_epoch` call in the file is reported."""
+
+    fact = EpochSamplers
+
+    def on_call(self, ctx: Context, fact: EpochSamplers, rule: Rule, call: cst.Call, name: str) -> None:
+        spec = fact.samplers[name]
+        shuffle = cstutil.find_arg(call, spec.shuffle)
+        if cstutil.has_star_args(call):
+            if spec.seed is not None and cstutil.find_arg(call, spec.seed) is None:
+                ctx.finding(rule, call, f"{short(name)} may get shuffle and seed through *args or **kwargs: pass "
+                                        f"seed={ctx.options.seed} by hand", REPORT)
+        elif shuffle is None and not spec.shuffles_by_default or shuffle is not None and cstutil.is_literal(
+                shuffle.value, "False"):
+            return  # it does not shuffle
+        elif spec.seed is not None and cstutil.find_arg(call, spec.seed) is None:
+            if ctx.edit_arg(call, spec.seed, str(ctx.options.seed)):
+                ctx.finding(rule, call, f"{short(name)}: seed={ctx.options.seed}")
+        if not any(c.func.attr.value == "set_epoch" for c in ctx.method_calls):
+            ctx.finding(rule, call, f"{short(name)} shuffles every epoch in the first epoch's order unless "
+                                    "`sampler.set_epoch(epoch)` is called as each epoch starts: no call in this "
+                                    "file; add one to the epoch loop", REPORT)
+
+
 class FixSamplers(Fixer):
     """A random sampler is made sequential wherever it is built: renamed (`RandomSampler` to
     `SequentialSampler`, keeping what both take) or given `shuffle=False`. A sampler passed to a
@@ -244,6 +324,18 @@ class ResumeNote(Fixer):
     def on_call(self, ctx: Context, fact: ResumeHint, rule: Rule, call: cst.Call, name: str) -> None:
         if not any(r == rule.id for r, *_ in ctx.pending):
             ctx.finding(rule, call, fact.text, NOTE)
+
+
+class SeedShuffleCalls(Fixer):
+    """`--keep-randomness`: `data = data.shuffle(1000)` gets `seed=` (the run's seed)."""
+
+    fact = SeededShuffles
+
+    def on_method(self, ctx: Context, fact: SeededShuffles, rule: Rule, call: cst.Call, method: str) -> None:
+        if not call.args or isinstance(ctx.parent(call), cst.Expr) or cstutil.has_star_args(call):
+            return
+        if cstutil.find_arg(call, fact.seed) is None and ctx.edit_arg(call, fact.seed, str(ctx.options.seed)):
+            ctx.finding(rule, call, f".{method}(...): seed={ctx.options.seed}")
 
 
 class DisableShuffleCalls(Fixer):
