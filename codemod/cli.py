@@ -669,6 +669,8 @@ def _report_minimize(result, cwd: Path, shown_patch: str, as_json: bool) -> None
             "not_needed": [unit(u) for u in result.units if u not in needed],
             "trials": len(result.trials), "runs": runs, "stopped": result.stopped,
             "seconds_full": round(result.full_seconds, 3), "seconds_minimal": round(result.minimal_seconds, 3),
+            "step_seconds_full": round(result.full_step_seconds, 4),
+            "step_seconds_minimal": round(result.minimal_step_seconds, 4),
             "patch": shown_patch if needed else None,
         }, indent=2))
         return
@@ -681,11 +683,21 @@ def _report_minimize(result, cwd: Path, shown_patch: str, as_json: bool) -> None
         if u not in needed:
             typer.echo(f"  {u.describe()}")
     stopped = f"; stopped early ({result.stopped}): the smallest reproducible set found is kept" if result.stopped else ""
-    cost = (f"; a run to the compared steps took {result.full_seconds:.1f} s with every change, "
-            f"{result.minimal_seconds:.1f} s with the kept ones" if result.full_seconds and result.minimal_seconds else "")
+    cost = ""
+    if result.full_step_seconds and result.minimal_step_seconds:  # what determinism costs this run
+        cost = (f"; a step took {_duration(result.full_step_seconds)} with every change, "
+                f"{_duration(result.minimal_step_seconds)} with the kept ones (a whole run to the compared steps: "
+                f"{result.full_seconds:.1f} s and {result.minimal_seconds:.1f} s)")
+    elif result.full_seconds and result.minimal_seconds:  # one step compared: no step time to measure
+        cost = (f"; a run to the compared steps took {result.full_seconds:.1f} s with every change, "
+                f"{result.minimal_seconds:.1f} s with the kept ones")
     where = f"patch: {shown_patch} (undo: reprofix revert)" if needed else "nothing left applied"
     typer.echo(f"reprofix: minimize: {len(needed)} of {len(result.units)} change(s) kept after {len(result.trials)} "
                f"trial(s), {runs} run(s){cost}{stopped}; {where}")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 @app.command()

@@ -50,6 +50,7 @@ class Trial:
     reproducible: bool
     why: str
     seconds: float  # the slower of the two runs, early-stopped after the compared steps
+    step_seconds: float = 0.0  # the slower of the two runs' step times (verify.step_seconds)
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Result:
     trials: list[Trial] = field(default_factory=list)
     full_seconds: float = 0.0
     minimal_seconds: float = 0.0
+    full_step_seconds: float = 0.0
+    minimal_step_seconds: float = 0.0
     stopped: str | None = None  # why the search stopped early (Ctrl-C, --max-runs), if it did
 
 
@@ -167,12 +170,13 @@ class Minimizer:
             run = verifylib.run_once(self.command, steps=self.steps, full=False, timeout=self.timeout, signals=signals)
             runs.append(run)
         seconds = max(run.seconds for run in runs)
+        step = max(verifylib.step_seconds(run, self.steps) for run in runs)
         try:
             verdict = judgelib.judge(runs, steps=self.steps, full=False, atol=1e-3, rtol=1e-3)
         except verifylib.CannotJudge as error:
-            return Trial(chosen, False, f"could not judge: {error}", seconds)
+            return Trial(chosen, False, f"could not judge: {error}", seconds, step)
         return Trial(chosen, verdict.reproducible, "reproducible" if verdict.reproducible else "not reproducible",
-                     seconds)
+                     seconds, step)
 
     # -- the search -----------------------------------------------------------------------------------
     def run(self) -> Result:
@@ -186,7 +190,8 @@ class Minimizer:
                     if not self.test(everything, signals):
                         why = self.cache[everything].why
                         if why.startswith("could not judge"):
-                            raise CannotMinimize(f"with every change applied, the runs {why}")
+                            raise CannotMinimize("with every change applied, reprofix could not judge the runs: "
+                                                 + why.removeprefix("could not judge: "))
                         raise CannotMinimize("with every change applied the runs do not agree: minimize starts "
                                              "from a reproducible run; see `reprofix verify --locate`")
                     best = frozenset() if self.test(frozenset(), signals) else self._ddmin(everything, signals)
@@ -203,8 +208,9 @@ class Minimizer:
                 self.put(best, stop_after=False)
         result.needed = [u for u in self.units if u in best]
         result.trials = list(self.cache.values())
-        result.full_seconds = self.cache[everything].seconds if everything in self.cache else 0.0
-        result.minimal_seconds = self.cache[best].seconds if best in self.cache else 0.0
+        full, minimal = self.cache.get(everything), self.cache.get(best)
+        result.full_seconds, result.full_step_seconds = (full.seconds, full.step_seconds) if full else (0.0, 0.0)
+        result.minimal_seconds, result.minimal_step_seconds = (minimal.seconds, minimal.step_seconds) if minimal else (0.0, 0.0)
         return result
 
     def _ddmin(self, units: frozenset, signals) -> frozenset:

@@ -59,6 +59,7 @@ class Run:
     slow_pattern: bool = False  # the deadline struck while --loss-pattern was matching a line
     no_loss: bool = False  # stopped because no loss appeared within --no-loss-timeout
     seconds: float = 0.0
+    loss_times: dict = field(default_factory=dict)  # SeriesId -> when each of its losses came (monotonic)
     lines: int = 0
     bare_integers: int = 0
     evaluation_lines: int = 0
@@ -195,6 +196,13 @@ def run_once(command: list, *, steps: int, full: bool, timeout: float, pattern=N
     return run
 
 
+def step_seconds(run: Run, steps: int) -> float:
+    """The time of one training step: between the first and the last of the compared losses of the run's
+    first series, per step (start-up and the work before the first loss left out); 0.0 without two."""
+    times = next(iter(run.loss_times.values()), [])[:steps]
+    return (times[-1] - times[0]) / (len(times) - 1) if len(times) >= 2 else 0.0
+
+
 def _cannot_start(command: list, error: OSError) -> str:
     """Why the command could not start, and what to do: `verify train.py` means `verify -- python train.py`."""
     if command[0].endswith(".py") and os.path.isfile(command[0]) and not os.access(command[0], os.X_OK):
@@ -304,6 +312,8 @@ class _Output:
         self.run.slow_pattern = self.pattern is not None
         found = self.reader.feed(line, state.source)
         self.run.slow_pattern = False
+        for series, _ in found:
+            self.run.loss_times.setdefault(series, []).append(time.monotonic())
         if found and self.on_loss is not None and (state.source.channel or not self.reader.channels):
             self.on_loss(found, self.reader)
 

@@ -34,6 +34,9 @@ def test_minimize_keeps_exactly_the_change_the_runs_need(tmp_path: Path):
     assert lines[2] == "Not needed (taken back out):"
     assert [line.split()[:2] for line in lines[3:5]] == [["train.py:11", "PT001"], ["train.py:16", "PT201"]]
     assert lines[5].startswith("reprofix: minimize: 1 of 3 change(s) kept after ")
+    # what determinism costs: the time of a step (between the compared losses), then of a whole run
+    assert re.search(r"; a step took \d+ ms with every change, \d+ ms with the kept ones \(a whole run to the "
+                     r"compared steps: \d+\.\d s and \d+\.\d s\);", lines[5]), lines[5]
     assert "trial 1: 3 of 3 change(s)" in result.stderr and ": reproducible" in result.stderr
 
     assert (tmp_path / "train.py").read_bytes() == original.replace(b"shuffle=True", b"shuffle=False")
@@ -45,6 +48,7 @@ def test_minimize_keeps_exactly_the_change_the_runs_need(tmp_path: Path):
     again = run_reprofix("minimize", "--json", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
     data = json.loads(again.stdout)
     assert [(u["line"], u["rule"]) for u in data["needed"]] == [(14, "PT105")] and data["not_needed"] == []
+    assert 0 < data["step_seconds_full"] < data["seconds_full"]
     assert journal_free(tmp_path / "reprofix.patch") == patch
 
     run_reprofix("revert", cwd=tmp_path, check_code=0)

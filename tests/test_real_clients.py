@@ -231,3 +231,46 @@ def test_real_client_rewritten_runs_reproducibly_and_reverts(tmp_path: Path, nam
     else:
         problems.append("apply wrote no patch")
     assert not problems, f"{name}:\n- " + "\n- ".join(problems)
+
+
+def _verified_losses(proj: Path) -> list:
+    """Two runs of the driver under `reprofix verify`: they must agree; their first 3 losses."""
+    result = run_reprofix("verify", "--json", "--steps", "3", "--", sys.executable, "train.py", cwd=proj,
+                          env={"PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1"}, check_code=None)
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "reproducible", (data["verdict"], result.stderr[-2000:])
+    return data["runs"][0]["losses"][:3]
+
+
+@pytest.mark.framework
+def test_timm_training_transforms_keep_their_augmentation_and_agree_under_keep_randomness(tmp_path: Path):
+    """timm's own training transforms with augmentation on (RandAugment, random resized crop, flip,
+    colour jitter, random erasing) feeding a shuffling DataLoader with 2 workers and a model with
+    dropout, timm copied into the project. `apply --keep-randomness` takes none of it out (no file
+    of timm's transforms changes; no rule that removes randomness fires), and two runs agree; a plain
+    apply's runs agree on other losses (the augmentation acted); revert restores every file."""
+    from transforms.options import REMOVES_RANDOMNESS
+
+    for module in CLIENTS_UNDER_TEST["timm"].frameworks:
+        require_framework(module)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    copy_timm(proj)
+    shutil.copy(CLIENTS / "timm_training.py", proj / "train.py")
+    original = snapshot(proj)
+    result = run_reprofix("apply", "--keep-randomness", ".", cwd=proj, check_code=0)
+    fired = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("  ") and ":" in line}
+    assert fired and not fired & REMOVES_RANDOMNESS, sorted(fired)
+    after = snapshot(proj)
+    augmentation = [f for f in original if f.startswith("timm/data/") and ("transform" in f or "augment" in f
+                                                                         or "random_erasing" in f)]
+    assert len(augmentation) > 3 and all(after[f] == original[f] for f in augmentation)
+    kept = _verified_losses(proj)
+
+    run_reprofix("revert", cwd=proj, check_code=0)
+    assert snapshot(proj) == original
+    run_reprofix("apply", ".", cwd=proj, check_code=0)
+    assert snapshot(proj) != after
+    assert _verified_losses(proj) != kept, "with --keep-randomness the augmentation still acts"
+    run_reprofix("revert", cwd=proj, check_code=0)
+    assert snapshot(proj) == original

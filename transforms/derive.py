@@ -17,8 +17,8 @@ writes `transforms/data/<framework>.json`:
   was stopped.
 
 An object several table names share has its aliases mapped to the shortest of them. Names under a
-root that is not installed cannot be derived (TensorFlow here: the tables' `tensorflow.keras` names
-stay as written, with no aliases). Keras is walked on the torch backend (`KERAS_BACKEND=torch`).
+root that is not installed cannot be derived (they stay as written, with no aliases). Keras is walked
+on the torch backend (`KERAS_BACKEND=torch`), TensorFlow's `tensorflow.keras` beside it.
 
 Importing thousands of modules has side effects (threads, printing, `sys.exit`, signal handlers,
 crashes), so each framework is walked in a child process of its own, each import bounded by a timer
