@@ -174,14 +174,14 @@ def _keep_then_plain(folder: Path, script: str, env: dict | None = None) -> None
 @pytest.mark.framework
 def test_keep_randomness_on_tf_data_keeps_the_shuffle_and_augmentation_and_seeds_the_shuffle(tmp_path: Path):
     """Keras on TensorFlow fed by tf.data: the shuffle gets the run's seed (KR112), the parallel map
-    that augments with tf.random and the dropout stay."""
+    that augments with tf.random and the dropout stay, seeded (KR113)."""
     require_framework("tensorflow")
     shutil.copy(SAMPLES / "tfdata_train.py", tmp_path / "train.py")
     result = run_reprofix("apply", "--keep-randomness", "--dry-run", "train.py", cwd=tmp_path, check_code=0)
     assert "+    data = tf.data.Dataset.from_tensor_slices((features, labels)).shuffle(128, seed=1).map(" \
         "augment, num_parallel_calls=2).batch(16)" in result.stdout
     assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  train.py:")] == \
-        ["KR001", "KR112"]
+        ["KR001", "KR113", "KR112", "KR113"]  # the seed block, tf.random.uniform, the shuffle, the Dropout
     _keep_then_plain(tmp_path, "train.py")
 
 

@@ -104,3 +104,33 @@ def test_the_torchvision_models_that_keep_randomness_are_exactly_those_listed_an
                 if isinstance(module, StochasticDepth):
                     module.p = 0.0
         assert random_layers(model) == 0, name
+
+
+@pytest.mark.framework
+def test_the_seed_positions_of_keras_layers_and_tf_random_ops_are_those_of_the_installed_framework():
+    """KR113 adds `seed=` only where none is passed, by keyword or at its position: each position the
+    table holds is the one `inspect.signature` gives for the installed Keras 3 and TensorFlow (a wrong
+    one would add a second seed beside a positional one: TypeError)."""
+    import inspect
+    import os
+
+    from conftest import require_framework
+    require_framework("tensorflow")
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+    import tensorflow as tf
+
+    from transforms.keras import SEEDED_OPS
+
+    checked = 0
+    for name, (param,) in SEEDED_OPS.items():
+        module, _, attr = name.rpartition(".")
+        owner = {"keras.layers": keras.layers, "tensorflow.keras.layers": tf.keras.layers,
+                 "tensorflow.random": tf.random}[module]
+        target = getattr(owner, attr)
+        signature = inspect.signature(target.__init__ if inspect.isclass(target) else target)
+        names = [p.name for p in signature.parameters.values()
+                 if p.name != "self" and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        assert names.index("seed") == param.position, name
+        checked += 1
+    assert checked == len(SEEDED_OPS) == 67

@@ -382,9 +382,11 @@ class PassThrough(Fact):
 
 @dataclass(frozen=True)
 class SeededOps(Fact):
-    """Random ops given the run's seed where none (or 0, or None) is given."""
+    """Random ops given the run's seed where none (or one of `unseeded`: MindSpore reads 0 as "draw
+    one") is given."""
 
     ops: Mapping[str, tuple[Param, ...]]
+    unseeded: tuple[str, ...] = ("0", "None")
 
     def names(self) -> frozenset[str]:
         return frozenset(self.ops)

@@ -11,7 +11,7 @@ from . import common
 from .common import qualified
 from .facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
-    Replacement, ReplaceOps, SeedBlock, SeededShuffles, ShuffleCalls,
+    Replacement, ReplaceOps, SeedBlock, SeededOps, SeededShuffles, ShuffleCalls,
 )
 from .rule import REPORT, REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
@@ -41,6 +41,23 @@ DROPOUT_RATES = {
     f"{module}.{name}": (ArgFix(P(param, 0), "0.0"),)
     for module in LAYERS
     for name, param in _DROPOUT.items()
+}
+# `--keep-randomness`: where each random layer and op takes its seed (Keras 3's signatures; checked
+# against the installed Keras by tests/test_tables.py)
+_SEED_POSITIONS = {
+    "Dropout": 2, "SpatialDropout1D": 1, "SpatialDropout2D": 2, "SpatialDropout3D": 2, "AlphaDropout": 2,
+    "GaussianDropout": 1, "GaussianNoise": 1, "RandomFlip": 1, "RandomRotation": 3, "RandomZoom": 4,
+    "RandomTranslation": 4, "RandomContrast": 2, "RandomBrightness": 2, "RandomCrop": 2, "RandomGrayscale": 2,
+    "RandomHue": 3, "RandomSaturation": 3, "RandomSharpness": 3, "RandomShear": 6, "RandomColorJitter": 5,
+    "RandomPosterization": 3, "RandomInvert": 2, "RandomPerspective": 4, "RandomErasing": 4,
+    "RandomGaussianBlur": 5, "RandomElasticTransform": 6, "RandAugment": 4, "AugMix": 7, "CutMix": 1, "MixUp": 2,
+}
+SEEDED_OPS = {
+    **{f"{module}.{name}": (P("seed", position),) for module in ("keras.layers", "tensorflow.keras.layers")
+       for name, position in _SEED_POSITIONS.items()},
+    **{f"tensorflow.random.{name}": (P("seed", position),) for name, position in (
+        ("uniform", 4), ("normal", 4), ("truncated_normal", 4), ("shuffle", 1), ("categorical", 3),
+        ("gamma", 4), ("poisson", 3))},
 }
 RANDOM_FUNCTIONS = {  # calls that only perturb their input: they give way to it
     **{f"tensorflow.image.{n}": P("image", 0) for n in (
@@ -283,6 +300,42 @@ RULES = (
                 import tensorflow as tf
                 ds = tf.data.Dataset.range(10).shuffle(10, seed=7)
                 rng.shuffle(items)
+                """
+            ),
+        ),
+    ),
+    Rule(
+        "KR113", "seeded-random-layer", FRAMEWORK, REWRITE,
+        "With `apply --keep-randomness` only: Keras' random layers (dropout, noise, augmentation) and "
+        "`tf.random` ops get `seed=`, the run's seed, where none is given.",
+        "The seed block's `keras.utils.set_random_seed` already decides an unseeded layer, by the order in "
+        "which the program creates them; a seed of its own keeps each layer's draws when layers are added "
+        "or moved. Random ops that take a seed get one (the procedure's step 5).",
+        facts=(SeededOps(SEEDED_OPS, unseeded=("None",)),),
+        invalid=(
+            Invalid(
+                """
+                import keras
+                from keras import layers
+                augment = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])
+                drop = layers.Dropout(0.3)
+                """,
+                """
+                import keras
+                from keras import layers
+                augment = keras.Sequential([layers.RandomFlip("horizontal", seed=1), layers.RandomRotation(0.1, seed=1)])
+                drop = layers.Dropout(0.3, seed=1)
+                """,
+                findings=("3:29 KR113", "3:62 KR113", "4:8 KR113"),
+            ),
+        ),
+        valid=(
+            Valid(
+                """
+                import tensorflow as tf
+                from keras import layers
+                flip = layers.RandomFlip("horizontal", 7)
+                noise = tf.random.normal((2, 2), seed=0)
                 """
             ),
         ),

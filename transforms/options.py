@@ -22,7 +22,7 @@ REMOVES_RANDOMNESS = frozenset({
     "KR206", "KR207", "KR301", "MS206", "MS207", "MS301", "PD206", "PD207", "PD301",
     "PT206", "PT207", "PT208", "PT301",
 })
-SEEDS_RANDOMNESS = frozenset({"KR112", "MS209", "PD112", "PD113", "PT112", "PT113", "PT114"})  # only with --keep-randomness
+SEEDS_RANDOMNESS = frozenset({"KR112", "KR113", "MS209", "PD112", "PD113", "PT112", "PT113", "PT114"})  # only with --keep-randomness
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ class SeedRandomOps(Fixer):
         changed = []
         for param in fact.ops[name]:
             arg = cstutil.find_arg(call, param)
-            if arg is None or cstutil.is_literal(arg.value, "0") or cstutil.is_literal(arg.value, "None"):
+            if arg is None or any(cstutil.is_literal(arg.value, value) for value in fact.unseeded):
                 ctx.plan.arg_edits.setdefault(call, []).append((param, cst.Integer(str(ctx.options.seed))))
                 changed.append(f"{param.name}={ctx.options.seed}")
         if changed:
