@@ -21,10 +21,10 @@ pip_install = set -o pipefail; { test -x $(BIN)/python || $(PYTHON) -m venv $(VE
 
 TEST_EXTRAS := test,mindspore,pytorch,keras,paddle,clients,corpus
 install_test = echo "Installing reprofix and everything its tests run into $(VENV): MindSpore 2.10, PyTorch 2.14.1 with"; \
-	echo "torchvision and its CUDA libraries, Keras 3, PaddlePaddle 3, timm, mindcv, OpenCV (~9 GB in all, about 5 minutes)"; \
+	echo "torchvision and its CUDA libraries, Keras 3 with TensorFlow 2.21 (CPU), PaddlePaddle 3, timm, mindcv, OpenCV (~10 GB in all, about 6 minutes)"; \
 	$(call pip_install,$(TEST_EXTRAS)) && touch $(STAMP) $(DEMO_STAMP)
 install_demo = echo "Installing reprofix with MindSpore 2.10 and PyTorch 2.13 (CPU) for the demo into $(VENV)"; \
-	echo "(~3.7 GB, a minute or a few; make test adds the rest, ~9 GB in all)"; \
+	echo "(~3.7 GB, a minute or a few; make test adds the rest, ~10 GB in all)"; \
 	$(call pip_install,demo) && touch $(DEMO_STAMP)
 
 .PHONY: install demo test rules bench corpus clean
