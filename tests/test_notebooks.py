@@ -128,7 +128,7 @@ def test_leftovers_status_and_json_positions(tmp_path: Path):
     leftovers = run_reprofix("scan", "--leftovers", "train.ipynb", cwd=tmp_path, check_code=1)
     assert leftovers.stdout == (  # (entry scripts are apply's business: not listed)
         "Notes:\n"
-        "  train.ipynb:cell 2:7:1  RP002  reprofix changes are in this file (2 marked line(s)); `reprofix revert` "
+        "  train.ipynb:cell 2:7:1  RP002  reprofix changes are in this file (3 marked line(s)); `reprofix revert` "
         "takes them out\n"
         "reprofix scan: 1 file(s), reprofix changes left in 1\n"
         "reprofix scan: reprofix.patch is still applied to 1 file(s): `reprofix revert` takes it out\n")
