@@ -109,16 +109,17 @@ def _undo_command(patch_path: str, folder: Path, config) -> str:
     return f"reprofix revert --patch {_shown(patch_path, folder)}"
 
 
-def _root(paths, entries, cwd: Path) -> Path:
-    """The project root of the paths named, each checked (cheaply, before the rules are loaded)."""
+def _root(paths, entries, cwd: Path, writes: bool = True) -> Path:
+    """The project root of the paths named, each checked (cheaply, before the rules are loaded): a
+    command that writes takes only paths inside the current folder."""
     from .paths import Refused, project_root_for, resolve_named
 
     try:
-        root = project_root_for(list(paths), cwd)
+        root = project_root_for(list(paths), cwd, writes)
         for path in paths:
-            resolve_named(path, cwd, root)
+            resolve_named(path, cwd, root, writes=writes)
         for entry in entries or []:
-            resolve_named(entry, cwd, root, "--entry ")
+            resolve_named(entry, cwd, root, "--entry ", writes)
     except Refused as error:
         _fail(str(error), EXIT_USAGE)
     return root
@@ -152,8 +153,10 @@ def _jobs(asked: int | None) -> int:
     return asked
 
 
-def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False, keep=False):
-    """Check the options and process the files (`text_only`: only the rules found in the text)."""
+def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False, keep=False,
+         writes=True):
+    """Check the options and process the files (`text_only`: only the rules found in the text;
+    `writes`: apply's limits, every file inside the current folder)."""
     from . import engine
 
     options = _transform_options(config, disable, seed, keep)
@@ -168,6 +171,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         root=root,
         max_file_size=max_size,
         text_only=text_only,
+        writes=writes,
     )
     result = _process(request)
     for line in result.errors:
@@ -469,10 +473,10 @@ def scan(
     a patch is applied)."""
     output = _output_format(output, as_json)
     cwd = _cwd()
-    root = _root(paths, entry, cwd)
+    root = _root(paths, entry, cwd, writes=False)
     config = _config(paths)
     result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None,
-                  _max_size(max_file_size, config), text_only=leftovers)
+                  _max_size(max_file_size, config), text_only=leftovers, writes=False)
     if leftovers:
         extra, found = _keep_leftovers(result, _default_patch(root, config), cwd)
     else:

@@ -180,9 +180,14 @@ def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path
 
 
 def test_imports_outside_the_current_directory_are_not_rewritten(project: Path):
+    """apply writes only inside the current folder; scan, which writes nothing, reads the import too."""
     write(project, {"app/run.py": MS + "from pkg import other\nif __name__ == '__main__':\n    pass\n"})
+    dry = run_reprofix("apply", "--dry-run", "run.py", cwd=project / "app", check_code=0)
+    assert f"{project / 'pkg' / 'other.py'}: imported by run.py but outside the current directory; not rewritten" \
+        in dry.stderr
+    assert "other.py" not in dry.stdout
     report = scan_json("run.py", cwd=project / "app")
-    assert report["files"] == ["run.py"]
+    assert report["files"] == ["run.py", "../pkg/__init__.py", "../pkg/other.py"]
 
 
 def test_no_follow_keeps_to_the_named_files(project: Path):
