@@ -528,6 +528,9 @@ class Runner:
         skipped: list[tuple[Path, str]] = []
         files = discover.python_files(folder, self.request.excludes, self.cwd, skipped, self.enough_to_share)
         tasks = [self.task(file, "yes" if file in entries else "auto") for file in files]
+        if not files:
+            result.notes.append(f"{display(os.path.relpath(folder, self.cwd))}: no Python file, notebook or YAML "
+                                "configuration in this folder (hidden, ignored and excluded ones aside); nothing to do")
         for file, why in skipped:
             shown = display(os.path.relpath(file, self.cwd))
             if len(shown) > 160:  # a path longer than the system takes: its two ends say where

@@ -152,7 +152,24 @@ def resolve_named(path: str, cwd: Path, root: Path, what: str = "", writes: bool
         raise Refused(f"{label}: outside the project root {root}")
     if not real.is_dir() and not real.is_file():
         raise Refused(f"{label}: is {kind(os.lstat(real).st_mode)}, not a regular file")
+    if real.is_file() and not readable_kind(real):
+        raise Refused(f"{label}: not a Python file, notebook or YAML configuration (.py, .ipynb, .yaml, .yml, or a "
+                      "script whose first line runs python); reprofix reads only those")
     return real
+
+
+def readable_kind(path: Path) -> bool:
+    """A file reprofix reads when it is named: by its name a Python file, a notebook or a YAML
+    configuration, or a script without one of those names whose `#!` line runs Python."""
+    name = path.name
+    if name.lower().endswith((".py", ".yaml", ".yml")) or name.endswith(".ipynb"):
+        return True
+    try:
+        with open(path, "rb") as file:
+            first = file.readline(256)
+    except OSError:
+        return True  # reading it says what is wrong
+    return first.startswith(b"#!") and b"python" in first
 
 
 def inside(path: Path, folder: Path) -> bool:

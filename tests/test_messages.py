@@ -4,6 +4,8 @@ scan's findings as problems with their fix, counts that are right, colour only o
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_reprofix
 
 TORCH = ("import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n"
@@ -47,3 +49,54 @@ def test_scan_reads_outside_the_current_folder_and_apply_still_refuses(tmp_path:
     assert apply.stderr == ("reprofix: ../train.py: leads outside the current directory; reprofix writes only "
                             "inside it: run it from the project root\n")
     assert (tmp_path / "src" / "model.py").read_text() == "from torch import nn\n\nlayer = nn.Dropout(p=0.5)\n"
+
+
+NOT_OURS = ("not a Python file, notebook or YAML configuration (.py, .ipynb, .yaml, .yml, or a script whose first "
+            "line runs python); reprofix reads only those")
+
+
+def test_a_named_file_that_is_not_python_is_refused_in_one_line(tmp_path: Path):
+    (tmp_path / "notes.txt").write_text("import torch\nshuffle=True\n")
+    (tmp_path / "train.py").write_text(TORCH)
+    for args in (["apply", "notes.txt"], ["scan", "notes.txt"], ["apply", "--entry", "notes.txt", "train.py"]):
+        result = run_reprofix(*args, cwd=tmp_path, check_code=2)
+        label = "--entry notes.txt" if "--entry" in args else "notes.txt"
+        assert result.stderr == f"reprofix: {label}: {NOT_OURS}\n" and result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "train.py"]
+    assert (tmp_path / "train.py").read_text() == TORCH
+    (tmp_path / "run").write_text("#!/usr/bin/env python3\nimport torch\n")  # a script without .py still is one
+    result = run_reprofix("scan", "run", cwd=tmp_path, check_code=1)
+    assert "  run:3:1  PT001  " in result.stdout
+
+
+def test_a_folder_without_python_files_says_so_and_exits_0(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# train.py\n")
+    note = ("reprofix: note: docs: no Python file, notebook or YAML configuration in this folder (hidden, ignored and "
+            "excluded ones aside); nothing to do\n")
+    for command in ("apply", "scan"):
+        result = run_reprofix(command, "docs", cwd=tmp_path, check_code=0)
+        assert result.stderr == note
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["docs", "index.md"]  # no patch written
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "an empty file, not a notebook (a notebook is JSON holding `nbformat`: 4 and its `cells`)"),
+    ('{"cells": [', "not a notebook: not valid JSON (Expecting value: line 1 column 12 (char 11))"),
+    ("[1, 2]", "not a notebook: its JSON is a list, not an object holding `nbformat`: 4 and its `cells`"),
+    ('{"nbformat": null, "cells": []}', "not a notebook: its JSON has no nbformat version (a notebook's top level "
+                                        "holds `nbformat`: 4 and its `cells`)"),
+    ('{"nbformat": "4", "cells": []}', 'damaged notebook: its `nbformat` is a string ("4"), not the number 4'),
+    ('{"nbformat": 3, "worksheets": []}', "notebook format 3, and reprofix reads version 4 only; open and save it in "
+                                          "Jupyter to convert it"),
+    ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+     "damaged notebook: it has no `cells`, where a notebook has a list of cells"),
+    ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": 3}',
+     "damaged notebook: it has `cells` that is a number, where a notebook has a list of cells"),
+])
+def test_a_damaged_notebook_says_what_is_wrong(tmp_path: Path, text: str, problem: str):
+    (tmp_path / "nb.ipynb").write_text(text)
+    for command in ("scan", "apply"):
+        result = run_reprofix(command, "nb.ipynb", cwd=tmp_path, check_code=1)
+        assert result.stderr == f"reprofix: nb.ipynb: {problem}; file left unchanged\n"
+    assert (tmp_path / "nb.ipynb").read_text() == text
