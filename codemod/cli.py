@@ -832,7 +832,28 @@ def _command(command: List[str], name: str = "verify") -> List[str]:
         command = command[1:]
     if not command:
         _fail(f"{name} needs a command after --, e.g. `reprofix {name} -- python train.py`", EXIT_USAGE)
+    if _python_file(command[0]):
+        import shlex
+
+        _fail(f"{shlex.quote(command[0])} is a Python file, not a program: run reprofix {name} -- python "
+              f"{shlex.join(command)}", EXIT_USAGE)
     return command
+
+
+def _python_file(word: str) -> bool:
+    """Whether the command's first word is a Python file that cannot run as a program: `train.py`
+    (not on PATH), or a `./train.py` that is not executable or has no `#!` line."""
+    import shutil
+
+    if not word.endswith(".py") or not os.path.isfile(word):
+        return False
+    if shutil.which(word) is None:
+        return True
+    try:
+        with open(word, "rb") as file:
+            return file.read(2) != b"#!"
+    except OSError:
+        return False
 
 
 def _check_numbers(atol: Optional[float], rtol: Optional[float], timeout: float, no_loss_timeout: float) -> None:

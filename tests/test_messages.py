@@ -100,3 +100,22 @@ def test_a_damaged_notebook_says_what_is_wrong(tmp_path: Path, text: str, proble
         result = run_reprofix(command, "nb.ipynb", cwd=tmp_path, check_code=1)
         assert result.stderr == f"reprofix: nb.ipynb: {problem}; file left unchanged\n"
     assert (tmp_path / "nb.ipynb").read_text() == text
+
+
+def test_a_python_file_named_as_the_command_says_how_to_run_it(tmp_path: Path):
+    """`reprofix verify train.py` (the interpreter left out): the file exists, so not "No such file";
+    the command to type instead, and nothing is run. So for minimize, and for an executable train.py
+    that is not on PATH (a bare name is looked up there only)."""
+    train = tmp_path / "train.py"
+    train.write_text("open('ran', 'w').close()\nprint('loss: 1.0')\n")
+    for mode, args in ((0o644, ["verify", "train.py", "--epochs", "1"]), (0o755, ["verify", "train.py"]),
+                       (0o644, ["minimize", "--", "train.py"]), (0o755, ["verify", "--", "./train.py"])):
+        train.chmod(mode)
+        result = run_reprofix(*args, cwd=tmp_path, check_code=2)
+        command, rest = args[0], [a for a in args[1:] if a != "--"]
+        assert result.stderr == (f"reprofix: {rest[0]} is a Python file, not a program: run reprofix {command} -- "
+                                 f"python {' '.join(rest)}\n")
+        assert result.stdout == "" and not (tmp_path / "ran").exists()
+    train.write_text("#!/usr/bin/env python3\nopen('ran', 'w').close()\nprint('loss: 1.0')\nprint('loss: 0.5')\n")
+    run_reprofix("verify", "--", "./train.py", cwd=tmp_path, check_code=0)  # a script with its #! line is a program
+    assert (tmp_path / "ran").exists()
