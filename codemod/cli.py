@@ -336,7 +336,27 @@ def apply(
     changed = any(f.changed for f in result.files)
     typer.echo(report.summary(result, patch=shown_patch if changed else None,
                               undo=_undo_command(patch_path, cwd, _config([]))))
+    if changed:
+        typer.echo(f"next: reprofix verify -- python {_entry_script(result, paths, root, cwd)}   (runs it twice "
+                   "and compares the losses)")
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+def _entry_script(result, paths, root: Path, cwd: Path) -> str:
+    """The script to verify after apply, as typed in a shell: the one Python file named, else the one
+    entry script (a `__main__` guard no other file imports, or --entry), else a placeholder."""
+    import shlex
+
+    from .paths import display
+
+    if len(paths) == 1 and paths[0].endswith(".py") and os.path.isfile(paths[0]):
+        script = paths[0]
+    else:
+        scripts = [os.path.relpath(root / f.path, cwd) for f in result.files if f.entry and f.path.endswith(".py")]
+        if len(scripts) != 1:
+            return "<your training script>"
+        script = scripts[0]
+    return shlex.quote(script) if script.isprintable() else display(script)
 
 
 def _warn_pending(patch_path: str, shown_patch: str) -> None:

@@ -186,8 +186,8 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
 
 
 def next_steps(options: Options, reproducible: bool) -> list:
-    """What to do after this verdict: find where the runs part, fix what reprofix knows, or keep or
-    take out the patch applied."""
+    """What to do after this verdict, as commands: find where the runs part, fix what reprofix knows,
+    or keep only the applied patch's changes the runs need, and take it out once the bug is found."""
     command = shlex.join(options.command)
     steps = []
     if not reproducible:
@@ -200,8 +200,10 @@ def next_steps(options: Options, reproducible: bool) -> list:
             steps.append(f"reprofix apply {shlex.join(paths)}   (fixes the randomness reprofix knows: seeds, "
                          "shuffling, augmentation, dropout" + (", in the configuration too)" if paths[1:] else ")"))
     elif options.applied_patch is not None:
-        steps.append(f"the patch {options.applied_patch} is applied: keep it while you debug; `reprofix revert` "
-                     "takes it out again once the bug is found (the procedure: the changes slow training)")
+        steps.append(f"reprofix minimize -- {command}   (keeps only the changes of {options.applied_patch} these "
+                     "runs need)")
+        steps.append(f"reprofix revert   (once the bug is found: takes {options.applied_patch} out; the changes "
+                     "slow training)")
     return steps
 
 
@@ -310,13 +312,16 @@ def _report_located(options: Options, results: list, base: Path) -> int:
 def _report_traces(options: Options, located: tuple, loss_problem: str) -> None:
     """The traces' verdict when the losses could not be judged (`located` as for _report)."""
     final, message, extra, lines = located
+    steps = next_steps(options, final == "reproducible")
     if options.as_json:
-        _echo_json({"verdict": final, "message": message, "losses_message": loss_problem, **extra})
+        _echo_json({"verdict": final, "message": message, "losses_message": loss_problem, **extra, "next": steps})
         return
     typer.echo(f"losses: {loss_problem}")
     for line in lines:
         typer.echo(line)
     typer.echo(f"verdict: {final}: {message}")
+    for step in steps:
+        typer.echo(f"next: {step}")
 
 
 def _judge_losses(options: Options, results: list) -> tuple:

@@ -2,11 +2,15 @@
 scan's findings as problems with their fix, counts that are right, colour only on a terminal."""
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_reprofix
+from conftest import SAMPLES, require_framework, run_reprofix
+
+PY = sys.executable
 
 TORCH = ("import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n"
          "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
@@ -119,3 +123,61 @@ def test_a_python_file_named_as_the_command_says_how_to_run_it(tmp_path: Path):
     train.write_text("#!/usr/bin/env python3\nopen('ran', 'w').close()\nprint('loss: 1.0')\nprint('loss: 0.5')\n")
     run_reprofix("verify", "--", "./train.py", cwd=tmp_path, check_code=0)  # a script with its #! line is a program
     assert (tmp_path / "ran").exists()
+
+
+def test_apply_ends_with_the_command_that_checks_it(tmp_path: Path):
+    """The one script named; else the one entry script of a folder; else a placeholder. Only when
+    something was written."""
+    check = "next: reprofix verify -- python {}   (runs it twice and compares the losses)\n"
+    (tmp_path / "train.py").write_text(TORCH)
+    result = run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    assert result.stdout.endswith("; patch: reprofix.patch (undo: reprofix revert)\n" + check.format("train.py"))
+    again = run_reprofix("apply", "train.py", cwd=tmp_path, check_code=0)
+    assert "next:" not in again.stdout
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    project = tmp_path / "my project"
+    project.mkdir()
+    (project / "model.py").write_text(TORCH)
+    (project / "run.py").write_text("import torch\nfrom model import Net\n\nif __name__ == '__main__':\n    Net()\n")
+    dry = run_reprofix("apply", "--dry-run", "my project", cwd=tmp_path, check_code=0)
+    assert "next:" not in dry.stdout
+    result = run_reprofix("apply", "my project", cwd=tmp_path, check_code=0)
+    assert "Entry scripts (seed block): my project/run.py\n" in result.stdout
+    assert result.stdout.endswith(check.format("'my project/run.py'"))
+    run_reprofix("revert", cwd=tmp_path, check_code=0)
+    (project / "eval.py").write_text("import torch\n\nif __name__ == '__main__':\n    print(torch.rand(1))\n")
+    result = run_reprofix("apply", "my project", cwd=tmp_path, check_code=0)
+    assert result.stdout.endswith(check.format("<your training script>"))
+
+
+STEADY = "for step in range(1, 3):\n    print(f'loss: {2.0 / step:.6f}', flush=True)\n"
+
+
+def test_a_reproducible_verdict_after_apply_names_minimize_then_revert(tmp_path: Path):
+    """With a patch applied here, reproducible: minimize (the same command), then revert once the
+    bug is found; in the JSON's `next` too. Without one, no next step."""
+    (tmp_path / "steady.py").write_text(STEADY)
+    passed = run_reprofix("verify", "--", PY, "steady.py", cwd=tmp_path, check_code=0)
+    assert "next:" not in passed.stdout
+    (tmp_path / "model.py").write_text(TORCH)
+    run_reprofix("apply", "model.py", cwd=tmp_path, check_code=0)
+    steps = [f"reprofix minimize -- {PY} steady.py   (keeps only the changes of reprofix.patch these runs need)",
+             "reprofix revert   (once the bug is found: takes reprofix.patch out; the changes slow training)"]
+    passed = run_reprofix("verify", "--", PY, "steady.py", cwd=tmp_path, check_code=0)
+    assert passed.stdout.endswith("".join(f"next: {step}\n" for step in steps))
+    data = json.loads(run_reprofix("verify", "--json", "--", PY, "steady.py", cwd=tmp_path, check_code=0).stdout)
+    assert data["next"] == steps
+
+
+@pytest.mark.framework
+def test_a_located_verdict_without_losses_names_the_next_command(tmp_path: Path):
+    """--locate when no loss can be read: the traces' verdict ends with the next command too."""
+    require_framework("torch")
+    for name in ("locate_torch_forward.py", "locate_torch_train.py"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    command = ("verify", "--locate", "--loss-pattern", r"no such line (\d)", "--", PY, "locate_torch_forward.py")
+    result = run_reprofix(*command, cwd=tmp_path, check_code=1)
+    assert result.stdout.endswith(
+        "verdict: not reproducible: the runs first part at step 1, forward, encoder.jitter (Jitter)\n"
+        "next: reprofix apply locate_torch_forward.py   (fixes the randomness reprofix knows: seeds, shuffling, "
+        "augmentation, dropout)\n")

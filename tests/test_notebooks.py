@@ -76,7 +76,8 @@ def test_dry_run_apply_git_apply_and_revert_byte_for_byte(tmp_path: Path):
     assert dry.stdout.endswith(report + "reprofix: 1 of 1 file(s) would change, 4 change(s), 0 need you; dry run, "
                                "nothing written\n")
     assert run_reprofix("apply", "train.ipynb", cwd=tmp_path, check_code=0).stdout == report + (
-        "reprofix: 1 of 1 file(s) changed, 4 change(s), 0 need you; patch: reprofix.patch (undo: reprofix revert)\n")
+        "reprofix: 1 of 1 file(s) changed, 4 change(s), 0 need you; patch: reprofix.patch (undo: reprofix revert)\n"
+        "next: reprofix verify -- python <your training script>   (runs it twice and compares the losses)\n")
 
     rewritten = (tmp_path / "train.ipynb").read_bytes()
     nb = nbformat.reads(rewritten.decode(), as_version=nbformat.NO_CONVERT)
