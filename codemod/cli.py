@@ -500,6 +500,9 @@ def scan(
     if leftovers:
         extra, found = _keep_leftovers(result, _default_patch(root, config), cwd)
     else:
+        from . import report
+
+        report.as_problems(result)
         extra, found = {}, any(f.changed for f in result.files)
     _print_scan(result, output, root, cwd, leftovers, extra)
     raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)

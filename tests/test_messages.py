@@ -181,3 +181,56 @@ def test_a_located_verdict_without_losses_names_the_next_command(tmp_path: Path)
         "verdict: not reproducible: the runs first part at step 1, forward, encoder.jitter (Jitter)\n"
         "next: reprofix apply locate_torch_forward.py   (fixes the randomness reprofix knows: seeds, shuffling, "
         "augmentation, dropout)\n")
+
+
+PROBLEMS = [  # (line:col, rule, what scan says: the problem now, the fix, who fixes it)
+    ("4:1", "PT001", "no seed is set before the first random draw: add the seed block (reprofix apply fixes this)"),
+    ("8:21", "PT201", "dropout draws a new mask every step: pass p=0.0 to Dropout (reprofix apply fixes this)"),
+    ("11:16", "PT202", "dropout draws a new mask every call: replace dropout(x, ...) with x (reprofix apply fixes "
+                       "this)"),
+]
+NEEDS_YOU = "`lr` is drawn at random (random.uniform): fix the value while debugging"
+
+
+def test_scan_reports_problems_in_the_present_tense_and_apply_what_it_changed(tmp_path: Path):
+    """scan writes nothing: each finding is the problem and its fix, in the text, the JSON and the
+    SARIF alike; apply's report (a dry run too) says what it changed."""
+    (tmp_path / "train.py").write_text(TORCH + "import random\nlr = random.uniform(0.1, 0.2)\n")
+    text = run_reprofix("scan", "train.py", cwd=tmp_path, check_code=1).stdout
+    assert text == ("Entry scripts (seed block): train.py\nApply fixes:\n"
+                    + "".join(f"  train.py:{where}  {rule}  {message}\n" for where, rule, message in PROBLEMS)
+                    + f"Needs you:\n  train.py:13:6  PT301  {NEEDS_YOU}\n"
+                    "reprofix scan: 1 file(s), 3 source(s) `reprofix apply` would fix in 1 file(s), 1 need you\n")
+    messages = [message for _, _, message in PROBLEMS] + [NEEDS_YOU]
+    data = json.loads(run_reprofix("scan", "--json", "train.py", cwd=tmp_path, check_code=1).stdout)
+    assert [f["message"] for f in data["findings"]] == messages
+    sarif = json.loads(run_reprofix("scan", "--format", "sarif", "train.py", cwd=tmp_path, check_code=1).stdout)
+    assert [r["message"]["text"] for r in sarif["runs"][0]["results"]] == messages
+    dry = run_reprofix("apply", "--dry-run", "train.py", cwd=tmp_path, check_code=0).stdout
+    assert ("Changed:\n  train.py:4:1  PT001  seed block inserted\n  train.py:8:21  PT201  Dropout: p=0.0\n"
+            "  train.py:11:16  PT202  dropout(x, ...) -> x\n") in dry
+
+
+def test_every_change_a_rule_makes_reads_as_a_fix_in_scan():
+    """Each rewrite rule has its problem, and each message its examples' rewrites give has a form scan
+    turns into a fix (a new form of message would otherwise be printed as apply words it)."""
+    from codemod.engine import all_rules
+    from codemod.report import as_fix
+    from transforms import REWRITE, Options, pipeline
+    from transforms.configs import rewrite_config
+    from transforms.rule import PROBLEMS as RULE_PROBLEMS, Invalid
+
+    rules = all_rules()
+    assert sorted(r.id for r in rules.values() if r.fix == REWRITE and r.name not in RULE_PROBLEMS) == []
+    messages = set()
+    for rule in rules.values():
+        for example in rule.examples:
+            if not isinstance(example, Invalid):
+                continue
+            for keep in (False, True):
+                options = Options(keep_randomness=keep)
+                found = (rewrite_config(example.code.encode(), options).findings if rule.language == "yaml" else
+                         pipeline.rewrite(example.code.encode(), options, script=example.script).findings)
+                messages |= {f.message for f in found if f.kind == REWRITE}
+    assert len(messages) > 90
+    assert sorted(m for m in messages if as_fix(m) == m) == []
