@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, colour
 
 app = typer.Typer(
     add_completion=False,
@@ -318,7 +318,7 @@ def apply(
     max_size = _max_size(max_file_size, config)
     patch_path = patch or _default_patch(root, config)
     shown_patch = _shown_patch(patch, patch_path, cwd)
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = colour(sys.stdout)
     if dry_run:
         _warn_pending(patch_path, shown_patch)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size,
@@ -538,7 +538,7 @@ def _print_scan(result, output: Format, root: Path, cwd: Path, leftovers: bool, 
     elif output == Format.sarif:
         typer.echo(report.to_sarif(result, root, cwd, **extra))
     else:
-        _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
+        _echo(report.render(result, color=colour(sys.stdout), scan=True))
         typer.echo(report.scan_summary(result, leftovers=leftovers))
         if extra.get("applied_patch"):
             patch_info = extra["applied_patch"]

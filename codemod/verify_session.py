@@ -9,12 +9,14 @@ import os
 import re
 import shlex
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
+from . import colour
 from . import judge as judgelib
 from . import locate as locatelib
 from . import probe
@@ -140,8 +142,16 @@ def _cannot_judge(options: Options, reason: str) -> int:
         typer.echo(json.dumps({"verdict": "could not judge", "reason": reason, **({"divergence": None}
                                                                                    if options.locate else {})},
                               indent=2))
-    say(f"reprofix: could not judge: {reason}")
+    line = f"reprofix: could not judge: {reason}"
+    say(typer.style(line, fg=typer.colors.YELLOW, bold=True) if colour(sys.stderr) and not options.as_json else line)
     return EXIT_CANNOT
+
+
+def _verdict(line: str, reproducible: bool) -> None:
+    """The verdict line: green when reproducible, red when not, on a terminal that takes colour."""
+    if colour(sys.stdout):
+        line = typer.style(line, fg=typer.colors.GREEN if reproducible else typer.colors.RED, bold=True)
+    typer.echo(line)
 
 
 def _interrupted(options: Options, stop, results: list, base: Path | None) -> int:
@@ -178,7 +188,7 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
         typer.echo(line)
     for warning in verdict.warnings:
         typer.echo(f"warning: {warning}")
-    typer.echo(f"verdict: {final}: {message}" if located else f"verdict: {message}")
+    _verdict(f"verdict: {final}: {message}" if located else f"verdict: {message}", reproducible)
     for step in next_steps(options, reproducible):
         typer.echo(f"next: {step}")
     if options.plot is not None:
@@ -319,7 +329,7 @@ def _report_traces(options: Options, located: tuple, loss_problem: str) -> None:
     typer.echo(f"losses: {loss_problem}")
     for line in lines:
         typer.echo(line)
-    typer.echo(f"verdict: {final}: {message}")
+    _verdict(f"verdict: {final}: {message}", final == "reproducible")
     for step in steps:
         typer.echo(f"next: {step}")
 
