@@ -9,3 +9,11 @@ def deep_enough() -> None:
     import sys
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+
+
+def colour(stream) -> bool:
+    """Whether to colour what goes to `stream`: only a terminal, and not when NO_COLOR is set to
+    anything but the empty string (https://no-color.org). Never JSON or SARIF: those callers do not ask."""
+    import os
+
+    return stream.isatty() and not os.environ.get("NO_COLOR")

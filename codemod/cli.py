@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, colour
 
 app = typer.Typer(
     add_completion=False,
@@ -109,16 +109,17 @@ def _undo_command(patch_path: str, folder: Path, config) -> str:
     return f"reprofix revert --patch {_shown(patch_path, folder)}"
 
 
-def _root(paths, entries, cwd: Path) -> Path:
-    """The project root of the paths named, each checked (cheaply, before the rules are loaded)."""
+def _root(paths, entries, cwd: Path, writes: bool = True) -> Path:
+    """The project root of the paths named, each checked (cheaply, before the rules are loaded): a
+    command that writes takes only paths inside the current folder."""
     from .paths import Refused, project_root_for, resolve_named
 
     try:
-        root = project_root_for(list(paths), cwd)
+        root = project_root_for(list(paths), cwd, writes)
         for path in paths:
-            resolve_named(path, cwd, root)
+            resolve_named(path, cwd, root, writes=writes)
         for entry in entries or []:
-            resolve_named(entry, cwd, root, "--entry ")
+            resolve_named(entry, cwd, root, "--entry ", writes)
     except Refused as error:
         _fail(str(error), EXIT_USAGE)
     return root
@@ -152,8 +153,10 @@ def _jobs(asked: int | None) -> int:
     return asked
 
 
-def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False, keep=False):
-    """Check the options and process the files (`text_only`: only the rules found in the text)."""
+def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, text_only=False, keep=False,
+         writes=True):
+    """Check the options and process the files (`text_only`: only the rules found in the text;
+    `writes`: apply's limits, every file inside the current folder)."""
     from . import engine
 
     options = _transform_options(config, disable, seed, keep)
@@ -168,6 +171,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
         root=root,
         max_file_size=max_size,
         text_only=text_only,
+        writes=writes,
     )
     result = _process(request)
     for line in result.errors:
@@ -314,7 +318,7 @@ def apply(
     max_size = _max_size(max_file_size, config)
     patch_path = patch or _default_patch(root, config)
     shown_patch = _shown_patch(patch, patch_path, cwd)
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = colour(sys.stdout)
     if dry_run:
         _warn_pending(patch_path, shown_patch)
         result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size,
@@ -332,7 +336,27 @@ def apply(
     changed = any(f.changed for f in result.files)
     typer.echo(report.summary(result, patch=shown_patch if changed else None,
                               undo=_undo_command(patch_path, cwd, _config([]))))
+    if changed:
+        typer.echo(f"next: reprofix verify -- python {_entry_script(result, paths, root, cwd)}   (runs it twice "
+                   "and compares the losses)")
     raise typer.Exit(EXIT_FAILED if result.errors else EXIT_OK)
+
+
+def _entry_script(result, paths, root: Path, cwd: Path) -> str:
+    """The script to verify after apply, as typed in a shell: the one Python file named, else the one
+    entry script (a `__main__` guard no other file imports, or --entry), else a placeholder."""
+    import shlex
+
+    from .paths import display
+
+    if len(paths) == 1 and paths[0].endswith(".py") and os.path.isfile(paths[0]):
+        script = paths[0]
+    else:
+        scripts = [os.path.relpath(root / f.path, cwd) for f in result.files if f.entry and f.path.endswith(".py")]
+        if len(scripts) != 1:
+            return "<your training script>"
+        script = scripts[0]
+    return shlex.quote(script) if script.isprintable() else display(script)
 
 
 def _warn_pending(patch_path: str, shown_patch: str) -> None:
@@ -469,13 +493,16 @@ def scan(
     a patch is applied)."""
     output = _output_format(output, as_json)
     cwd = _cwd()
-    root = _root(paths, entry, cwd)
+    root = _root(paths, entry, cwd, writes=False)
     config = _config(paths)
     result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, None,
-                  _max_size(max_file_size, config), text_only=leftovers)
+                  _max_size(max_file_size, config), text_only=leftovers, writes=False)
     if leftovers:
         extra, found = _keep_leftovers(result, _default_patch(root, config), cwd)
     else:
+        from . import report
+
+        report.as_problems(result)
         extra, found = {}, any(f.changed for f in result.files)
     _print_scan(result, output, root, cwd, leftovers, extra)
     raise typer.Exit(EXIT_FAILED if found or result.errors else EXIT_OK)
@@ -511,7 +538,7 @@ def _print_scan(result, output: Format, root: Path, cwd: Path, leftovers: bool, 
     elif output == Format.sarif:
         typer.echo(report.to_sarif(result, root, cwd, **extra))
     else:
-        _echo(report.render(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ, scan=True))
+        _echo(report.render(result, color=colour(sys.stdout), scan=True))
         typer.echo(report.scan_summary(result, leftovers=leftovers))
         if extra.get("applied_patch"):
             patch_info = extra["applied_patch"]
@@ -828,7 +855,28 @@ def _command(command: List[str], name: str = "verify") -> List[str]:
         command = command[1:]
     if not command:
         _fail(f"{name} needs a command after --, e.g. `reprofix {name} -- python train.py`", EXIT_USAGE)
+    if _python_file(command[0]):
+        import shlex
+
+        _fail(f"{shlex.quote(command[0])} is a Python file, not a program: run reprofix {name} -- python "
+              f"{shlex.join(command)}", EXIT_USAGE)
     return command
+
+
+def _python_file(word: str) -> bool:
+    """Whether the command's first word is a Python file that cannot run as a program: `train.py`
+    (not on PATH), or a `./train.py` that is not executable or has no `#!` line."""
+    import shutil
+
+    if not word.endswith(".py") or not os.path.isfile(word):
+        return False
+    if shutil.which(word) is None:
+        return True
+    try:
+        with open(word, "rb") as file:
+            return file.read(2) != b"#!"
+    except OSError:
+        return False
 
 
 def _check_numbers(atol: Optional[float], rtol: Optional[float], timeout: float, no_loss_timeout: float) -> None:

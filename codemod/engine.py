@@ -293,6 +293,7 @@ class Request:
     root: Path | None = None  # the project root the patch's paths are relative to (default: cwd)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     text_only: bool = False  # only the rules found in a file's text: no parse, no imports followed
+    writes: bool = True  # apply: every file inside the current folder; scan reads what it can read
 
 
 class Runner:
@@ -416,8 +417,8 @@ class Runner:
             if not path.is_file():
                 continue
             real = self.finder.real(path)
-            if not inside(real, self.cwd) or not inside(real, self.root):
-                note = f"{display(str(path))}: inherited by {task.shown} but outside the current directory; not rewritten"
+            if not self.reachable(real):
+                note = f"{display(str(path))}: inherited by {task.shown} but {self.outside}; not rewritten"
                 if note not in result.notes:
                     result.notes.append(note)
                 continue
@@ -467,8 +468,8 @@ class Runner:
         for module, names in imports:
             for path in self.finder.resolve(Path(task.path), module, names, search, root):
                 real = self.finder.real(path)
-                if not inside(real, self.cwd) or not inside(real, self.root):
-                    note = (f"{display(str(path))}: imported by {task.shown} but outside the current directory; "
+                if not self.reachable(real):
+                    note = (f"{display(str(path))}: imported by {task.shown} but {self.outside}; "
                             "not rewritten")
                     if note not in result.notes:
                         result.notes.append(note)
@@ -484,7 +485,16 @@ class Runner:
         return Task(path, rel, display(_below(path, self._below_cwd) or os.path.relpath(real, self.cwd)), entry)
 
     def named(self, path: str, what: str = "") -> Path:
-        return resolve_named(path, self.cwd, self.root, what)
+        return resolve_named(path, self.cwd, self.root, what, self.request.writes)
+
+    def reachable(self, real: Path) -> bool:
+        """Whether a file reached through an import or a base configuration is taken: inside the
+        project and, for a command that writes, inside the current folder."""
+        return inside(real, self.root) and (not self.request.writes or inside(real, self.cwd))
+
+    @property
+    def outside(self) -> str:
+        return "outside the current directory" if self.request.writes else "outside the project"
 
     def select(self, result: ApplyResult) -> list[Task]:
         request = self.request
@@ -518,6 +528,9 @@ class Runner:
         skipped: list[tuple[Path, str]] = []
         files = discover.python_files(folder, self.request.excludes, self.cwd, skipped, self.enough_to_share)
         tasks = [self.task(file, "yes" if file in entries else "auto") for file in files]
+        if not files:
+            result.notes.append(f"{display(os.path.relpath(folder, self.cwd))}: no Python file, notebook or YAML "
+                                "configuration in this folder (hidden, ignored and excluded ones aside); nothing to do")
         for file, why in skipped:
             shown = display(os.path.relpath(file, self.cwd))
             if len(shown) > 160:  # a path longer than the system takes: its two ends say where

@@ -114,6 +114,7 @@ class Notebook:
         except UnicodeDecodeError as error:
             raise NotebookError(f"not UTF-8 (byte 0x{data[error.start]:02x}); Jupyter writes notebooks in UTF-8") from None
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        _check_layout(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -122,13 +123,6 @@ class Notebook:
                 raise NotebookError(f"not a notebook: {_first_line(error)}") from None
             except Exception as error:  # nbformat's own complaints about the content
                 raise NotebookError(f"not a notebook nbformat can read: {_first_line(error)}") from None
-            if not isinstance(self.nb, dict) or self.nb.get("nbformat") != 4:
-                found = self.nb.get("nbformat") if isinstance(self.nb, dict) else None
-                raise NotebookError(
-                    f"notebook format {found}, and reprofix reads version 4 only; open and save it in Jupyter to "
-                    "convert it" if found is not None else
-                    "not a notebook: its JSON has no nbformat version (a notebook's top level holds `nbformat`: 4 "
-                    "and its `cells`)")
             try:
                 nbformat.validate(self.nb)
             except nbformat.ValidationError as error:
@@ -287,6 +281,39 @@ class Notebook:
         if expected != len(self.separators) or current:
             raise NotebookError("internal error: the cells did not come back from the rewrite")
         return bodies
+
+
+def _check_layout(text: str) -> None:
+    """What makes a file no notebook, in words, before nbformat reads it (its own messages name
+    Python's types, or `version None`): empty, not JSON, not an object, no `nbformat` 4, no cells."""
+    if not text.strip():
+        raise NotebookError("an empty file, not a notebook (a notebook is JSON holding `nbformat`: 4 and its `cells`)")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise NotebookError(f"not a notebook: not valid JSON ({_first_line(error)})") from None
+    if not isinstance(data, dict):
+        raise NotebookError(f"not a notebook: its JSON is {_json_kind(data)}, not an object holding `nbformat`: 4 "
+                            "and its `cells`")
+    version = data.get("nbformat")
+    if version is None:
+        raise NotebookError("not a notebook: its JSON has no nbformat version (a notebook's top level holds "
+                            "`nbformat`: 4 and its `cells`)")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise NotebookError(f"damaged notebook: its `nbformat` is {_json_kind(version)} ({json.dumps(version)}), "
+                            "not the number 4")
+    if version != 4:
+        raise NotebookError(f"notebook format {version}, and reprofix reads version 4 only; open and save it in "
+                            "Jupyter to convert it")
+    if not isinstance(data.get("cells"), list):
+        found = "no `cells`" if "cells" not in data else f"`cells` that is {_json_kind(data['cells'])}"
+        raise NotebookError(f"damaged notebook: it has {found}, where a notebook has a list of cells")
+
+
+def _json_kind(value) -> str:
+    kinds = ((bool, "a boolean"), (int, "a number"), (float, "a number"), (str, "a string"), (list, "a list"),
+             (dict, "an object"))
+    return "null" if value is None else next(name for kind, name in kinds if isinstance(value, kind))
 
 
 def _first_line(error: Exception) -> str:

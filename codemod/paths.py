@@ -113,33 +113,38 @@ def marked_root(folder: str | Path) -> Path | None:
     return None
 
 
-def project_root_for(paths: list[str], cwd: Path) -> Path:
+def project_root_for(paths: list[str], cwd: Path, writes: bool = True) -> Path:
     """The patch's home for these paths: their project root (the nearest folder holding
-    pyproject.toml, setup.py, setup.cfg or .git), or the current folder when they have none.
-    Refused when they belong to different projects."""
-    homes = {}
+    pyproject.toml, setup.py, setup.cfg or .git), or, when they have none, the current folder (for a
+    command that only reads, the folder holding both it and them). Refused when they belong to
+    different projects."""
+    homes, folders = {}, []
     for path in paths:
         if os.path.exists(path):
             real = Path(os.path.realpath(path))
-            homes.setdefault(marked_root(real if real.is_dir() else real.parent), path)
+            folders.append(str(real if real.is_dir() else real.parent))
+            homes.setdefault(marked_root(folders[-1]), path)
     if len(homes) > 1:
         (one, first), (other, second) = list(homes.items())[:2]
         raise Refused(f"{display(first)} and {display(second)} belong to different projects "
                       f"({one or 'none'}, {other or 'none'}); run reprofix once per project")
-    return next(iter(homes), None) or cwd
+    found = next(iter(homes), None)
+    if found is None and not writes and folders:
+        return Path(os.path.commonpath([str(cwd), *folders]))
+    return found or cwd
 
 
-def resolve_named(path: str, cwd: Path, root: Path, what: str = "") -> Path:
+def resolve_named(path: str, cwd: Path, root: Path, what: str = "", writes: bool = True) -> Path:
     """The real path of a path named on the command line: it must exist, not be a link itself, and
-    lead (every folder on the way resolved) to a regular file or a folder inside the current folder
-    and the project. Refused otherwise, before anything is read."""
+    lead (every folder on the way resolved) to a regular file or a folder inside the project and, for
+    a command that writes, inside the current folder. Refused otherwise, before anything is read."""
     label = what + display(path)
     if not os.path.lexists(path):
         raise Refused(f"{label}: no such file or directory")
     if os.path.islink(path):
         raise Refused(f"{label}: is a symbolic link; name the file it points to")
     real = Path(os.path.realpath(path))
-    if not inside(real, cwd):
+    if writes and not inside(real, cwd):
         through = " (through a symbolic link)" if inside(Path(os.path.abspath(path)), cwd) else ""
         raise Refused(f"{label}: leads outside the current directory{through}; reprofix writes only inside "
                       "it: run it from the project root")
@@ -147,7 +152,24 @@ def resolve_named(path: str, cwd: Path, root: Path, what: str = "") -> Path:
         raise Refused(f"{label}: outside the project root {root}")
     if not real.is_dir() and not real.is_file():
         raise Refused(f"{label}: is {kind(os.lstat(real).st_mode)}, not a regular file")
+    if real.is_file() and not readable_kind(real):
+        raise Refused(f"{label}: not a Python file, notebook or YAML configuration (.py, .ipynb, .yaml, .yml, or a "
+                      "script whose first line runs python); reprofix reads only those")
     return real
+
+
+def readable_kind(path: Path) -> bool:
+    """A file reprofix reads when it is named: by its name a Python file, a notebook or a YAML
+    configuration, or a script without one of those names whose `#!` line runs Python."""
+    name = path.name
+    if name.lower().endswith((".py", ".yaml", ".yml")) or name.endswith(".ipynb"):
+        return True
+    try:
+        with open(path, "rb") as file:
+            first = file.readline(256)
+    except OSError:
+        return True  # reading it says what is wrong
+    return first.startswith(b"#!") and b"python" in first
 
 
 def inside(path: Path, folder: Path) -> bool:

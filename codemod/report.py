@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 
 import typer
 
@@ -33,6 +35,43 @@ def render(result, *, color: bool = False, scan: bool = False) -> str:
         for path, finding in rows:
             lines.append(f"  {path}:{location(finding)}  {finding.rule}  {finding.message}")
     return "\n".join(lines)
+
+
+APPLY_FIXES = " (reprofix apply fixes this)"
+# A change apply makes, as it reports it (past tense), as the fix to make: each form its fixers word.
+_FIXES = tuple((re.compile(pattern), template) for pattern, template in (
+    (r"seed block inserted(.*)", r"add the seed block\1"),
+    (r"(.+?) -> (.+)", r"replace \1 with \2"),
+    (r"(.+?) disabled(.*)", r"disable \1\2"),
+    (r"(.+?) removed from the list", r"take \1 out of the list"),
+    (r"(.+?)\(\.\.\., (.+?)( where set)?\)", r"pass \2 to \1\3"),  # create_model(..., drop_rate=0.0)
+    (r"(.+?): (\w+=.+?)( \((?:over|in the dict) .+\))?", r"pass \2 to \1\3"),  # DataLoader: shuffle=False
+    (r"([\w.]+) = (.+)", r"set \1 = \2"),  # benchmark = False
+    (r"([\w.]+): (.+)", r"set \1: \2"),  # a configuration's `shuffle: false`
+    (r"[\w.]+\(.*\)", r"call \g<0>"),  # set_num_parallel_workers(1)
+))
+
+
+def as_problems(result) -> None:
+    """scan writes nothing: each change apply would make is reported as the problem it fixes, in
+    the present tense, with the fix (`dropout draws a new mask every step: pass p=0.0 to Dropout
+    (reprofix apply fixes this)`); the other findings already say what is there."""
+    from .engine import all_rules
+
+    rules = all_rules()
+    result.files = [dataclasses.replace(f, findings=tuple(
+        dataclasses.replace(x, message=f"{rules[x.rule].problem}: {as_fix(x.message)}{APPLY_FIXES}")
+        if x.kind == REWRITE else x for x in f.findings)) for f in result.files]
+
+
+def as_fix(message: str) -> str:
+    """`Dropout: p=0.0` -> `pass p=0.0 to Dropout`, `RandomCrop -> CenterCrop(32)` -> `replace
+    RandomCrop with CenterCrop(32)`; a message of another form stays as it is."""
+    for pattern, template in _FIXES:
+        found = pattern.fullmatch(message)
+        if found:
+            return found.expand(template)
+    return message
 
 
 def _rows(result, kind: str) -> list:

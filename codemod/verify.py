@@ -204,10 +204,8 @@ def step_seconds(run: Run, steps: int) -> float:
 
 
 def _cannot_start(command: list, error: OSError) -> str:
-    """Why the command could not start, and what to do: `verify train.py` means `verify -- python train.py`."""
-    if command[0].endswith(".py") and os.path.isfile(command[0]) and not os.access(command[0], os.X_OK):
-        return (f"cannot start {command[0]!r}: it is a Python file, not a program; "
-                f"run it with Python: reprofix verify -- python {' '.join(command)}")
+    """Why the command could not start (a Python file named as the program is refused before: see
+    the command line's _python_file)."""
     return f"cannot start {command[0]!r}: {error.strerror}"
 
 

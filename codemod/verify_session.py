@@ -9,12 +9,14 @@ import os
 import re
 import shlex
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
+from . import colour
 from . import judge as judgelib
 from . import locate as locatelib
 from . import probe
@@ -140,8 +142,16 @@ def _cannot_judge(options: Options, reason: str) -> int:
         typer.echo(json.dumps({"verdict": "could not judge", "reason": reason, **({"divergence": None}
                                                                                    if options.locate else {})},
                               indent=2))
-    say(f"reprofix: could not judge: {reason}")
+    line = f"reprofix: could not judge: {reason}"
+    say(typer.style(line, fg=typer.colors.YELLOW, bold=True) if colour(sys.stderr) and not options.as_json else line)
     return EXIT_CANNOT
+
+
+def _verdict(line: str, reproducible: bool) -> None:
+    """The verdict line: green when reproducible, red when not, on a terminal that takes colour."""
+    if colour(sys.stdout):
+        line = typer.style(line, fg=typer.colors.GREEN if reproducible else typer.colors.RED, bold=True)
+    typer.echo(line)
 
 
 def _interrupted(options: Options, stop, results: list, base: Path | None) -> int:
@@ -178,7 +188,7 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
         typer.echo(line)
     for warning in verdict.warnings:
         typer.echo(f"warning: {warning}")
-    typer.echo(f"verdict: {final}: {message}" if located else f"verdict: {message}")
+    _verdict(f"verdict: {final}: {message}" if located else f"verdict: {message}", reproducible)
     for step in next_steps(options, reproducible):
         typer.echo(f"next: {step}")
     if options.plot is not None:
@@ -186,8 +196,8 @@ def _report(options: Options, results: list, verdict, located: tuple | None = No
 
 
 def next_steps(options: Options, reproducible: bool) -> list:
-    """What to do after this verdict: find where the runs part, fix what reprofix knows, or keep or
-    take out the patch applied."""
+    """What to do after this verdict, as commands: find where the runs part, fix what reprofix knows,
+    or keep only the applied patch's changes the runs need, and take it out once the bug is found."""
     command = shlex.join(options.command)
     steps = []
     if not reproducible:
@@ -200,8 +210,10 @@ def next_steps(options: Options, reproducible: bool) -> list:
             steps.append(f"reprofix apply {shlex.join(paths)}   (fixes the randomness reprofix knows: seeds, "
                          "shuffling, augmentation, dropout" + (", in the configuration too)" if paths[1:] else ")"))
     elif options.applied_patch is not None:
-        steps.append(f"the patch {options.applied_patch} is applied: keep it while you debug; `reprofix revert` "
-                     "takes it out again once the bug is found (the procedure: the changes slow training)")
+        steps.append(f"reprofix minimize -- {command}   (keeps only the changes of {options.applied_patch} these "
+                     "runs need)")
+        steps.append(f"reprofix revert   (once the bug is found: takes {options.applied_patch} out; the changes "
+                     "slow training)")
     return steps
 
 
@@ -310,13 +322,16 @@ def _report_located(options: Options, results: list, base: Path) -> int:
 def _report_traces(options: Options, located: tuple, loss_problem: str) -> None:
     """The traces' verdict when the losses could not be judged (`located` as for _report)."""
     final, message, extra, lines = located
+    steps = next_steps(options, final == "reproducible")
     if options.as_json:
-        _echo_json({"verdict": final, "message": message, "losses_message": loss_problem, **extra})
+        _echo_json({"verdict": final, "message": message, "losses_message": loss_problem, **extra, "next": steps})
         return
     typer.echo(f"losses: {loss_problem}")
     for line in lines:
         typer.echo(line)
-    typer.echo(f"verdict: {final}: {message}")
+    _verdict(f"verdict: {final}: {message}", final == "reproducible")
+    for step in steps:
+        typer.echo(f"next: {step}")
 
 
 def _judge_losses(options: Options, results: list) -> tuple:

@@ -486,7 +486,7 @@ def test_the_patch_lives_at_the_project_root_and_is_found_from_any_folder_inside
     original = write(project, {"pyproject.toml": b"[project]\nname = 'p'\n",
                                "train.py": DROPOUT + b"from src import model\n", "src/model.py": DROPOUT})
     result = run_reprofix("apply", "proj/train.py", cwd=tmp_path, check_code=0)
-    assert result.stdout.splitlines()[-1].endswith(
+    assert result.stdout.splitlines()[-2].endswith(
         "patch: proj/reprofix.patch (undo: reprofix revert --patch proj/reprofix.patch)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]
     patch = (project / "reprofix.patch").read_bytes()

@@ -159,8 +159,9 @@ def test_inherited_configs_are_rewritten_where_the_key_is_written(tmp_path: Path
         "configs/unrelated/other.yml": "shuffle: true\n",  # not named, not inherited: not touched
     })
     result = run_reprofix("apply", "configs/hrformer/small.yml", "configs/yolov3/voc.yml", cwd=tmp_path, check_code=0)
-    assert result.stdout.splitlines()[-1] == ("reprofix: 3 of 4 file(s) changed, 7 change(s), 0 need you; patch: "
-                                              "reprofix.patch (undo: reprofix revert)")
+    assert result.stdout.splitlines()[-2:] == [
+        "reprofix: 3 of 4 file(s) changed, 7 change(s), 0 need you; patch: reprofix.patch (undo: reprofix revert)",
+        "next: reprofix verify -- python <your training script>   (runs it twice and compares the losses)"]
     seg = yaml.safe_load((tmp_path / "configs/_base_/seg.yml").read_text())["train_dataset"]
     assert [t["type"] for t in seg["transforms"]] == ["ResizeStepScaling", "Normalize"] and seg["shuffle"] is False
     reader = yaml.safe_load((tmp_path / "configs/yolov3/_base_/reader.yml").read_text())

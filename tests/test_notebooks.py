@@ -76,7 +76,8 @@ def test_dry_run_apply_git_apply_and_revert_byte_for_byte(tmp_path: Path):
     assert dry.stdout.endswith(report + "reprofix: 1 of 1 file(s) would change, 4 change(s), 0 need you; dry run, "
                                "nothing written\n")
     assert run_reprofix("apply", "train.ipynb", cwd=tmp_path, check_code=0).stdout == report + (
-        "reprofix: 1 of 1 file(s) changed, 4 change(s), 0 need you; patch: reprofix.patch (undo: reprofix revert)\n")
+        "reprofix: 1 of 1 file(s) changed, 4 change(s), 0 need you; patch: reprofix.patch (undo: reprofix revert)\n"
+        "next: reprofix verify -- python <your training script>   (runs it twice and compares the losses)\n")
 
     rewritten = (tmp_path / "train.ipynb").read_bytes()
     nb = nbformat.reads(rewritten.decode(), as_version=nbformat.NO_CONVERT)
@@ -128,7 +129,7 @@ def test_leftovers_status_and_json_positions(tmp_path: Path):
     leftovers = run_reprofix("scan", "--leftovers", "train.ipynb", cwd=tmp_path, check_code=1)
     assert leftovers.stdout == (  # (entry scripts are apply's business: not listed)
         "Notes:\n"
-        "  train.ipynb:cell 2:7:1  RP002  reprofix changes are in this file (2 marked line(s)); `reprofix revert` "
+        "  train.ipynb:cell 2:7:1  RP002  reprofix changes are in this file (3 marked line(s)); `reprofix revert` "
         "takes them out\n"
         "reprofix scan: 1 file(s), reprofix changes left in 1\n"
         "reprofix scan: reprofix.patch is still applied to 1 file(s): `reprofix revert` takes it out\n")

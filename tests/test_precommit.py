@@ -63,7 +63,7 @@ def test_hooks_fail_on_a_rewritten_file_and_pass_after_revert(tmp_path: Path):
     lines = failing.stdout.splitlines()
     assert any(line.startswith("no reprofix changes left in the code") and line.endswith("Failed") for line in lines)
     assert any(line.startswith("no reprofix patch applied") and line.endswith("Failed") for line in lines)
-    assert "\n  train.py:3:1  RP002  reprofix changes are in this file (2 marked line(s)); `reprofix revert` takes " \
+    assert "\n  train.py:3:1  RP002  reprofix changes are in this file (3 marked line(s)); `reprofix revert` takes " \
            "them out\n" in failing.stdout
     assert "\nreprofix: reprofix.patch is applied to 1 of 1 file(s)\n  train.py: applied, unchanged since\n" in failing.stdout
 

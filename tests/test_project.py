@@ -75,7 +75,8 @@ def test_in_a_folder_an_entry_script_is_a_root_of_the_import_graph(tmp_path: Pat
     report = scan_json(".", cwd=tmp_path)
     assert report["entry_scripts"] == ["tools/export.py", "train.py"]  # helper.py: no framework to seed
     (block,) = [f for f in report["findings"] if f["rule"] == "MS001" and f["path"] == "train.py"]
-    assert block["message"] == "seed block inserted (also mindspore through src/trainer.py)"
+    assert block["message"] == ("no seed is set before the first random draw: add the seed block (also mindspore "
+                                "through src/trainer.py) (reprofix apply fixes this)")
     assert not [f for f in report["findings"] if f["rule"] == "MS001" and f["path"].startswith("src/")]
     report = scan_json(".", "--entry", "src/model.py", cwd=tmp_path)
     assert report["entry_scripts"] == ["src/model.py", "tools/export.py", "train.py"]
@@ -116,11 +117,13 @@ def test_a_module_importing_no_framework_takes_the_rules_of_the_files_that_impor
     report = scan_json(".", cwd=tmp_path)
     found = sorted((f["path"], f["line"], f["col"], f["rule"], f["message"]) for f in report["findings"])
     assert found == [
-        ("config.py", 1, 20, "PT204", "dict(..., drop_path_rate=0.0)"),
+        ("config.py", 1, 20, "PT204",
+         "a dropout rate is set: pass drop_path_rate=0.0 to dict (reprofix apply fixes this)"),
         ("data/augment.py", 6, 12, "PT206",
          "Expand.__call__ draws at random per sample (random.randint()): an augmentation of the project's, which "
          "reprofix leaves alone; take it out of the pipeline or make it a no-op while debugging"),
-        ("train.py", 4, 1, "PT001", "seed block inserted"),
+        ("train.py", 4, 1, "PT001", "no seed is set before the first random draw: add the seed block (reprofix apply "
+         "fixes this)"),
     ]
 
 
@@ -180,9 +183,14 @@ def test_apply_rewrites_the_project_and_revert_restores_every_file(project: Path
 
 
 def test_imports_outside_the_current_directory_are_not_rewritten(project: Path):
+    """apply writes only inside the current folder; scan, which writes nothing, reads the import too."""
     write(project, {"app/run.py": MS + "from pkg import other\nif __name__ == '__main__':\n    pass\n"})
+    dry = run_reprofix("apply", "--dry-run", "run.py", cwd=project / "app", check_code=0)
+    assert f"{project / 'pkg' / 'other.py'}: imported by run.py but outside the current directory; not rewritten" \
+        in dry.stderr
+    assert "other.py" not in dry.stdout
     report = scan_json("run.py", cwd=project / "app")
-    assert report["files"] == ["run.py"]
+    assert report["files"] == ["run.py", "../pkg/__init__.py", "../pkg/other.py"]
 
 
 def test_no_follow_keeps_to_the_named_files(project: Path):
@@ -222,7 +230,8 @@ def test_scan_reports_and_exits_as_documented(tmp_path: Path):
     (finding,) = [f for f in data["findings"] if f["rule"] == "MS201"]
     assert finding == {
         "path": "train.py", "line": 3, "col": 9, "rule": "MS201", "name": "dropout-layer",
-        "kind": "rewrite", "fixed_by_apply": True, "message": "Dropout: p=0.0",
+        "kind": "rewrite", "fixed_by_apply": True,
+        "message": "dropout draws a new mask every step: pass p=0.0 to Dropout (reprofix apply fixes this)",
     }
     assert (tmp_path / "train.py").read_text() == MS + DROPOUT + "lr = __import__('random').random()\n"
     run_reprofix("scan", "--no-follow", "--entry", "clean.py", "clean.py", cwd=tmp_path, check_code=1)  # seed block

@@ -14,10 +14,13 @@ SCRIPT = (b"# -*- coding: latin-1 -*-\r\n\"\"\"caf\xe9\"\"\"\r\nimport torch\r\n
           b"if __name__ == '__main__':\r\n\td = torch.nn.Dropout(0.5)\r\n")
 
 
-def reprofix_on_a_terminal(*args: str, cwd: Path, no_color: bool) -> bytes:
-    """stdout and stderr of reprofix run on a pseudo-terminal, as a user at a terminal sees them."""
+def reprofix_on_a_terminal(*args: str, cwd: Path, no_color: bool | str, code: int = 0) -> bytes:
+    """stdout and stderr of reprofix run on a pseudo-terminal, as a user at a terminal sees them
+    (`no_color`: NO_COLOR=1, unset, or the value given)."""
     env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
-    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="100", **({"NO_COLOR": "1"} if no_color else {}))
+    value = no_color if isinstance(no_color, str) else "1" if no_color else None
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="100", **({"NO_COLOR": value} if value is not None
+                                                                              else {}))
     leader, follower = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "codemod", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                stdout=follower, stderr=follower)
@@ -32,7 +35,7 @@ def reprofix_on_a_terminal(*args: str, cwd: Path, no_color: bool) -> bytes:
             break
         out += chunk
     os.close(leader)
-    assert process.wait(timeout=120) == 0, out
+    assert process.wait(timeout=120) == code, out
     return out
 
 
@@ -61,3 +64,38 @@ def test_piped_dry_run_prints_the_patch_s_diff_byte_for_byte(tmp_path: Path):
     assert b"caf\xe9" in diff and b"\r\n" in diff
     assert dry[: len(diff)] == diff
     assert dry[len(diff):].startswith(b"Entry scripts (seed block): train.py\n")
+
+
+def test_verdicts_are_green_or_red_on_a_terminal_and_plain_elsewhere(tmp_path: Path):
+    """Reproducible in green, not reproducible in red, could not judge in yellow: on a terminal, and
+    with NO_COLOR empty (no-color.org: only a non-empty value turns colour off); never with
+    NO_COLOR=1, through a pipe, or in --json."""
+    (tmp_path / "steady.py").write_text("print('loss: 1.000000', flush=True)\nprint('loss: 0.500000', flush=True)\n")
+    (tmp_path / "noisy.py").write_text(  # each run's losses one more than the last one's
+        "import os\nn = int(open('n').read()) if os.path.exists('n') else 0\nopen('n', 'w').write(str(n + 1))\n"
+        "print(f'loss: {1.0 + n:.6f}', flush=True)\nprint(f'loss: {0.5 + n:.6f}', flush=True)\n")
+    (tmp_path / "silent.py").write_text("print('hello')\n")
+    green, red, yellow = b"\x1b[32m\x1b[1mverdict: reproducible: ", b"\x1b[31m\x1b[1mverdict: not reproducible: ", \
+        b"\x1b[33m\x1b[1mreprofix: could not judge: "
+    for name, code, colour in (("steady.py", 0, green), ("noisy.py", 1, red), ("silent.py", 2, yellow)):
+        command = ("verify", "--", sys.executable, name)
+        for no_color in (False, ""):
+            shown = reprofix_on_a_terminal(*command, cwd=tmp_path, no_color=no_color, code=code)
+            assert colour in shown and shown.count(b"\x1b[") == 3  # the line's colour, bold, and the reset
+        plain = reprofix_on_a_terminal(*command, cwd=tmp_path, no_color=True, code=code)
+        assert COLOUR.search(plain) is None and colour[10:] in plain
+        data = reprofix_on_a_terminal("verify", "--json", *command[1:], cwd=tmp_path, no_color=False, code=code)
+        assert COLOUR.search(data) is None
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("NO_COLOR", None)
+        piped = subprocess.run([sys.executable, "-m", "codemod", *command], cwd=tmp_path, env=env, capture_output=True)
+        assert piped.returncode == code and COLOUR.search(piped.stdout + piped.stderr) is None
+        assert colour[10:] in piped.stdout + piped.stderr
+
+
+def test_an_empty_no_color_leaves_the_report_s_colours_on(tmp_path: Path):
+    """no-color.org: NO_COLOR turns colour off when it is set and not empty."""
+    (tmp_path / "train.py").write_bytes(SCRIPT)
+    for no_color, bold in ((False, True), ("", True), ("0", False), (True, False)):
+        shown = reprofix_on_a_terminal("scan", "train.py", cwd=tmp_path, no_color=no_color, code=1)
+        assert (b"\x1b[1mApply fixes:" in shown) is bold and (COLOUR.search(shown) is not None) is bold

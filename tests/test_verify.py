@@ -437,7 +437,8 @@ def test_every_verdict_names_the_next_step(tmp_path: Path):
     assert "next:" not in passed.stdout
     (tmp_path / "reprofix.patch").write_bytes(with_journal(b"", "train.py"))
     applied = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "99", cwd=tmp_path, check_code=0)
-    assert ("next: the patch reprofix.patch is applied: keep it while you debug; `reprofix revert` takes it out again "
-            "once the bug is found (the procedure: the changes slow training)\n") in applied.stdout
+    assert (f"next: reprofix minimize -- {PY} {train} {tmp_path / 'n'} 99   (keeps only the changes of reprofix.patch "
+            "these runs need)\nnext: reprofix revert   (once the bug is found: takes reprofix.patch out; the changes "
+            "slow training)\n") in applied.stdout
     failed = run_reprofix("verify", "--", PY, train, str(tmp_path / "n"), "1", cwd=tmp_path, check_code=1)
     assert "reprofix apply" not in failed.stdout

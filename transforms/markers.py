@@ -5,4 +5,4 @@ SEED_BLOCK_START = "# >>> reprofix: reproducibility block, remove with `reprofix
 SEED_BLOCK_END = "# <<< reprofix <<<"
 COMMENT_MARK = "# [reprofix "
 COMMENT_PREFIX = COMMENT_MARK + "{rule}]"
-MARKERS = (SEED_BLOCK_START, COMMENT_MARK)
+MARKERS = (SEED_BLOCK_START, SEED_BLOCK_END, COMMENT_MARK)  # each line holding one is a marked line

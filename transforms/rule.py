@@ -50,6 +50,46 @@ class Invalid:
             object.__setattr__(self, "expected", _code(self.expected))
 
 
+# What each rewrite rule's finding is a problem of, in the present tense, by rule name (shared by the
+# frameworks): `scan`, which writes nothing, reports "<problem>: <the fix> (reprofix apply fixes this)".
+PROBLEMS = {
+    "seed-block": "no seed is set before the first random draw",
+    "random-crop": "the crop position is random",
+    "random-resized-crop": "the crop's area and aspect ratio are random",
+    "random-crop-decode-resize": "the crop's area and aspect ratio are random",
+    "random-data-op": "a random data op changes the data every epoch",
+    "random-transform": "a random transform changes the data every epoch",
+    "random-layer": "a random preprocessing layer changes the data every epoch",
+    "random-function": "a random op changes its input every call",
+    "source-shuffle": "the dataset source shuffles (MindSpore's do unless told not to)",
+    "loader-shuffle": "the loader shuffles the batch order",
+    "sampler": "the sampler draws the order at random",
+    "dataset-shuffle-call": "the dataset is shuffled",
+    "dataset-shuffle": "the dataset is shuffled",
+    "fit-shuffle": "fit shuffles the training data every epoch",
+    "directory-shuffle": "the loader shuffles the files it lists",
+    "parallel-workers": "parallel workers can reorder the rows",
+    "loader-workers": "worker processes draw their own random numbers and can reorder work",
+    "deterministic-option": "parallel work may yield elements in a different order each run",
+    "cudnn-benchmark": "cuDNN's autotuner may pick a different algorithm each run",
+    "dropout-layer": "dropout draws a new mask every step",
+    "dropout-function": "dropout draws a new mask every call",
+    "dropout-primitive": "dropout draws a new mask every call",
+    "dropout-argument": "the layer applies dropout inside",
+    "dropout-keyword": "a dropout rate is set",
+    "seeded-dropout": "dropout draws without a fixed seed",
+    "seeded-loader": "the loader shuffles without a generator of its own",
+    "seeded-workers": "the loader's worker processes are seeded alike on every rank",
+    "distributed-sampler-seed": "the sampler shuffles from its default seed, not the run's",
+    "seeded-dataset-shuffle": "the shuffle has no seed of its own",
+    "random-op-seed": "the random op has no fixed seed",
+    "config-shuffle": "the configuration turns shuffling on",
+    "config-workers": "the configuration loads with several workers",
+    "config-rate": "the configuration sets a dropout rate",
+    "config-random-op": "the configuration lists a random data op",
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -66,6 +106,11 @@ class Rule:
     @property
     def examples(self) -> tuple[Valid | Invalid, ...]:
         return (*self.invalid, *self.valid)
+
+    @property
+    def problem(self) -> str:
+        """What its rewrite fixes, in the present tense (PROBLEMS; its summary for a rule without one)."""
+        return PROBLEMS.get(self.name, self.summary)
 
 
 @dataclass(frozen=True)
