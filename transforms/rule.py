@@ -82,6 +82,7 @@ PROBLEMS = {
     "seeded-workers": "the loader's worker processes are seeded alike on every rank",
     "distributed-sampler-seed": "the sampler shuffles from its default seed, not the run's",
     "seeded-dataset-shuffle": "the shuffle has no seed of its own",
+    "seeded-random-layer": "the random layer or op has no seed of its own",
     "random-op-seed": "the random op has no fixed seed",
     "config-shuffle": "the configuration turns shuffling on",
     "config-workers": "the configuration loads with several workers",
