@@ -1,8 +1,9 @@
 """What every fixer works with: one parsed file, its index, the options, and the plan being built.
 
-`Context` answers the questions fixers ask about the tree (what a name resolves to, which statement
-holds a node, what code a node is) and records what they decide: edits go into the `Plan`, findings
-wait for their positions until every fixer has run. Nothing here names a framework.
+`Context` answers the questions fixers ask about the tree (what a name resolves to; which statement
+holds a node and what code a node is: its base class, `transforms.tree.Tree`) and records what they
+decide: edits go into the `Plan`, findings wait for their positions until every fixer has run.
+Nothing here names a framework.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, codegen, cstutil, flow
+from . import aliases, cstutil, flow
 from .facts import Param
 from .index import FileIndex
 from .plan import Plan
 from .rule import Rule
+from .tree import Tree
 
 RNG_MODULES = ("random", "numpy")  # their Random* names are generators, seeded by the seed block
 
 
 @dataclass
-class Context:
+class Context(Tree):
     index: FileIndex
     options: object  # transforms.Options
     tables: dict  # framework name -> its FrameworkTable, for the frameworks the file uses
@@ -32,10 +34,6 @@ class Context:
     pending: list[tuple[str, cst.CSTNode, str, str]] = field(default_factory=list)  # findings before positions
     pending_keys: set[tuple[str, int, str, str]] = field(default_factory=set)  # the same, by node identity
     dict_keys: dict[cst.CSTNode, dict[str, cst.BaseExpression]] = field(default_factory=dict)  # see set_key
-
-    @property
-    def module(self) -> cst.Module:
-        return self.index.module
 
     @cached_property
     def known_names(self) -> frozenset[str]:
@@ -130,76 +128,11 @@ class Context:
         name = name.lstrip(".")
         return any(name == e or name.endswith("." + e) or e.endswith("." + name) for e in entries)
 
-    # ---- the tree ------------------------------------------------------------------------------
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.index.parents.get(node)
-
-    def holder(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The expression holding `node`: its parent, the list of the element it is, or the call of
-        the argument it is."""
-        parent = self.parent(node)
-        return self.parent(parent) if isinstance(parent, (cst.Element, cst.Arg)) else parent
-
-    def statement(self, node: cst.CSTNode) -> cst.CSTNode:
-        current = node
-        while not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            current = self.parent(current)
-        return current
-
-    def lone_small_statement(self, node: cst.CSTNode) -> cst.BaseSmallStatement | None:
-        """The small statement holding `node` if it stands alone on its line (so it can be removed)."""
-        current = node
-        while not isinstance(current, cst.BaseSmallStatement):
-            current = self.parent(current)
-            if current is None or isinstance(current, cst.BaseCompoundStatement):
-                return None
-        line = self.parent(current)
-        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
-            return current
-        return None
-
-    def enclosing_function(self, node: cst.CSTNode) -> cst.FunctionDef | None:
-        current = self.parent(node)
-        while current is not None and not isinstance(current, cst.FunctionDef):
-            current = self.parent(current)
-        return current
-
-    def inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-        while node is not None:
-            if node is ancestor:
-                return True
-            node = self.parent(node)
-        return False
-
-    def code(self, node: cst.CSTNode) -> str:
-        if isinstance(node, cst.SimpleStatementLine):
-            node = node.with_changes(leading_lines=())
-        return codegen.code(self.module, node).strip()
-
     def calls_inside(self, node: cst.CSTNode):
         """Every call inside `node` (itself included), with its qualified name."""
         for call in self.index.calls:
             if self.inside(call, node):
                 yield call, self.qualname(call.func)
-
-    def value_target(self, node: cst.CSTNode) -> str | None:
-        """The name a value is assigned or passed to: `lr = ...`, `f(lr=...)`, `self.lr = ...`."""
-        current = node
-        while True:
-            parent = self.parent(current)
-            if parent is None or isinstance(parent, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-                break
-            if isinstance(parent, cst.Arg) and parent.keyword is not None:
-                return parent.keyword.value
-            current = parent
-        if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-            targets = parent.targets if isinstance(parent, cst.Assign) else [parent]
-            target = targets[0].target
-            if isinstance(target, cst.Attribute):
-                return target.attr.value
-            if isinstance(target, cst.Name):
-                return target.value
-        return None
 
     def bound_to_call_of(self, node: cst.CSTNode, names: frozenset[str]) -> bool:
         """True if `node` is a name bound, in its scope, to the result of calling one of `names`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Callable
 
 import libcst as cst
 
@@ -122,14 +123,14 @@ class FileIndex:
 
 
 def build(module: cst.Module) -> FileIndex:
-    # complexity: one case per node kind in the one walk over every node of every parsed file (the
-    # hot loop: a function call per node would cost more than the cases do)
-    index = FileIndex(module)
-    parents = index.parents
-    scope_of = index.scope_of
-    stores: set[cst.Name] = set()
-    stack: list[tuple[cst.CSTNode, cst.CSTNode]] = [(module, module)]
-    order = index.order
+    """The index of `module`, from one walk over its nodes in document order."""
+    # the hot loop, over every node of every parsed file: Names and Attributes (most of the nodes) are
+    # handled inline; any other node costs a lookup in _OWN_WALKS and _NOTES (cheaper than a chain of
+    # type tests), and a function call only when it is of a kind the index records
+    walk = _Walk(FileIndex(module))
+    index, stack, stores = walk.index, walk.stack, walk.stores
+    parents, scope_of, order = index.parents, index.scope_of, index.order
+    stack.append((module, module))
     while stack:
         node, scope = stack.pop()
         order[node] = len(order)
@@ -140,60 +141,106 @@ def build(module: cst.Module) -> FileIndex:
                 index.bindings.setdefault((scope, node.value), []).append(parents[node])
             else:
                 index.loads.setdefault(node.value, []).append(node)
-            continue
-        if kind is cst.Call:
-            index.calls.append(node)
         elif kind is cst.Attribute:
             # only the leftmost part of a chain is a use of a name
             parents[node.value] = node
             stack.append((node.value, scope))
-            continue
-        elif kind in (cst.Import, cst.ImportFrom):
-            _record_import(index, node, scope)
-            continue
-        elif kind is cst.Assign:
-            index.assigns.append(node)
-            for target in node.targets:
-                stores.update(_stored_names(target.target))
-        elif kind in (cst.AugAssign, cst.AnnAssign):
-            stores.update(_stored_names(node.target))
-            if kind is cst.AnnAssign:
-                index.annotated.append(node)
-        elif kind is cst.For or kind is cst.CompFor:
-            stores.update(_stored_names(node.target))
-        elif kind is cst.AsName:
-            stores.update(_stored_names(node.name))
-        elif kind is cst.NamedExpr:
-            stores.update(_stored_names(node.target))
-        elif kind is cst.List:
-            index.lists.append(node)
-        elif kind is cst.Comparison:
-            index.comparisons.append(node)
-        elif kind is cst.Del:
-            index.dels.append(node)
-        elif kind is cst.Param:
-            stores.add(node.name)
-        elif kind in (cst.FunctionDef, cst.ClassDef):
-            if kind is cst.ClassDef:
-                index.classes.append(node)
-            index.bindings.setdefault((scope, node.name.value), []).append(node)
-            parents[node.name] = node  # not walked (it is a binding, not a use), but findings point at it
-            scope_of[node] = scope
-            inner = node
+        else:
+            own_walk = _OWN_WALKS.get(kind)
+            if own_walk is not None:
+                own_walk(walk, node, scope)
+                continue
+            note = _NOTES.get(kind)
+            if note is not None:
+                note(walk, node)
             for name in _fields(kind):
-                if name == "name":
-                    continue
-                value = getattr(node, name)
-                # decorators, bases and defaults belong to the outer scope
-                child_scope = scope if name in ("decorators", "bases", "keywords", "returns") else inner
-                _push(stack, parents, node, value, child_scope)
-            continue
-        elif kind is cst.Lambda:
-            scope_of[node] = scope
-            scope = node
-        for name in _fields(kind):
-            _push(stack, parents, node, getattr(node, name), scope)
+                _push(stack, parents, node, getattr(node, name), scope)
     return index
+
+
+@dataclass
+class _Walk:
+    """What `build` carries from node to node: the index it fills, the Names that are bound where they
+    stand (targets and parameters, known from the node holding them, which is walked first), and the
+    nodes still to walk with the scope each one is in."""
+    index: FileIndex
+    stores: set[cst.Name] = field(default_factory=set)
+    stack: list[tuple[cst.CSTNode, cst.CSTNode]] = field(default_factory=list)
+
+
+def _store_target(walk: _Walk, node: cst.CSTNode) -> None:
+    walk.stores.update(_stored_names(node.target))
+
+
+def _note_assign(walk: _Walk, node: cst.Assign) -> None:
+    walk.index.assigns.append(node)
+    for target in node.targets:
+        walk.stores.update(_stored_names(target.target))
+
+
+def _note_annotated(walk: _Walk, node: cst.AnnAssign) -> None:
+    _store_target(walk, node)
+    walk.index.annotated.append(node)
+
+
+# What a node of each of these kinds adds to the index (itself, to its list; or the Names its target
+# binds, to the stores) before its children are walked, in the node's scope like any other node's.
+_NOTES: dict[type, Callable[[_Walk, cst.CSTNode], None]] = {
+    cst.Call: lambda walk, node: walk.index.calls.append(node),
+    cst.List: lambda walk, node: walk.index.lists.append(node),
+    cst.Comparison: lambda walk, node: walk.index.comparisons.append(node),
+    cst.Del: lambda walk, node: walk.index.dels.append(node),
+    cst.Assign: _note_assign,
+    cst.AnnAssign: _note_annotated,
+    cst.AugAssign: _store_target,
+    cst.For: _store_target,
+    cst.CompFor: _store_target,
+    cst.NamedExpr: _store_target,
+    cst.AsName: lambda walk, node: walk.stores.update(_stored_names(node.name)),
+    cst.Param: lambda walk, node: walk.stores.add(node.name),
+}
+
+
+def _walk_import(walk: _Walk, node: cst.Import | cst.ImportFrom, scope: cst.CSTNode) -> None:
+    """An import's names are bindings, not uses: it is recorded and its children are not walked."""
+    _record_import(walk.index, node, scope)
+
+
+# The parts of a def or class that belong to the scope around it.
+_OUTER_FIELDS = ("decorators", "bases", "keywords", "returns")
+
+
+def _walk_definition(walk: _Walk, node: cst.FunctionDef | cst.ClassDef, scope: cst.CSTNode) -> None:
+    """A def or class binds its name in the scope around it, and is the scope of its parameters and
+    body; its name is not walked (it is a binding, not a use), but findings point at it."""
+    index = walk.index
+    kind = type(node)
+    if kind is cst.ClassDef:
+        index.classes.append(node)
+    index.bindings.setdefault((scope, node.name.value), []).append(node)
+    index.parents[node.name] = node
+    index.scope_of[node] = scope
+    for name in _fields(kind):
+        if name != "name":
+            child_scope = scope if name in _OUTER_FIELDS else node
+            _push(walk.stack, index.parents, node, getattr(node, name), child_scope)
+
+
+def _walk_lambda(walk: _Walk, node: cst.Lambda, scope: cst.CSTNode) -> None:
+    """A lambda is the scope of its parameters and body."""
+    walk.index.scope_of[node] = scope
+    for name in _fields(cst.Lambda):
+        _push(walk.stack, walk.index.parents, node, getattr(node, name), node)
+
+
+# The kinds of node whose children are not all walked in the node's own scope, or not walked at all.
+_OWN_WALKS: dict[type, Callable[[_Walk, cst.CSTNode, cst.CSTNode], None]] = {
+    cst.Import: _walk_import,
+    cst.ImportFrom: _walk_import,
+    cst.FunctionDef: _walk_definition,
+    cst.ClassDef: _walk_definition,
+    cst.Lambda: _walk_lambda,
+}
 
 
 def _push(stack, parents, node, value, scope) -> None:
