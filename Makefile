@@ -46,7 +46,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
 
 rules: $(STAMP)
-	$(BIN)/python -m codemod.docs README.md
+	$(BIN)/python -m codemod.docs docs/rules.md
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -1,6 +1,6 @@
-"""The README's rule table, generated from the rules themselves so the two never drift.
+"""The rule table of docs/rules.md, generated from the rules themselves so the two never drift.
 
-`python -m codemod.docs` rewrites the table between the markers in README.md.
+`python -m codemod.docs` rewrites the table between the markers in docs/rules.md.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ def rule_table() -> str:
     return "\n".join(lines)
 
 
-def update(readme: Path) -> bool:
-    text = readme.read_text()
+def update(page: Path) -> bool:
+    text = page.read_text()
     start, end = text.index(BEGIN), text.index(END) + len(END)
     new = text[:start] + rule_table() + text[end:]
     if new != text:
-        readme.write_text(new)
+        page.write_text(new)
     return new != text
 
 
 if __name__ == "__main__":
-    changed = update(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
-    print("README.md rule table " + ("updated" if changed else "already up to date"))
+    page = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules.md")
+    changed = update(page)
+    print(f"{page} rule table " + ("updated" if changed else "already up to date"))

@@ -1,7 +1,7 @@
 """What a rule is, what it finds, and how it proves itself.
 
 A rule has a stable id (used in reports, in the comments a rewrite leaves, in the configuration and
-in the README's table), a one-paragraph doc, the facts it acts on (`transforms.facts`), and its own
+in docs/rules.md's table), a one-paragraph doc, the facts it acts on (`transforms.facts`), and its own
 examples, Fixit style: `Valid` code it must leave alone without a single finding, and `Invalid` code
 with the exact rewrite and the exact findings (`"line:col RULE"`, every one of them). One
 parametrised test runs every example.
