@@ -660,8 +660,8 @@ def minimize(
     """After apply: keep only the changes the run needs to be reproducible. Delta debugging over the
     patch's changes, each trial judged by two runs as `verify` judges them; the smallest set found
     stays applied, as the patch (`reprofix revert` still restores every file)."""
-    from . import minimize as minimizelib
-    from . import verify as verifylib
+    from .verify import minimize as minimizelib
+    from .verify import run as verifylib
     from .patch import PatchError
 
     cwd = _cwd()
@@ -815,7 +815,7 @@ def verify(
 ) -> None:
     """Run a command several times and judge reproducibility as the procedure's step 6 does.
     Exit 0 reproducible, 1 not reproducible, 2 could not judge."""
-    from . import verify_session
+    from .verify import session as verify_session
 
     command = _command(command)
     _check_numbers(atol, rtol, timeout, no_loss_timeout)

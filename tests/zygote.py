@@ -19,7 +19,7 @@ import json
 import os
 import sys
 
-PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify", "codemod.undo", "codemod.report", "codemod.patch",
+PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify.run", "codemod.undo", "codemod.report", "codemod.patch",
            "codemod.notebook", "transforms.pipeline", "transforms.frameworks", "transforms.textrules")
 
 
