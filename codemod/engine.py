@@ -16,8 +16,9 @@ from pathlib import Path
 import transforms
 from transforms.rule import Finding, Rule, SourceError
 
-from . import atomic, deep_enough, discover, lock, notebook
-from . import patch as patchlib
+from . import deep_enough, discover, notebook
+from .journal import atomic, lock
+from .journal import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
 # What one parse may cost. libcst's parser takes time and memory in proportion to the syntax tree,

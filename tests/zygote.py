@@ -19,8 +19,8 @@ import json
 import os
 import sys
 
-PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify.run", "codemod.undo", "codemod.report", "codemod.patch",
-           "codemod.notebook", "transforms.pipeline", "transforms.frameworks", "transforms.textrules")
+PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify.run", "codemod.journal.undo", "codemod.journal.patch",
+           "codemod.report", "codemod.notebook", "transforms.pipeline", "transforms.frameworks", "transforms.textrules")
 
 
 def serve() -> None:

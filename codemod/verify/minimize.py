@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import patch as patchlib
-from .. import undo
+from ..journal import patch as patchlib
+from ..journal import undo
 from ..paths import display
 from . import judge as judgelib
 from . import run as verifylib
@@ -202,7 +202,7 @@ class Minimizer:
                     result.stopped = f"interrupted by {stop}"
                     best = min((t.units for t in self.cache.values() if t.reproducible), key=len, default=everything)
         finally:
-            from ..lock import deferred_interrupts
+            from ..journal.lock import deferred_interrupts
 
             with deferred_interrupts():  # the set kept is written whole, whatever Ctrl-C comes now
                 self.put(best, stop_after=False)
