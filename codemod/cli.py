@@ -520,7 +520,7 @@ def _keep_leftovers(result, patch_path: str, cwd: Path) -> tuple[dict, bool]:
     anything was found)."""
     import dataclasses
 
-    from transforms import textrules
+    from transforms.tables import textrules
 
     keep = {rule.id for rule in textrules.RULES if rule.name == "reprofix-leftover"}
     result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))

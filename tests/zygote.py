@@ -20,7 +20,8 @@ import os
 import sys
 
 PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify.run", "codemod.journal.undo", "codemod.journal.patch",
-           "codemod.report", "codemod.notebook", "transforms.pipeline", "transforms.frameworks", "transforms.textrules")
+           "codemod.report", "codemod.notebook", "transforms.pipeline", "transforms.tables.frameworks",
+           "transforms.tables.textrules")
 
 
 def serve() -> None:
