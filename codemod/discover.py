@@ -16,7 +16,7 @@ from typing import Callable
 
 import pathspec
 
-from transforms import syspath, textscan
+from transforms.parse import syspath, textscan
 
 from .paths import holds_marker, kind
 

@@ -844,7 +844,7 @@ def _die_with(parent: int) -> None:
 
 def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
     """CPython's verdict on `code`: None if it compiles, else `shown:line:col: syntax error: ...` (the
-    words of a parse that fails; a statement no rule parses is only compiled, see transforms.partial)
+    words of a parse that fails; a statement no rule parses is only compiled, see transforms.parse.partial)
     (`shown:cell N:line:col` in a notebook, where top-level `await` is allowed, as IPython allows it)."""
     try:
         with warnings.catch_warnings():

@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import cstutil, flow
 from .facts import Param
-from .index import FileIndex
+from .parse.index import FileIndex
 from .plan import Plan
 from .rule import Rule
 from .tables import aliases
