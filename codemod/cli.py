@@ -184,7 +184,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
 def _transform_options(config, disable, seed, keep=False):
     """The rewrites' options: the rules disabled (each id known) and the seed (in range), from the
     command line, else the configuration."""
-    import transforms
+    from ._rules import transforms
 
     unknown = sorted(set(disable) - _rule_ids()) if disable else []
     if unknown:
@@ -520,7 +520,9 @@ def _keep_leftovers(result, patch_path: str, cwd: Path) -> tuple[dict, bool]:
     anything was found)."""
     import dataclasses
 
-    from transforms.tables import textrules
+    from ._rules import load
+
+    textrules = load("tables.textrules")
 
     keep = {rule.id for rule in textrules.RULES if rule.name == "reprofix-leftover"}
     result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))

@@ -13,10 +13,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import transforms
-from transforms.rule import Finding, Rule, SourceError
-
 from . import deep_enough, discover, notebook
+from ._rules import Finding, Rule, SourceError, load, transforms
 from .journal import atomic, lock
 from .journal import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
@@ -114,9 +112,7 @@ def guarded_parse(code: bytes) -> "cst.Module":
         raise SourceError(f"too large to parse safely: {nodes:,} syntax-tree nodes to parse (at most {MAX_PARSE_NODES:,})")
     if depth > MAX_PARSE_DEPTH:
         raise SourceError(f"nested too deeply to parse safely: {depth} levels (at most {MAX_PARSE_DEPTH})")
-    from transforms.cstutil import parse_module
-
-    return parse_module(code)
+    return load("cstutil").parse_module(code)
 
 
 def _raise_decoding_problem(code: bytes) -> None:
@@ -819,7 +815,7 @@ def _worker_setup(parent: int) -> None:
             pass
     lock.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
     _die_with(parent)
-    import transforms.pipeline  # noqa: F401  (libcst: every worker parses; a third of a second to load)
+    load("pipeline")  # libcst: every worker parses; a third of a second to load
 
 
 def _die_with(parent: int) -> None:

@@ -263,7 +263,7 @@ def _findings(path: str, source: bytes) -> list:
     if not path.endswith(".py"):
         return []
     try:
-        import transforms
+        from .._rules import transforms
 
         return list(transforms.rewrite(source, script=True).findings)
     except Exception:  # a file the rules cannot read alone (it needs its project): no rule ids
