@@ -43,10 +43,12 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-# This module's name, which `python -m` runs in the child processes it starts, and the folder on
-# PYTHONPATH that the name is found from (the one holding its top-level package).
+# This module's name, which `python -m` runs in the child processes it starts, and the folder that
+# holds its top-level package, put on their PYTHONPATH (a checkout's, found from the working folder;
+# none where an editable install maps the name to these files).
 RUN_AS = __spec__.name
-TOP = Path(__file__).resolve().parents[RUN_AS.count(".")]
+_ABOVE = Path(__file__).resolve().parents[RUN_AS.count(".")]
+TOP = str(_ABOVE) if (_ABOVE / RUN_AS.partition(".")[0]).is_dir() else None
 MODULE_TIMEOUT = 60.0  # seconds one import may take before it is given up
 ATTEMPTS = 20  # child processes per framework (each restart skips the module that stopped the last)
 # Set for the child: quiet logs, and Keras 3 on the torch backend (TensorFlow is not installed here).
@@ -276,7 +278,7 @@ def run_child(framework: str, say=print) -> dict:
             command = [sys.executable, "-m", RUN_AS, "--child", framework, "--out", str(out),
                        "--progress", str(progress), *(a for m in skip for a in ("--skip", m))]
             env = {**os.environ, **ENVIRONMENT,
-                   "PYTHONPATH": os.pathsep.join(filter(None, (str(TOP), os.environ.get("PYTHONPATH"))))}
+                   "PYTHONPATH": os.pathsep.join(filter(None, (TOP, os.environ.get("PYTHONPATH"))))}
             with open(log, "wb") as log_file:
                 # in the temporary folder: some modules write files where they are imported (http.log)
                 child = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp,
