@@ -3,7 +3,7 @@
     python bench/bound.py [--corpus DIR_OR_TAR_GZ] [--ratio R]
 
 The fast path parses the statements a rule *can* touch, what flows from them and what they depend on
-(`transforms.partial`). An oracle that knew the result in advance would parse far less: only the
+(`transforms.parse.partial`). An oracle that knew the result in advance would parse far less: only the
 statements the rewrite changes or reports on, every import, and the lines of the blocks around them.
 No sound choice can keep less, but for the imports no rule needs (2.6% of the zoo's parsed bytes,
 measured). This script measures, in one process, the CPU of each part of a dry run per file with
@@ -35,8 +35,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from codemod import discover, engine  # noqa: E402
 from corpora import ZOO, unpack  # noqa: E402
-from transforms import partial, pipeline  # noqa: E402
+from transforms import pipeline  # noqa: E402
 from transforms.options import Options  # noqa: E402
+from transforms.parse import partial  # noqa: E402
 from transforms.rule import SourceError  # noqa: E402
 
 

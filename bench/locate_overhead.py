@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "codemod" / "probe" / "site"))
+sys.path.insert(0, str(ROOT / "codemod" / "verify" / "probe" / "site"))
 
 
 def main() -> None:

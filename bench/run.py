@@ -41,7 +41,9 @@ from corpora import default_corpora, unpack  # noqa: E402
 
 def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    # `python -m codemod` from this checkout (installed, reprofix is `reprofix.codemod`)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     return time.perf_counter() - start, result
 
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import transforms  # noqa: E402
-from transforms import textrules  # noqa: E402
+from transforms.tables import textrules  # noqa: E402
 
 TEXT_RULES = {rule.id for rule in textrules.RULES}  # they need no parse, and run on every file
 

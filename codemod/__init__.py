@@ -1,4 +1,5 @@
-"""reprofix's engine: the command line, file handling, the patch and its reversal."""
+"""reprofix's engine: the command line, file handling, the patch and its reversal (journal/), and the
+runs of the user's command that judge the result (verify/)."""
 
 __version__ = "0.1.0"
 

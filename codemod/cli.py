@@ -184,7 +184,7 @@ def _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, ma
 def _transform_options(config, disable, seed, keep=False):
     """The rewrites' options: the rules disabled (each id known) and the seed (in range), from the
     command line, else the configuration."""
-    import transforms
+    from ._rules import transforms
 
     unknown = sorted(set(disable) - _rule_ids()) if disable else []
     if unknown:
@@ -214,7 +214,7 @@ def _process(request):
     """Run the engine over the files, with a progress bar on a terminal; its errors are usage errors
     or ours. Ctrl-C leaves at once."""
     from . import engine
-    from .patch import PatchError
+    from .journal.patch import PatchError
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
@@ -233,7 +233,7 @@ def _process(request):
 def _leave_interrupted(progress) -> None:
     """Nothing is written yet. Leave at once: the workers die with this process, and waiting for
     them (as the interpreter's exit would) could take as long as the work itself."""
-    from . import lock
+    from .journal import lock
 
     if progress is not None:
         progress.done()
@@ -247,7 +247,7 @@ def _leave_interrupted(progress) -> None:
 @contextlib.contextmanager
 def _locked(patch_path: str, label: Optional[str] = None):
     """The patch's lock, for a command that reads or writes the journal (see lock.locked)."""
-    from . import lock as locklib
+    from .journal import lock as locklib
 
     label = label or _shown(patch_path, _cwd())
     try:
@@ -386,7 +386,7 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
                   seed, max_size, keep=False):
     """apply's work while it holds the patch's lock: finish an interrupted run, process the files,
     check them, write."""
-    from . import undo
+    from .journal import undo
 
     _finish_interrupted(patch_path, cwd, shown_patch)
     result = _run(config, root, paths, entry, exclude, disable, jobs, no_follow, seed, max_size, keep=keep)
@@ -402,8 +402,8 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
 
 def _finish_interrupted(patch_path: str, cwd: Path, shown_patch: str) -> None:
     """Complete an interrupted apply, or finish an interrupted revert, before a new apply."""
-    from . import undo
-    from .patch import PatchError
+    from .journal import undo
+    from .journal.patch import PatchError
 
     try:
         finished = undo.finish_interrupted(patch_path, cwd, shown_patch)
@@ -433,7 +433,7 @@ def _check_writable(result, changed: bool, root: Path, patch_path: str, shown_pa
 
 def _write_applied(job, cwd: Path, shown_patch: str) -> None:
     """Write the patch and the files; where it stops, say what was written and how to undo it."""
-    from . import undo
+    from .journal import undo
 
     undo_here = _undo_command(job.patch_path, cwd, _config([]))
     try:
@@ -459,7 +459,7 @@ def _written(error: OSError, cwd: Path, shown_patch: str) -> str:
 
 
 def _pending(patch: str) -> bool:
-    from . import patch as patchlib
+    from .journal import patch as patchlib
     from .paths import Unreadable, read_regular
 
     try:
@@ -520,7 +520,9 @@ def _keep_leftovers(result, patch_path: str, cwd: Path) -> tuple[dict, bool]:
     anything was found)."""
     import dataclasses
 
-    from transforms import textrules
+    from ._rules import load
+
+    textrules = load("tables.textrules")
 
     keep = {rule.id for rule in textrules.RULES if rule.name == "reprofix-leftover"}
     result.files = [dataclasses.replace(f, findings=tuple(x for x in f.findings if x.rule in keep))
@@ -548,8 +550,8 @@ def _print_scan(result, output: Format, root: Path, cwd: Path, leftovers: bool, 
 
 def _applied_files(patch_path: str, cwd: Path) -> Optional[List[str]]:
     """The files a patch at `patch_path` is still applied to (shown paths), or None without a patch."""
-    from . import undo
-    from .patch import PatchError
+    from .journal import undo
+    from .journal.patch import PatchError
 
     if not os.path.isdir(os.path.dirname(os.path.abspath(patch_path))):
         return None
@@ -591,8 +593,8 @@ def revert(
 def _revert_locked(patch_path: str, partial: bool, cwd: Path, shown_patch: str, shown):
     """revert's work while it holds the patch's lock; each way it can stop, in one line with its exit
     status."""
-    from . import undo
-    from .patch import PatchError
+    from .journal import undo
+    from .journal.patch import PatchError
 
     try:
         return undo.revert(patch_path, partial=partial, cwd=cwd, label=shown_patch)
@@ -615,7 +617,7 @@ def _revert_locked(patch_path: str, partial: bool, cwd: Path, shown_patch: str, 
 
 def _fail_conflicts(error, patch_path: str, cwd: Path, shown_patch: str, shown) -> None:
     """Nothing was reverted: each hunk that no longer matches, and the way out."""
-    from . import undo
+    from .journal import undo
 
     root = undo.Journal.read(patch_path, cwd, shown_patch).root
     for conflict in error.conflicts:
@@ -660,9 +662,9 @@ def minimize(
     """After apply: keep only the changes the run needs to be reproducible. Delta debugging over the
     patch's changes, each trial judged by two runs as `verify` judges them; the smallest set found
     stays applied, as the patch (`reprofix revert` still restores every file)."""
-    from . import minimize as minimizelib
-    from . import verify as verifylib
-    from .patch import PatchError
+    from .verify import minimize as minimizelib
+    from .verify import run as verifylib
+    from .journal.patch import PatchError
 
     cwd = _cwd()
     command = _command(command, "minimize")
@@ -733,7 +735,7 @@ def status(
 ) -> None:
     """Say whether a reprofix patch is applied, which files it covers, and whether they changed since.
     Exit 1 while it is applied (a guard for commits), 0 when nothing is."""
-    from . import undo
+    from .journal import undo
 
     cwd = _cwd()
     patch_path = patch or _default_patch(cwd, _config([]))
@@ -757,8 +759,8 @@ def _nothing_applied(shown_patch: str) -> None:
 
 def _file_states(patch_path: str, cwd: Path, shown_patch: str):
     """The journal and the state of each file it covers, read under the patch's lock."""
-    from . import undo
-    from .patch import PatchError
+    from .journal import undo
+    from .journal.patch import PatchError
 
     with _locked(patch_path, shown_patch):
         if not os.path.lexists(patch_path):
@@ -773,7 +775,7 @@ def _file_states(patch_path: str, cwd: Path, shown_patch: str):
 
 
 def _report_states(states, root: Path, cwd: Path) -> None:
-    from . import undo
+    from .journal import undo
 
     describe = {
         undo.APPLIED: "applied, unchanged since",
@@ -815,7 +817,7 @@ def verify(
 ) -> None:
     """Run a command several times and judge reproducibility as the procedure's step 6 does.
     Exit 0 reproducible, 1 not reproducible, 2 could not judge."""
-    from . import verify_session
+    from .verify import session as verify_session
 
     command = _command(command)
     _check_numbers(atol, rtol, timeout, no_loss_timeout)
@@ -837,7 +839,7 @@ def _applied_patch() -> Optional[str]:
     """The reprofix patch applied to the project of the current folder, as shown to the user; None if
     there is none (or it cannot be read: verify does not depend on it)."""
     from . import config as configlib
-    from .patch import read_header
+    from .journal.patch import read_header
     from .paths import NotRegular, TooLarge, read_regular
 
     cwd = _cwd()

@@ -16,9 +16,10 @@ from typing import Callable
 
 import pathspec
 
-from transforms import syspath, textscan
-
+from ._rules import load
 from .paths import holds_marker, kind
+
+syspath, textscan = load("parse.syspath"), load("parse.textscan")
 
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv", "env", "__pypackages__"}

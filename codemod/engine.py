@@ -13,11 +13,10 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import transforms
-from transforms.rule import Finding, Rule, SourceError
-
-from . import atomic, deep_enough, discover, lock, notebook
-from . import patch as patchlib
+from . import deep_enough, discover, notebook
+from ._rules import Finding, Rule, SourceError, load, transforms
+from .journal import atomic, lock
+from .journal import patch as patchlib
 from .paths import DEFAULT_MAX_FILE_SIZE, NotRegular, Refused, TooLarge, display, inside, read_regular, resolve_named
 
 # What one parse may cost. libcst's parser takes time and memory in proportion to the syntax tree,
@@ -113,9 +112,7 @@ def guarded_parse(code: bytes) -> "cst.Module":
         raise SourceError(f"too large to parse safely: {nodes:,} syntax-tree nodes to parse (at most {MAX_PARSE_NODES:,})")
     if depth > MAX_PARSE_DEPTH:
         raise SourceError(f"nested too deeply to parse safely: {depth} levels (at most {MAX_PARSE_DEPTH})")
-    from transforms.cstutil import parse_module
-
-    return parse_module(code)
+    return load("cstutil").parse_module(code)
 
 
 def _raise_decoding_problem(code: bytes) -> None:
@@ -818,7 +815,7 @@ def _worker_setup(parent: int) -> None:
             pass
     lock.HELD_LOCKS.clear()  # (the file stays: the parent removes it)
     _die_with(parent)
-    import transforms.pipeline  # noqa: F401  (libcst: every worker parses; a third of a second to load)
+    load("pipeline")  # libcst: every worker parses; a third of a second to load
 
 
 def _die_with(parent: int) -> None:
@@ -843,7 +840,7 @@ def _die_with(parent: int) -> None:
 
 def _compile_error(code: bytes, shown: str, book: notebook.Notebook | None = None) -> str | None:
     """CPython's verdict on `code`: None if it compiles, else `shown:line:col: syntax error: ...` (the
-    words of a parse that fails; a statement no rule parses is only compiled, see transforms.partial)
+    words of a parse that fails; a statement no rule parses is only compiled, see transforms.parse.partial)
     (`shown:cell N:line:col` in a notebook, where top-level `await` is allowed, as IPython allows it)."""
     try:
         with warnings.catch_warnings():

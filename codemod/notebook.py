@@ -30,7 +30,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from transforms.rule import Finding
+from ._rules import Finding
 
 SUFFIX = ".ipynb"
 # Cell magics whose body is Python: their cell is rewritten (the magic line stays as it is).

@@ -8,9 +8,8 @@ import re
 
 import typer
 
-from transforms import NOTE, REPORT, REWRITE
-
 from . import __version__
+from ._rules import NOTE, REPORT, REWRITE
 from .notebook import CellFinding, location
 
 SECTIONS = {

@@ -1,6 +1,6 @@
-"""The alias table and the sources' parameter lists (`transforms/data/`, derived from the installed
-frameworks by `python -m transforms.derive`): consistent with the tables, used when names resolve,
-and true of the real frameworks."""
+"""The alias table and the sources' parameter lists (`transforms/tables/data/`, derived from the
+installed frameworks by `python -m transforms.tables.derive`): consistent with the tables, used when
+names resolve, and true of the real frameworks."""
 
 import json
 import os
@@ -11,8 +11,8 @@ import pytest
 
 import transforms
 from conftest import ROOT, require_framework
-from transforms import aliases, derive, mindspore, paddle, pytorch
-from transforms.frameworks import FRAMEWORKS
+from transforms.tables import aliases, derive, mindspore, paddle, pytorch
+from transforms.tables.frameworks import FRAMEWORKS
 
 TABLES = {table.name: table for table in FRAMEWORKS}
 DATA = {name: aliases.derived(name) for name in TABLES}
@@ -55,7 +55,7 @@ def test_the_tables_read_their_sources_from_the_data():
 
 def test_the_data_files_are_in_the_tools_own_stable_form():
     for name in TABLES:
-        text = (ROOT / "transforms" / "data" / f"{name}.json").read_text()
+        text = (ROOT / "transforms" / "tables" / "data" / f"{name}.json").read_text()
         assert derive.dump(json.loads(text)) == text
         assert set(json.loads(text)) == {"framework", "derived_from", "not_installed", "aliases", "signatures",
                                          "missing", "modules", "unimportable"}
@@ -85,7 +85,7 @@ def test_aliases_resolve_in_a_file_that_only_an_alias_makes_relevant():
 
 
 def test_loading_the_aliases_needs_no_libcst():
-    code = ("import sys; from transforms import aliases; aliases.canonical('x'); "
+    code = ("import sys; from transforms.tables import aliases; aliases.canonical('x'); "
             "assert 'libcst' not in sys.modules, 'libcst imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -105,11 +105,11 @@ PACKAGES = [  # (table, package, an alias a script may import: the issue's case 
 def test_the_data_is_true_of_the_installed_framework(tmp_path, framework, package, example):
     """In a fresh process (as a user's script imports it): every alias is the very object of its
     canonical name, and the derivation redone over every module that importing the framework and
-    the aliases loads gives exactly the data's entries for those modules (`python -m transforms.derive
-    --check` redoes it over every public module: about a minute)."""
+    the aliases loads gives exactly the data's entries for those modules (`python -m
+    transforms.tables.derive --check` redoes it over every public module: about a minute)."""
     require_framework(package)
     out = tmp_path / "snapshot.json"
-    code = ("import json, sys; from transforms import derive; "
+    code = ("import json, sys; from transforms.tables import derive; "
             "open(sys.argv[3], 'w').write(json.dumps(derive.snapshot(sys.argv[1], sys.argv[2])))")
     env = {**os.environ, **derive.ENVIRONMENT, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code, framework, package, str(out)], cwd=tmp_path, env=env,
@@ -117,7 +117,7 @@ def test_the_data_is_true_of_the_installed_framework(tmp_path, framework, packag
     assert done.returncode == 0, done.stderr[-3000:]
     now = json.loads(out.read_text())
     data = DATA[framework]
-    assert now["version"] == data["derived_from"][package], "run `python -m transforms.derive`"
+    assert now["version"] == data["derived_from"][package], "run `python -m transforms.tables.derive`"
 
     own = {alias: name for alias, name in data["aliases"].items() if alias.split(".")[0] == package}
     assert sorted(now["identical"]) == sorted(own)

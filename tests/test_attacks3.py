@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from codemod.atomic import current_umask
+from codemod.journal.atomic import current_umask
 from conftest import run_reprofix
 from test_attacks import DROPOUT, signalled, snapshot, write
 

@@ -156,7 +156,7 @@ def test_no_tee_outlives_its_run(tmp_path: Path):
                         "sys.exit(subprocess.call([sys.executable, sys.argv[1]], env={**os.environ, 'RANK': '0', "
                         "'WORLD_SIZE': '1'}))\n")
     run_reprofix("verify", "--", PY, str(launcher), str(worker), cwd=tmp_path, check_code=0)
-    tee = str(Path(__file__).resolve().parents[1] / "codemod" / "probe" / "site" / "reprofix_probe" / "tee.py")
+    tee = str(Path(__file__).resolve().parents[1] / "codemod" / "verify" / "probe" / "site" / "reprofix_probe" / "tee.py")
     ours = [pid for pid in os.listdir("/proc") if pid.isdigit() and _cwd(pid) == str(tmp_path)]
     assert [pid for pid in ours if _cmdline(pid).endswith(tee)] == []
 

@@ -1,11 +1,11 @@
-"""The one walk over a parsed file (transforms.index): names, scopes, bindings, and positions as
+"""The one walk over a parsed file (transforms.parse.index): names, scopes, bindings, and positions as
 libcst's own PositionProvider computes them."""
 
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from transforms import index
+from transforms.parse import index
 
 
 def build(code: str) -> index.FileIndex:

@@ -1,4 +1,4 @@
-"""Parsing a large file in pieces (transforms.partial) gives exactly what parsing it whole gives:
+"""Parsing a large file in pieces (transforms.parse.partial) gives exactly what parsing it whole gives:
 the same code, byte for byte, and the same findings at the same lines."""
 
 import hypothesmith
@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 import transforms
 from conftest import HEADER, MEMBERS, SNIPPETS, UNRELATED, mixed_code, require_framework
-from transforms import partial, pipeline
+from transforms import pipeline
+from transforms.parse import partial
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 

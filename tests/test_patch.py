@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import patch as patchlib
+from codemod.journal import patch as patchlib
 from conftest import run_reprofix
 
 DROPOUT = b"from mindspore import nn\nd = nn.Dropout(p=0.5)\n"

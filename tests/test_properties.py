@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import transforms
-from codemod import patch as patchlib
+from codemod.journal import patch as patchlib
 from conftest import require_framework, rewriting_snippets, rule_snippets, run_reprofix, vary_line_endings
 
 HEADER = "import mindspore\nimport mindspore.dataset as ds\nimport mindspore.dataset.vision as vision\nfrom mindspore import nn, ops\n"

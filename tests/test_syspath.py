@@ -2,7 +2,7 @@
 
 import pytest
 
-from transforms import syspath
+from transforms.parse import syspath
 
 FILE = "/work/proj/tools/train.py"
 

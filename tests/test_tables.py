@@ -7,7 +7,7 @@ import pytest
 
 from transforms import facts
 from transforms.fixers import FIXERS
-from transforms.frameworks import FRAMEWORKS, RULES, TABLES
+from transforms.tables.frameworks import FRAMEWORKS, RULES, TABLES
 
 # Facts the pipeline handles itself rather than through a fixer (configuration files: transforms.configs).
 PIPELINE_FACTS = (facts.SeedBlock, facts.TextPattern, facts.ConfigSettings, facts.ConfigOps)
@@ -80,7 +80,7 @@ def test_the_torchvision_models_that_keep_randomness_are_exactly_those_listed_an
     from torchvision import models
     from torchvision.ops import StochasticDepth
 
-    from transforms.pytorch import LIBRARY_MODELS
+    from transforms.tables.pytorch import LIBRARY_MODELS
 
     def random_layers(model) -> int:
         return sum(1 for m in model.modules()
@@ -120,7 +120,7 @@ def test_the_seed_positions_of_keras_layers_and_tf_random_ops_are_those_of_the_i
     import keras
     import tensorflow as tf
 
-    from transforms.keras import SEEDED_OPS
+    from transforms.tables.keras import SEEDED_OPS
 
     checked = 0
     for name, (param,) in SEEDED_OPS.items():

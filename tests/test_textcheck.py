@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import transforms
-from transforms import textrules
+from transforms.tables import textrules
 from conftest import SNIPPETS, mixed_code, require_framework
 
 OPTIONS = transforms.Options()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codemod.losses import LossReader, parse_losses
-from codemod.judge import close
+from codemod.verify.judge import close
+from codemod.verify.losses import LossReader, parse_losses
 from conftest import ROOT, run_reprofix, with_journal
 
 PY = sys.executable

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import probe
+from codemod.verify import probe
 from conftest import SAMPLES, require_framework, run_reprofix
 
 PY = sys.executable

@@ -14,7 +14,7 @@ from conftest import ROOT, require_framework
 CHECK = textwrap.dedent('''
     import importlib, sys
     from transforms import facts
-    from transforms.frameworks import FRAMEWORKS
+    from transforms.tables.frameworks import FRAMEWORKS
 
     framework, rule_id = sys.argv[1], sys.argv[2]
     table = next(t for t in FRAMEWORKS if t.name == framework)

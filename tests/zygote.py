@@ -19,8 +19,9 @@ import json
 import os
 import sys
 
-PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify", "codemod.undo", "codemod.report", "codemod.patch",
-           "codemod.notebook", "transforms.pipeline", "transforms.frameworks", "transforms.textrules")
+PRELOAD = ("codemod.cli", "codemod.engine", "codemod.verify.run", "codemod.journal.undo", "codemod.journal.patch",
+           "codemod.report", "codemod.notebook", "transforms.pipeline", "transforms.tables.frameworks",
+           "transforms.tables.textrules")
 
 
 def serve() -> None:

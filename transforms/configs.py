@@ -1,5 +1,5 @@
 """Configuration files (YAML) rewritten like code: the settings and list entries the rules in
-`transforms.configrules` name, edited in the file's own text.
+`transforms.tables.configrules` name, edited in the file's own text.
 
 PyYAML composes the file into nodes that know where they stand in the text (it never constructs
 objects, so custom tags and anchors are fine). Each edit replaces one scalar's text (`true` ->
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import configrules
 from .facts import ConfigOps, ConfigSetting, ConfigSettings
 from .markers import COMMENT_PREFIX
 from .options import Options
 from .rule import REPORT, REWRITE, Finding, SourceError
+from .tables import configrules
 
 SUFFIXES = (".yaml", ".yml")
 _TAG = "tag:yaml.org,2002:"

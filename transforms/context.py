@@ -14,11 +14,12 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, cstutil, flow
+from . import cstutil, flow
 from .facts import Param
-from .index import FileIndex
+from .parse.index import FileIndex
 from .plan import Plan
 from .rule import Rule
+from .tables import aliases
 from .tree import Tree
 
 RNG_MODULES = ("random", "numpy")  # their Random* names are generators, seeded by the seed block
@@ -65,7 +66,7 @@ class Context(Tree):
     # ---- names ---------------------------------------------------------------------------------
     def qualname(self, node: cst.CSTNode) -> str | None:
         """The qualified name through the file's imports, an alias given as the table's own name
-        (`transforms.aliases`); None for names the file binds itself."""
+        (`transforms.tables.aliases`); None for names the file binds itself."""
         head = node
         while isinstance(head, cst.Attribute):
             head = head.value

@@ -17,14 +17,16 @@ from typing import Callable
 
 import libcst as cst
 
-from . import aliases, codegen, cstutil, fixers, index, partial, seedblock, textrules, textscan
+from . import codegen, cstutil, fixers, seedblock
 from .context import RNG_MODULES, Context
-from .frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 from .markers import SEED_BLOCK_START
 from .options import Options
+from .parse import index, partial, textscan
+from .parse.textcheck import TRIGGER_NAMES, flows_need_the_whole_file, frameworks_named, relevance
 from .plan import Applier
 from .rule import REPORT, REWRITE, Finding, SourceError
-from .textcheck import TRIGGER_NAMES, flows_need_the_whole_file, frameworks_named, relevance
+from .tables import aliases, textrules
+from .tables.frameworks import FRAMEWORK_ROOTS, FRAMEWORKS
 
 
 @dataclass(frozen=True)

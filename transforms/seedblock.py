@@ -11,8 +11,8 @@ from . import codegen
 from .context import name_is_free
 from .cstutil import leading_imports_end
 from .facts import SeedBlock
-from .index import FileIndex
 from .markers import COMMENT_PREFIX, SEED_BLOCK_END, SEED_BLOCK_START
+from .parse.index import FileIndex
 
 
 STANDARD = frozenset({"os", "random"})  # modules of Python's own, always there

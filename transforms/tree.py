@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from . import codegen
-from .index import FileIndex
+from .parse.index import FileIndex
 
 
 class Tree:

@@ -22,7 +22,7 @@ import libcst as cst
 from ..context import Context
 from ..facts import Fact
 from ..rule import Rule
-from ..table import FrameworkTable
+from ..tables.table import FrameworkTable
 
 
 class Fixer:

@@ -8,13 +8,14 @@ import re
 
 import libcst as cst
 
-from .. import common, cstutil
+from .. import cstutil
 from ..context import Context, short
 from ..facts import (
     CheckpointLoaders, DisableOps, DropoutLayers, FlaggedCalls, LibraryAugmentation, LibraryModels, ProjectClasses,
     RandomValues, ReplaceOps, UnfixedSeeds,
 )
 from ..rule import Rule
+from ..tables import common
 from . import Fixer
 
 

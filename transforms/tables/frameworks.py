@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..rule import Rule
 from . import configrules, keras, mindspore, paddle, pytorch, textrules
-from .rule import Rule
 from .table import FrameworkTable
 
 FRAMEWORKS: tuple[FrameworkTable, ...] = (mindspore.TABLE, pytorch.TABLE, keras.TABLE, paddle.TABLE)

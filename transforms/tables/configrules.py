@@ -5,9 +5,9 @@ in code, whatever framework reads it. The files are edited in place, line by lin
 
 from __future__ import annotations
 
+from ..facts import ConfigOps, ConfigSetting, ConfigSettings
+from ..rule import REWRITE, Invalid, Rule, Valid
 from . import common
-from .facts import ConfigOps, ConfigSetting, ConfigSettings
-from .rule import REWRITE, Invalid, Rule, Valid
 from .table import FrameworkTable
 
 FRAMEWORK = "config"

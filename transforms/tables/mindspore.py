@@ -2,20 +2,20 @@
 
 Qualified names are what a file's imports resolve to (`import mindspore.dataset.vision as C` then
 `C.RandomCrop` is `mindspore.dataset.vision.RandomCrop`). The sources' parameter lists come from
-`inspect.signature` on mindspore 2.10, as data (`transforms.derive`); the 1.x `c_transforms` /
+`inspect.signature` on mindspore 2.10, as data (`transforms.tables.derive`); the 1.x `c_transforms` /
 `py_transforms` modules are listed beside the 2.x ones so old scripts are fixed the same way.
 """
 
 from __future__ import annotations
 
-from . import aliases, common
-from .common import qualified
-from .facts import (
+from ..facts import (
     ArgFix, Chance, Range, CallArguments, DisableOps, DropoutLayers, FlaggedCalls, MethodArguments, Param as P, PassThrough,
     Rate, Replacement, ReplaceOps, ResumeHint, SamplerFix, Samplers, SeedBlock, SeededOps, ShuffleCalls, Sources,
     SourceSetting,
 )
-from .rule import NOTE, REPORT, REWRITE, Invalid, Rule, Valid
+from ..rule import NOTE, REPORT, REWRITE, Invalid, Rule, Valid
+from . import aliases, common
+from .common import qualified
 from .table import FrameworkTable
 
 FRAMEWORK = "mindspore"
@@ -75,7 +75,7 @@ COMPOSERS = qualified(TRANSFORMS, ("Compose",))
 PIL_VISION = "mindspore.dataset.vision.py_transforms"  # PIL-based 1.x ops: no decode-crop
 
 
-# The sources and their parameter lists: derived by `python -m transforms.derive` (transforms/data/).
+# The sources and their parameter lists: derived by `python -m transforms.tables.derive` (transforms/tables/data/).
 SIGNATURES = aliases.signatures(FRAMEWORK)
 
 # A dataset's `.map(...)` is told from `pool.map(f, xs)` by its keywords; `.batch(n)` by having arguments.
@@ -545,7 +545,7 @@ RULES = (
                 """,
                 findings=("5:12 MS105", "5:12 MS108", "5:12 MS304"),
             ),
-            Invalid(  # any module exporting the source: the alias table (transforms.aliases)
+            Invalid(  # any module exporting the source: the alias table (transforms.tables.aliases)
                 """
                 import mindspore.dataset.engine as de
                 data = de.ImageFolderDataset(path)

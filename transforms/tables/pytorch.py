@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import textwrap
 
-from . import aliases, common
-from .common import qualified
-from .facts import (
+from ..facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, DropoutLayers, LibraryModels, Param as P, PassThrough, Replacement,
     EpochSampler, EpochSamplers, Rate, ReplaceOps, SamplerFix, Samplers, SeedBlock, SeededLoader, Sources, SourceSetting,
     WorkerSeeding,
 )
-from .rule import REPORT, REWRITE, Invalid, Rule, Valid
+from ..rule import REPORT, REWRITE, Invalid, Rule, Valid
+from . import aliases, common
+from .common import qualified
 from .table import FrameworkTable
 
 FRAMEWORK = "pytorch"
@@ -52,7 +52,7 @@ CHANCES = {
     "GaussianBlur": Chance(ranges=(Range(P("sigma", 1), "single"),)),
 }
 
-# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+# DataLoader's parameter list: derived by `python -m transforms.tables.derive` (transforms/tables/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("sampler", "batch_sampler"))
 
 # `--keep-randomness`: what each DataLoader worker runs. PyTorch seeds torch, NumPy and `random` in a
@@ -709,7 +709,7 @@ RULES = (
                 """,
                 findings=("2:39 PT201", "3:13 PT201"),
             ),
-            Invalid(  # the module that defines the layer: the alias table (transforms.aliases)
+            Invalid(  # the module that defines the layer: the alias table (transforms.tables.aliases)
                 """
                 from torch import nn
                 from torch.nn.modules.dropout import Dropout

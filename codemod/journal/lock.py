@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .paths import display
+from ..paths import display
 
 LOCK_WAIT = 3.0  # seconds a command waits for another one to finish (REPROFIX_LOCK_WAIT)
 HELD_LOCKS: dict[int, str] = {}  # the locks this process holds: descriptor -> lock file (workers close them)

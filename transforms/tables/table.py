@@ -1,5 +1,5 @@
 """A framework's table: its name, the import roots that say a file uses it, and its rules (each with
-its facts and examples). Adding a framework means adding a table like `transforms.mindspore.TABLE`.
+its facts and examples). Adding a framework means adding a table like `transforms.tables.mindspore.TABLE`.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator, TypeVar
 
-from .facts import Fact, SeedBlock
-from .rule import Rule
+from ..facts import Fact, SeedBlock
+from ..rule import Rule
 
 F = TypeVar("F", bound=Fact)
 

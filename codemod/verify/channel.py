@@ -1,5 +1,5 @@
 """Verify's side of the per-process channels: a Unix socket each rank process of a distributed launch
-connects to (codemod/probe/site/reprofix_probe/ranks.py), one connection per stream, each starting
+connects to (probe/site/reprofix_probe/ranks.py), one connection per stream, each starting
 with a header line (JSON: rank, world size, stream, pid, and the pid of a teed launcher above it).
 One server per run, in a private folder, so a late process of one run can never write into the next."""
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import typer
 
-from . import colour
+from .. import colour
 from . import judge as judgelib
 from . import locate as locatelib
 from . import probe
-from . import verify as verifylib
+from . import run as verifylib
 
 EXIT_OK, EXIT_FAILED, EXIT_CANNOT = 0, 1, 2
 

@@ -14,9 +14,10 @@ import functools
 import re
 from typing import Callable
 
-from . import aliases, common, textscan
-from .facts import Fact
-from .frameworks import FRAMEWORKS
+from ..facts import Fact
+from ..tables import aliases, common
+from ..tables.frameworks import FRAMEWORKS
+from . import textscan
 
 _ROOTS = tuple((t.name, tuple(root.encode() for root in t.import_roots)) for t in FRAMEWORKS)
 TRIGGER_NAMES = frozenset(name for table in FRAMEWORKS for name in table.trigger_names) | aliases.names()

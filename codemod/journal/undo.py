@@ -22,7 +22,7 @@ from .atomic import (FileChanged, clean_patch_temporaries, clean_temporaries, re
                      write_atomic, write_refusal)
 from .lock import Interrupted, deferred_interrupts
 from .patch import Conflict, FilePatch, PatchError
-from .paths import NotRegular, Unreadable, display, inside, marked_root, read_regular
+from ..paths import NotRegular, Unreadable, display, inside, marked_root, read_regular
 
 APPLIED, ORIGINAL, EDITED, CONFLICT, MISSING = "applied", "original", "edited", "conflict", "missing"
 

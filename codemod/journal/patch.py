@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 import unidiff
 
-from .paths import display
+from ..paths import display
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+\Z")

@@ -7,13 +7,13 @@ preprocessing layers are taken out of the model (also where they are applied, `x
 
 from __future__ import annotations
 
-from . import common
-from .common import qualified
-from .facts import (
+from ..facts import (
     ArgFix, Chance, Range, AttributeFixes, CallArguments, DisableOps, FlaggedCalls, MethodArguments, Param as P, PassThrough,
     Replacement, ReplaceOps, SeedBlock, SeededOps, SeededShuffles, ShuffleCalls,
 )
-from .rule import REPORT, REWRITE, Invalid, Rule, Valid
+from ..rule import REPORT, REWRITE, Invalid, Rule, Valid
+from . import common
+from .common import qualified
 from .table import FrameworkTable
 
 FRAMEWORK = "keras"

@@ -1,6 +1,6 @@
 """Names as the frameworks export them, read from the data derived from the frameworks themselves.
 
-`transforms/data/<framework>.json` is written by `python -m transforms.derive` (a developer tool that
+`transforms/tables/data/<framework>.json` is written by `python -m transforms.tables.derive` (a developer tool that
 imports the installed frameworks); reprofix only reads it. It holds:
 
 - aliases: the other public paths of the objects the facts name

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from . import syspath
-from .facts import TextPattern
-from .markers import MARKERS
-from .rule import NOTE, REPORT, Finding, Invalid, Rule, Valid
+from ..facts import TextPattern
+from ..markers import MARKERS
+from ..parse import syspath
+from ..rule import NOTE, REPORT, Finding, Invalid, Rule, Valid
 from .table import FrameworkTable
 
 FRAMEWORK = "any"

@@ -1,8 +1,8 @@
 """Derive from the installed frameworks what the tables would otherwise keep by hand.
 
-`python -m transforms.derive [FRAMEWORK ...] [--check]` is a developer tool: it needs the frameworks
-installed and is never run by reprofix itself. For each table (`transforms.frameworks.FRAMEWORKS`) it
-writes `transforms/data/<framework>.json`:
+`python -m transforms.tables.derive [FRAMEWORK ...] [--check]` is a developer tool: it needs the
+frameworks installed and is never run by reprofix itself. For each table (`frameworks.FRAMEWORKS`) it
+writes `transforms/tables/data/<framework>.json`:
 
 - `aliases`: every other public path under which the framework exports an object some fact names
   (`mindspore.dataset.engine.ImageFolderDataset` -> `mindspore.dataset.ImageFolderDataset`), found by
@@ -43,6 +43,12 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+# This module's name, which `python -m` runs in the child processes it starts, and the folder that
+# holds its top-level package, put on their PYTHONPATH (a checkout's, found from the working folder;
+# none where an editable install maps the name to these files).
+RUN_AS = __spec__.name
+_ABOVE = Path(__file__).resolve().parents[RUN_AS.count(".")]
+TOP = str(_ABOVE) if (_ABOVE / RUN_AS.partition(".")[0]).is_dir() else None
 MODULE_TIMEOUT = 60.0  # seconds one import may take before it is given up
 ATTEMPTS = 20  # child processes per framework (each restart skips the module that stopped the last)
 # Set for the child: quiet logs, and Keras 3 on the torch backend (TensorFlow is not installed here).
@@ -53,7 +59,7 @@ ENVIRONMENT = {"KERAS_BACKEND": "torch", "GLOG_v": "3", "TF_CPP_MIN_LOG_LEVEL": 
 def table_names(table) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """Every qualified name the table's facts name, and its sources and loaders with the parameter
     lists it holds now."""
-    from .facts import Fact, Sources
+    from ..facts import Fact, Sources
 
     sources = {
         name: params for fact, _ in table.facts(Fact)
@@ -269,11 +275,10 @@ def run_child(framework: str, say=print) -> dict:
         out, progress, log = Path(tmp, "out.json"), Path(tmp, "progress"), Path(tmp, "log")
         for _ in range(ATTEMPTS):
             progress.write_text("")
-            command = [sys.executable, "-m", "transforms.derive", "--child", framework, "--out", str(out),
+            command = [sys.executable, "-m", RUN_AS, "--child", framework, "--out", str(out),
                        "--progress", str(progress), *(a for m in skip for a in ("--skip", m))]
-            here = str(Path(__file__).resolve().parents[1])
             env = {**os.environ, **ENVIRONMENT,
-                   "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
+                   "PYTHONPATH": os.pathsep.join(filter(None, (TOP, os.environ.get("PYTHONPATH"))))}
             with open(log, "wb") as log_file:
                 # in the temporary folder: some modules write files where they are imported (http.log)
                 child = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=tmp,
@@ -324,9 +329,9 @@ def dump(data: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     from .frameworks import FRAMEWORKS
 
-    parser = argparse.ArgumentParser(prog="python -m transforms.derive", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {RUN_AS}", description=__doc__.split("\n\n")[0])
     parser.add_argument("frameworks", nargs="*", help="tables to derive (default: every table whose packages are installed)")
-    parser.add_argument("--check", action="store_true", help="compare with transforms/data/ and write nothing")
+    parser.add_argument("--check", action="store_true", help="compare with transforms/tables/data/ and write nothing")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--progress", type=Path, help=argparse.SUPPRESS)
@@ -337,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = _chosen(parser, args.frameworks, {t.name: t for t in FRAMEWORKS})
     stale = [name for name in chosen if not _derive(name, args.check)]
     if stale:
-        print(f"run `python -m transforms.derive {' '.join(stale)}` to regenerate", file=sys.stderr)
+        print(f"run `python -m {RUN_AS} {' '.join(stale)}` to regenerate", file=sys.stderr)
         return 1
     return 0
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import textwrap
 
-from . import aliases, common
-from .common import qualified
-from .facts import (
+from ..facts import (
     ArgFix, Chance, Range, DisableOps, DropoutLayers, EpochSampler, EpochSamplers, LibraryModels, Param as P, PassThrough,
     Rate, Replacement, ReplaceOps, SamplerFix, Samplers, SeedBlock, Sources, SourceSetting, WorkerSeeding,
 )
-from .rule import REPORT, REWRITE, Invalid, Rule, Valid
+from ..rule import REPORT, REWRITE, Invalid, Rule, Valid
+from . import aliases, common
+from .common import qualified
 from .table import FrameworkTable
 
 FRAMEWORK = "paddle"
@@ -44,7 +44,7 @@ CHANCES = {
        for name in ("BrightnessTransform", "ContrastTransform", "SaturationTransform", "HueTransform")},
 }
 
-# DataLoader's parameter list: derived by `python -m transforms.derive` (transforms/data/).
+# DataLoader's parameter list: derived by `python -m transforms.tables.derive` (transforms/tables/data/).
 SOURCES = Sources(aliases.signatures(FRAMEWORK), sampler_params=("batch_sampler",))
 
 # `--keep-randomness`: what each DataLoader worker runs. Paddle seeds paddle, NumPy and `random` in a

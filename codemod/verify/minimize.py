@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..journal import patch as patchlib
+from ..journal import undo
+from ..paths import display
 from . import judge as judgelib
-from . import patch as patchlib
-from . import undo
-from . import verify as verifylib
-from .paths import display
+from . import run as verifylib
 
 
 class CannotMinimize(Exception):
@@ -202,7 +202,7 @@ class Minimizer:
                     result.stopped = f"interrupted by {stop}"
                     best = min((t.units for t in self.cache.values() if t.reproducible), key=len, default=everything)
         finally:
-            from .lock import deferred_interrupts
+            from ..journal.lock import deferred_interrupts
 
             with deferred_interrupts():  # the set kept is written whole, whatever Ctrl-C comes now
                 self.put(best, stop_after=False)
@@ -263,7 +263,7 @@ def _findings(path: str, source: bytes) -> list:
     if not path.endswith(".py"):
         return []
     try:
-        import transforms
+        from .._rules import transforms
 
         return list(transforms.rewrite(source, script=True).findings)
     except Exception:  # a file the rules cannot read alone (it needs its project): no rule ids

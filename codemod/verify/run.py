@@ -1,9 +1,9 @@
 """`reprofix verify`: run a command, reading the losses it prints as they come, and stop it once it
-has printed the steps to compare (codemod/judge.py compares them).
+has printed the steps to compare (judge.py compares them).
 
 Works for any command that prints losses (MindSpore, PyTorch, Keras, anything): losses are read from
-its output line by line (codemod/losses.py). In a distributed launch, each rank process writes through
-a channel of its own (codemod/channel.py), so ranks are told apart whatever the launcher prints. A run
+its output line by line (losses.py). In a distributed launch, each rank process writes through
+a channel of its own (channel.py), so ranks are told apart whatever the launcher prints. A run
 is a process session of its own: whatever it starts (a background `sleep &`, a process that changed its
 group or session) is stopped with it, on every way out, including when reprofix itself gets SIGINT,
 SIGTERM or SIGHUP. --timeout bounds everything, matching a --loss-pattern included.

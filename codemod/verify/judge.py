@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from .losses import SeriesId
-from .verify import CannotJudge
+from .run import CannotJudge
 
 
 @dataclass

@@ -4,8 +4,8 @@ keywords through which a library is asked for randomness)."""
 
 from __future__ import annotations
 
-from .facts import CheckpointLoaders, LibraryAugmentation, ProjectClasses, RandomValues, RateKeywords, UnfixedSeeds
-from .rule import REPORT, REWRITE, Invalid, Rule, Valid
+from ..facts import CheckpointLoaders, LibraryAugmentation, ProjectClasses, RandomValues, RateKeywords, UnfixedSeeds
+from ..rule import REPORT, REWRITE, Invalid, Rule, Valid
 
 # Values drawn from Python's and NumPy's generators: every framework's hyper-parameter and seed checks
 # look for these (the seed block seeds both, but a random hyper-parameter is still a random setting).

@@ -15,7 +15,7 @@ from typing import Callable
 
 import libcst as cst
 
-from . import codegen
+from .. import codegen
 
 # Fields that never hold anything a rule looks at: whitespace, punctuation, comments.
 _SKIPPED_FIELDS = {

@@ -3,7 +3,7 @@ event, and say where they first part: step, phase, module, class, source, size o
 and what that usually means.
 
 Only the standard library: the traces hold digests (hash, statistics, a sample of values), written
-by codemod/probe/site/reprofix_probe.
+by probe/site/reprofix_probe.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .paths import Unreadable, display, inside, kind, read_regular
+from ..paths import Unreadable, display, inside, kind, read_regular
 
 
 def crash_point(name: str) -> None:
