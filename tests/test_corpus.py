@@ -62,8 +62,10 @@ def test_real_project_is_rewritten_runs_reproducibly_and_comes_back(name: str, t
         require_framework(module)
     project = tmp_path / name
     shutil.copytree(CORPUS / name, project)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "GLOG_v": "3", "MPLBACKEND": "Agg",
-           "HOME": str(tmp_path), **expect.get("env", {})}
+    env = {**os.environ, "NO_COLOR": "1", "GLOG_v": "3", "MPLBACKEND": "Agg", "HOME": str(tmp_path),
+           **expect.get("env", {})}
+    # the checkout's codemod (installed, it is reprofix.codemod), after the project's own folders
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (expect.get("env", {}).get("PYTHONPATH"), str(ROOT))))
     python = str(Path(sys.executable))
     workdir = project / expect.get("cwd", ".")
     if "setup" in expect:
