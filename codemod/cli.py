@@ -395,7 +395,7 @@ def _apply_locked(config, root, cwd, patch_path, shown_patch, paths, entry, excl
     if not changed:
         return result
     job = undo.Apply(patch_path, root, [(f.path, f.original, f.new) for f in changed],
-                     undo_command=_undo_command(patch_path, root, config))
+                     undo_command=_undo_command(patch_path, root, config), mode="keep-randomness" if keep else "")
     _write_applied(job, cwd, shown_patch)
     return result
 
@@ -827,17 +827,18 @@ def verify(
         _fail("--keep-traces goes with --locate", EXIT_USAGE)
     pattern = _loss_pattern(loss_pattern)
     _check_plot(plot)
+    applied, applied_mode = _applied_patch()
     options = verify_session.Options(
         command=command, runs=runs, steps=steps, full=full, timeout=timeout,
         no_loss_timeout=no_loss_timeout or None, atol=atol, rtol=rtol, pattern=pattern, as_json=as_json,
-        plot=plot, locate=locate, keep_traces=keep_traces, applied_patch=_applied_patch(),
+        plot=plot, locate=locate, keep_traces=keep_traces, applied_patch=applied, applied_mode=applied_mode,
     )
     raise typer.Exit(verify_session.execute(options))
 
 
-def _applied_patch() -> Optional[str]:
-    """The reprofix patch applied to the project of the current folder, as shown to the user; None if
-    there is none (or it cannot be read: verify does not depend on it)."""
+def _applied_patch() -> tuple[Optional[str], str]:
+    """The reprofix patch applied to the project of the current folder, as shown to the user (None if
+    there is none, or it cannot be read: verify does not depend on it), and its mode."""
     from . import config as configlib
     from .journal.patch import read_header
     from .paths import NotRegular, TooLarge, read_regular
@@ -847,8 +848,10 @@ def _applied_patch() -> Optional[str]:
         patch_path = _default_patch(cwd, configlib.load(cwd, None))
         found = read_header(read_regular(patch_path, 1 << 24))
     except (OSError, configlib.ConfigError, NotRegular, TooLarge, ValueError):
-        return None
-    return _shown(patch_path, cwd) if found is not None and found.state == "applied" else None
+        return None, ""
+    if found is None or found.state != "applied":
+        return None, ""
+    return _shown(patch_path, cwd), found.mode
 
 
 def _command(command: List[str], name: str = "verify") -> List[str]:

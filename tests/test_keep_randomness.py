@@ -106,10 +106,15 @@ if __name__ == "__main__":
 '''
 
 
+# a torchrun launch of 2 ranks with 2 workers each starts 6 processes that import torch (spawned
+# workers too): tens of seconds alone, minutes on a loaded machine
+LAUNCH_TIMEOUT = 300
+
+
 def _draws(folder: Path, *args: str, env: dict | None = None) -> list[dict]:
     """Each process's rows: [NumPy draw, the tag its worker_init_fn set], item by item (worker 0
     loads items 0 and 2, worker 1 items 1 and 3)."""
-    result = subprocess.run([sys.executable, *args], cwd=folder, capture_output=True, text=True, timeout=120,
+    result = subprocess.run([sys.executable, *args], cwd=folder, capture_output=True, text=True, timeout=LAUNCH_TIMEOUT,
                             env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
     assert result.returncode == 0, result.stderr
     return sorted((json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")),
@@ -223,3 +228,30 @@ def test_keep_randomness_seeds_paddle_workers_apart_per_rank_and_keeps_the_proje
     assert len({draw for draw, _ in rows}) == 4
     rank1 = _draws(tmp_path, "train.py", env={"PADDLE_TRAINER_ID": "1"})
     assert rank1[0]["rank"] == "1" and rank1[0]["rows"] != rows, "each rank's workers draw their own numbers"
+
+
+@pytest.mark.framework
+def test_a_keep_randomness_patch_records_its_mode_and_verify_does_not_advise_taking_it_out(tmp_path: Path):
+    """The journal says what the patch is for: after apply --keep-randomness, a reproducible verdict
+    names revert only as the way to take it out, not as the step once a bug is found; after a plain
+    apply it does; minimize, which rewrites the patch, keeps the mode."""
+    require_framework("torch")
+    (tmp_path / "train.py").write_text(
+        "import random\n\nimport torch\n\nfor step in range(3):\n    print(f'step {step} loss: {random.random()}')\n")
+    nexts = {}
+    for mode in ("keep", "plain"):
+        run_reprofix("apply", *(["--keep-randomness"] if mode == "keep" else []), "train.py", cwd=tmp_path,
+                     check_code=0)
+        patch = (tmp_path / "reprofix.patch").read_text()
+        assert ("# reprofix-mode: keep-randomness\n" in patch) == (mode == "keep")
+        result = run_reprofix("verify", "--json", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
+        nexts[mode] = [step for step in json.loads(result.stdout)["next"] if step.startswith("reprofix revert")]
+        if mode == "keep":
+            run_reprofix("minimize", "--", sys.executable, "train.py", cwd=tmp_path, check_code=0)
+            assert "# reprofix-mode: keep-randomness\n" in (tmp_path / "reprofix.patch").read_text()
+        run_reprofix("revert", cwd=tmp_path, check_code=0)
+    assert nexts == {
+        "keep": ["reprofix revert   (only to take reprofix.patch out: it seeds this training's randomness, keep it "
+                 "for runs you want reproducible)"],
+        "plain": ["reprofix revert   (once the bug is found: takes reprofix.patch out; the changes slow training)"],
+    }

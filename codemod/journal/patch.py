@@ -399,7 +399,7 @@ def _conflict(path: str, number: int, lines: list[bytes], expected: list[bytes],
 
 # The journal: comment lines at the top of the patch (git apply and patch skip them).
 _HEADER = re.compile(rb"(?:#[^\n]*\n)*")
-_FIELD = re.compile(rb"^# reprofix-(state|run|root): ([^\n]*)$", re.MULTILINE)
+_FIELD = re.compile(rb"^# reprofix-(state|run|root|mode): ([^\n]*)$", re.MULTILINE)
 _FILE = re.compile(rb"^# reprofix-file: ([0-9a-f]{64}) ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)
 _OLD_FILE = re.compile(rb"^# reprofix-sha256: ([0-9a-f]{64}) ([^\n]+)$", re.MULTILINE)  # before 0.2
 # A run id names temporary files beside the project's own: anything but hex digits (a crafted
@@ -420,6 +420,7 @@ class Header:
     run: str | None  # the run id that names the run's temporary files
     root: str  # the project root, relative to the patch's folder ("." or "..", "../..")
     files: list[Entry] = field(default_factory=list)
+    mode: str = ""  # "keep-randomness": apply seeded the randomness instead of taking it out
 
 
 def header_block(data: bytes) -> bytes:
@@ -435,7 +436,8 @@ def read_header(data: bytes) -> Header | None:
     files = [Entry(unquote_path(m.group(3)), m.group(1).decode(), m.group(2).decode()) for m in _FILE.finditer(block)]
     files += [Entry(unquote_path(m.group(2)), None, m.group(1).decode()) for m in _OLD_FILE.finditer(block)]
     run = fields.get("run")
-    return Header(fields["state"], run if run and _RUN_ID.fullmatch(run) else None, fields.get("root", "."), files)
+    return Header(fields["state"], run if run and _RUN_ID.fullmatch(run) else None, fields.get("root", "."), files,
+                  fields.get("mode", ""))
 
 
 def state(data: bytes) -> str | None:

@@ -36,7 +36,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def header(state: str, run: str, root: str, files: list[tuple[str, bytes, bytes]], undo_command: str) -> bytes:
+def header(state: str, run: str, root: str, files: list[tuple[str, bytes, bytes]], undo_command: str,
+           mode: str = "") -> bytes:
     lines = [
         f"# reprofix patch: the changes `reprofix apply` made. Undo them with `{undo_command}`.".encode(),
         b"# It is a plain unified diff, paths relative to the project root: from there, "
@@ -44,6 +45,7 @@ def header(state: str, run: str, root: str, files: list[tuple[str, bytes, bytes]
         f"# reprofix-state: {state}".encode(),
         f"# reprofix-run: {run}".encode(),
         f"# reprofix-root: {root}".encode(),
+        *([f"# reprofix-mode: {mode}".encode()] if mode else []),
         *(b"# reprofix-file: %s %s %s" % (sha256(old).encode(), sha256(new).encode(), patchlib.quote_path(path))
           for path, old, new in files),
     ]
@@ -58,12 +60,14 @@ class Apply:
     files: list[tuple[str, bytes, bytes]]  # path, original, new
     undo_command: str = "reprofix revert"
     run: str = field(default_factory=new_run)
+    mode: str = ""  # "keep-randomness", recorded in the journal: what the patch is for
 
     def patch(self, state: str, files=None) -> bytes:
         files = self.files if files is None else files
         root = os.path.relpath(self.root, os.path.dirname(os.path.realpath(self.patch_path)))
         diff = b"".join(patchlib.file_diff(path, old, new) for path, old, new in files)
-        return header(state, self.run, PurePosixPath(*Path(root).parts).as_posix(), files, self.undo_command) + diff
+        return header(state, self.run, PurePosixPath(*Path(root).parts).as_posix(), files, self.undo_command,
+                      self.mode) + diff
 
 
 class Stopped(Exception):

@@ -80,7 +80,7 @@ class Minimizer:
         if edited:
             raise CannotMinimize(f"{display(edited[0])}: changed since apply; minimize needs the files as apply left "
                                  "them: revert, apply again, then minimize")
-        self.root = journal.root
+        self.root, self.mode = journal.root, journal.header.mode
         self.original = {s.path: s.undone for s in states}
         self.rewritten = {s.path: s.current for s in states}
         self.units = _units(self.original, self.rewritten)
@@ -128,7 +128,7 @@ class Minimizer:
             undo.revert(self.patch_path, cwd=self.cwd, label=self.label)
         files = [(path, self.original[path], new) for path, new in contents.items() if new != self.original[path]]
         if files:
-            undo.write_applied(undo.Apply(self.patch_path, self.root, files))
+            undo.write_applied(undo.Apply(self.patch_path, self.root, files, mode=self.mode))
 
     # -- trials ---------------------------------------------------------------------------------------
     def test(self, chosen: frozenset, signals) -> bool:

@@ -41,6 +41,7 @@ class Options:
     locate: bool = False
     keep_traces: str | None = None
     applied_patch: str | None = None  # a reprofix patch applied here (as shown to the user): for the next step
+    applied_mode: str = ""  # its mode ("keep-randomness": training to keep, not a debugging aid)
 
     @property
     def loss_atol(self) -> float:
@@ -212,8 +213,12 @@ def next_steps(options: Options, reproducible: bool) -> list:
     elif options.applied_patch is not None:
         steps.append(f"reprofix minimize -- {command}   (keeps only the changes of {options.applied_patch} these "
                      "runs need)")
-        steps.append(f"reprofix revert   (once the bug is found: takes {options.applied_patch} out; the changes "
-                     "slow training)")
+        if options.applied_mode == "keep-randomness":
+            steps.append(f"reprofix revert   (only to take {options.applied_patch} out: it seeds this training's "
+                         "randomness, keep it for runs you want reproducible)")
+        else:
+            steps.append(f"reprofix revert   (once the bug is found: takes {options.applied_patch} out; the changes "
+                         "slow training)")
     return steps
 
 
