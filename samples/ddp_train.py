@@ -2,8 +2,10 @@
 `reprofix verify -- torchrun --standalone --nproc_per_node=2 samples/ddp_train.py`.
 
 Every rank seeds and prints its own loss each step. With `--noisy-rank R`, rank R draws its batches
-from a generator seeded by the operating system, so that only its data differs between runs: the
-verdict must say that rank R parts first, at step 1, and `--locate` that its data differs.
+from a generator seeded anew on every run (the n-th run in a folder adds n, counted in `noisy-runs`),
+so that only its data differs between runs, and always by the same amount: the verdict must say that
+rank R parts first, at step 1, and `--locate` that its data differs. (A seed from the operating
+system could, once in a while, give two runs first batches whose losses agree within tolerance.)
 """
 import argparse
 import os
@@ -36,7 +38,12 @@ def main():
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     seed = 100 + rank
     if rank == args.noisy_rank:
-        seed += int.from_bytes(os.urandom(4), "little")
+        counter = os.open("noisy-runs", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(counter, b".")  # one byte a run, appended atomically: the file's size counts the runs
+            seed += 1000 * os.fstat(counter).st_size
+        finally:
+            os.close(counter)
     data = torch.Generator().manual_seed(seed)
     for step in range(1, args.steps + 1):
         features = torch.randn(16, 8, generator=data)
