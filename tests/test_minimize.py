@@ -108,3 +108,21 @@ def test_ctrl_c_while_a_trial_rewrites_the_files_finishes_the_rewrite_first(tmp_
     assert "train.py: applied, unchanged since" in run_reprofix("status", cwd=tmp_path, check_code=1).stdout
     run_reprofix("revert", cwd=tmp_path, check_code=0)
     assert (tmp_path / "train.py").read_bytes() == original
+
+
+@pytest.mark.framework
+def test_minimize_keeps_the_undo_command_of_a_patch_at_its_own_path(tmp_path: Path):
+    """A patch apply wrote with --patch says how to undo it (`reprofix revert --patch ...`); the patch
+    minimize writes in its place says the same, and that command undoes it."""
+    require_framework("torch")
+    (tmp_path / "train.py").write_text(
+        "import random\n\nimport torch\n\nfor step in range(3):\n    print(f'step {step} loss: {random.random()}')\n")
+    original = (tmp_path / "train.py").read_bytes()
+    run_reprofix("apply", "--patch", "changes/seeds.patch", "train.py", cwd=tmp_path, check_code=0)
+    first_line = (tmp_path / "changes" / "seeds.patch").read_text().splitlines()[0]
+    assert first_line.endswith("Undo them with `reprofix revert --patch changes/seeds.patch`.")
+    run_reprofix("minimize", "--patch", "changes/seeds.patch", "--", sys.executable, "train.py", cwd=tmp_path,
+                 check_code=0)
+    assert (tmp_path / "changes" / "seeds.patch").read_text().splitlines()[0] == first_line
+    run_reprofix("revert", "--patch", "changes/seeds.patch", cwd=tmp_path, check_code=0)
+    assert (tmp_path / "train.py").read_bytes() == original

@@ -9,6 +9,7 @@ applied with a patch of their own, so that at every moment the files and the pat
 the smallest set found stays applied, as the patch."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,8 @@ class Minimizer:
             raise CannotMinimize(f"{display(edited[0])}: changed since apply; minimize needs the files as apply left "
                                  "them: revert, apply again, then minimize")
         self.root, self.mode = journal.root, journal.header.mode
+        said = re.search(rb"^# reprofix patch: [^\n]*Undo them with `([^`\n]+)`", journal.data, re.MULTILINE)
+        self.undo_command = said.group(1).decode("utf-8", "replace") if said else "reprofix revert"  # as apply said
         self.original = {s.path: s.undone for s in states}
         self.rewritten = {s.path: s.current for s in states}
         self.units = _units(self.original, self.rewritten)
@@ -128,7 +131,8 @@ class Minimizer:
             undo.revert(self.patch_path, cwd=self.cwd, label=self.label)
         files = [(path, self.original[path], new) for path, new in contents.items() if new != self.original[path]]
         if files:
-            undo.write_applied(undo.Apply(self.patch_path, self.root, files, mode=self.mode))
+            undo.write_applied(undo.Apply(self.patch_path, self.root, files, undo_command=self.undo_command,
+                                          mode=self.mode))
 
     # -- trials ---------------------------------------------------------------------------------------
     def test(self, chosen: frozenset, signals) -> bool:
