@@ -169,7 +169,7 @@ class SeedLoaders(Fixer):
         param = fact.sources.param(name, "generator")
         if cstutil.find_arg(call, param) is not None:
             return  # the project's own generator: its seed is the project's
-        module = None if cstutil.has_star_args(call) or _double_star(call) else ctx.module_ref(fact.module, None)
+        module = None if cstutil.has_star_args(call) else ctx.module_ref(fact.module, None)  # * or **
         if module is None:
             ctx.finding(rule, call, f"{short(name)} may get its generator through *args or **kwargs: pass "
                                     f"generator={fact.module}.Generator().manual_seed({ctx.options.seed})", REPORT)
@@ -191,7 +191,7 @@ class SeedWorkers(Fixer):
         if "worker_init_fn" not in fact.sources.signatures[name]:
             return
         workers = cstutil.find_arg(call, fact.sources.param(name, "num_workers"))
-        hidden = cstutil.has_star_args(call) or _double_star(call) is not None
+        hidden = cstutil.has_star_args(call)  # *args or **kwargs
         if (workers is None and not hidden) or (workers is not None and cstutil.is_literal(workers.value, "0")):
             return  # no worker processes: the seed block seeds the one process
         param = fact.sources.param(name, "worker_init_fn")
